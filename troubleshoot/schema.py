@@ -1,0 +1,520 @@
+"""The knowledge-base entry: its schema, and validation of a parsed TOML table.
+
+The schema is documented in ``docs/kb-schema.md``; this module is its single
+implementation. ``parse_entry`` turns the dict that ``tomllib`` produced into a
+frozen :class:`Entry` or collects every :class:`~troubleshoot.errors.Problem`
+(file, dotted field path, reason) before raising :class:`EntryInvalid`.
+``Entry.to_dict`` / ``entry_from_dict`` round-trip through JSON for the compiled
+DB without re-validating.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, TypeVar, cast, get_args
+
+from packaging.markers import InvalidMarker, Marker
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from troubleshoot.errors import EntryInvalid, Problem
+
+Kind = Literal["version-bug", "regression", "misuse", "docs-only", "environment", "wontfix"]
+Severity = Literal["low", "medium", "high", "critical"]
+FixType = Literal["upgrade", "code-change", "config", "workaround"]
+SignatureKind = Literal["exception", "log", "text", "frame", "code"]
+BoundaryStatus = Literal["verified", "unverified"]
+
+KINDS: tuple[str, ...] = get_args(Kind)
+SEVERITIES: tuple[str, ...] = get_args(Severity)
+FIX_TYPES: tuple[str, ...] = get_args(FixType)
+SIGNATURE_KINDS: tuple[str, ...] = get_args(SignatureKind)
+PLATFORMS = ("linux", "darwin", "win32")
+# Kinds whose affected range describes a bug a release fixed (or must fix).
+VERSIONED_KINDS = ("version-bug", "regression")
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Affected:
+    package: str
+    specifier: str
+    when: str | None = None
+    note: str = ""
+    status: BoundaryStatus = "unverified"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One observable trace of the failure.
+
+    ``exception``: ``exc_type`` (regex on the exception's qualified name, anchored
+    at a dotted-name boundary) and optional ``message`` regex. ``log`` and
+    ``text``: ``pattern`` regex on one log message / on the whole normalised
+    paste. ``frame``: ``module`` regex and optional ``function``. ``code``:
+    a detector name for ``doctor scan`` (not used by the paste matcher).
+    """
+
+    id: str
+    kind: SignatureKind
+    weight: float
+    required: bool = False
+    exc_type: str | None = None
+    message: str | None = None
+    pattern: str | None = None
+    module: str | None = None
+    function: str | None = None
+    versions: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Fix:
+    type: FixType
+    title: str
+    body: str
+    when_not: str = ""
+    versions: str | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Version-specific explanation: which versions, and what happens there."""
+
+    versions: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Upstream:
+    repo: str = "Kludex/uvicorn"
+    issues: tuple[int, ...] = ()
+    prs: tuple[int, ...] = ()
+    commits: tuple[str, ...] = ()
+    release: str | None = None
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Repro:
+    folder: str
+    platforms: tuple[str, ...] = PLATFORMS
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    package: str
+    kind: Kind
+    severity: Severity
+    summary: str
+    mechanism: str
+    tags: tuple[str, ...] = ()
+    prevention: str = ""
+    error: str = ""
+    affected: tuple[Affected, ...] = ()
+    fixed_in: str | None = None
+    unverifiable: str | None = None
+    conditions: Mapping[str, bool | str] = field(default_factory=dict)
+    signatures: tuple[Signature, ...] = ()
+    fixes: tuple[Fix, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    upstream: Upstream = field(default_factory=Upstream)
+    repro: Repro | None = None
+    related: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def has_fixed_release(self) -> bool:
+        return self.fixed_in is not None and self.kind in VERSIONED_KINDS
+
+
+# Conditions are a closed vocabulary so the interactive mode can ask about them.
+# Value type: bool, or a str naming the platform.
+CONDITIONS: dict[str, str] = {
+    "reload": "Did you start uvicorn with --reload (or reload=True)?",
+    "workers": "Did you run more than one worker (--workers N, or workers=N with N > 1)?",
+    "ssl": "Did you pass TLS files (--ssl-certfile / --ssl-keyfile)?",
+    "app_object": "Did you pass the application object itself (uvicorn.run(app)) "
+    "rather than an import string (\"module:app\")?",
+    "programmatic": "Do you start uvicorn from Python code (uvicorn.run(...)) "
+    "rather than the uvicorn command?",
+    "main_guard_missing": "Is the uvicorn.run(...) call at module level, outside "
+    "`if __name__ == \"__main__\":`?",
+    "debugger": "Was the server running under a debugger or IDE runner (PyCharm, VS Code)?",
+    "app_crashed": "Had your application crashed (an exception while importing or "
+    "starting) before the reload?",
+    "platform": "Which operating system runs the server (linux, darwin, win32)?",
+    "gunicorn": "Do you run uvicorn through gunicorn (-k uvicorn.workers.UvicornWorker)?",
+    "notebook": "Is the code running inside Jupyter, IPython or another running event loop?",
+    "frozen": "Is the program frozen into an executable (PyInstaller, Nuitka)?",
+    "container": "Does the server run in a container, WSL or a VM with mounted sources?",
+    "proxy": "Is the server behind a reverse proxy or load balancer?",
+    "websocket": "Does the failing request use WebSockets?",
+}
+
+
+class _Collector:
+    """Accumulates problems for one file while walking its table."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, reason: str) -> None:
+        self.problems.append(Problem(self.file, path, reason))
+
+
+T = TypeVar("T")
+
+
+def _take(
+    c: _Collector,
+    table: Mapping[str, Any],
+    path: str,
+    key: str,
+    typ: type | tuple[type, ...],
+    *,
+    required: bool = False,
+    default: Any = None,
+) -> Any:
+    here = f"{path}.{key}" if path else key
+    if key not in table:
+        if required:
+            c.add(here, "is required")
+        return default
+    value = table[key]
+    # bool is an int subclass; a weight of `true` is a mistake, not 1.0.
+    if isinstance(value, bool) and bool not in (typ if isinstance(typ, tuple) else (typ,)):
+        c.add(here, f"must be {_type_name(typ)}, not a boolean")
+        return default
+    if not isinstance(value, typ):
+        c.add(here, f"must be {_type_name(typ)}, got {type(value).__name__}")
+        return default
+    if isinstance(value, str) and required and not value.strip():
+        c.add(here, "must not be empty")
+        return default
+    return value
+
+
+def _type_name(typ: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
+             list: "an array", dict: "a table"}
+    types = typ if isinstance(typ, tuple) else (typ,)
+    return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def _choice(c: _Collector, value: Any, here: str, choices: tuple[str, ...]) -> None:
+    if value is not None and value not in choices:
+        c.add(here, f"must be one of {', '.join(choices)}; got {value!r}")
+
+
+def _unknown_keys(c: _Collector, table: Mapping[str, Any], path: str, known: set[str]) -> None:
+    for key in table:
+        if key not in known:
+            here = f"{path}.{key}" if path else key
+            c.add(here, f"unknown field (known: {', '.join(sorted(known))})")
+
+
+def _specifier(c: _Collector, value: str | None, here: str) -> None:
+    if value is None:
+        return
+    try:
+        SpecifierSet(value)
+    except InvalidSpecifier as exc:
+        c.add(here, f"not a PEP 440 specifier: {exc}")
+
+
+def _version(c: _Collector, value: str | None, here: str) -> None:
+    if value is None:
+        return
+    try:
+        Version(value)
+    except InvalidVersion:
+        c.add(here, f"not a PEP 440 version: {value!r}")
+
+
+def _regex(c: _Collector, value: str | None, here: str) -> None:
+    if value is None:
+        return
+    try:
+        re.compile(value)
+    except re.error as exc:
+        c.add(here, f"invalid regular expression: {exc}")
+
+
+def _list_of(
+    c: _Collector,
+    table: Mapping[str, Any],
+    path: str,
+    key: str,
+    item: Callable[[_Collector, Any, str], T | None],
+) -> tuple[T, ...]:
+    raw = _take(c, table, path, key, list, default=[])
+    out: list[T] = []
+    for index, value in enumerate(raw):
+        parsed = item(c, value, f"{path}.{key}[{index}]" if path else f"{key}[{index}]")
+        if parsed is not None:
+            out.append(parsed)
+    return tuple(out)
+
+
+def _str_item(c: _Collector, value: Any, here: str) -> str | None:
+    if not isinstance(value, str) or not value:
+        c.add(here, "must be a non-empty string")
+        return None
+    return value
+
+
+def _int_item(c: _Collector, value: Any, here: str) -> int | None:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        c.add(here, "must be a positive integer (an issue or PR number)")
+        return None
+    return value
+
+
+def _table(c: _Collector, value: Any, here: str) -> Mapping[str, Any] | None:
+    if not isinstance(value, dict):
+        c.add(here, f"must be a table, got {type(value).__name__}")
+        return None
+    return value
+
+
+def _affected(c: _Collector, value: Any, here: str) -> Affected | None:
+    t = _table(c, value, here)
+    if t is None:
+        return None
+    _unknown_keys(c, t, here, {"package", "specifier", "when", "note", "status"})
+    package = _take(c, t, here, "package", str, required=True)
+    specifier = _take(c, t, here, "specifier", str, required=True)
+    _specifier(c, specifier, f"{here}.specifier")
+    when = _take(c, t, here, "when", str)
+    if when is not None:
+        try:
+            Marker(when)
+        except InvalidMarker as exc:
+            c.add(f"{here}.when", f"not a PEP 508 marker: {exc}")
+    status = _take(c, t, here, "status", str, default="unverified")
+    _choice(c, status, f"{here}.status", get_args(BoundaryStatus))
+    if package is None or specifier is None:
+        return None
+    return Affected(package, specifier, when, _take(c, t, here, "note", str, default=""), status)
+
+
+_SIG_FIELDS = {
+    "exception": ({"exc_type"}, {"message"}),
+    "log": ({"pattern"}, set()),
+    "text": ({"pattern"}, set()),
+    "frame": ({"module"}, {"function"}),
+    "code": ({"pattern"}, set()),
+}
+
+
+def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
+    t = _table(c, value, here)
+    if t is None:
+        return None
+    common = {"id", "kind", "weight", "required", "versions", "note"}
+    kind = _take(c, t, here, "kind", str, required=True)
+    _choice(c, kind, f"{here}.kind", SIGNATURE_KINDS)
+    if kind not in _SIG_FIELDS:
+        return None
+    needed, optional = _SIG_FIELDS[kind]
+    _unknown_keys(c, t, here, common | needed | optional)
+    sig_id = _take(c, t, here, "id", str, required=True)
+    weight = _take(c, t, here, "weight", (int, float), required=True)
+    if weight is not None and not 0 < weight <= 1:
+        c.add(f"{here}.weight", f"must be in (0, 1], got {weight}")
+    values: dict[str, str | None] = {}
+    for name in sorted(needed | optional):
+        values[name] = _take(c, t, here, name, str, required=name in needed)
+        if kind != "code":
+            _regex(c, values[name], f"{here}.{name}")
+    versions = _take(c, t, here, "versions", str)
+    _specifier(c, versions, f"{here}.versions")
+    if sig_id is None or weight is None or any(values[n] is None for n in needed):
+        return None
+    return Signature(
+        id=sig_id,
+        kind=cast(SignatureKind, kind),
+        weight=float(weight),
+        required=bool(_take(c, t, here, "required", bool, default=False)),
+        versions=versions,
+        note=_take(c, t, here, "note", str, default=""),
+        **values,
+    )
+
+
+def _fix(c: _Collector, value: Any, here: str) -> Fix | None:
+    t = _table(c, value, here)
+    if t is None:
+        return None
+    _unknown_keys(c, t, here, {"type", "title", "body", "when_not", "versions"})
+    fix_type = _take(c, t, here, "type", str, required=True)
+    _choice(c, fix_type, f"{here}.type", FIX_TYPES)
+    title = _take(c, t, here, "title", str, required=True)
+    body = _take(c, t, here, "body", str, required=True)
+    versions = _take(c, t, here, "versions", str)
+    _specifier(c, versions, f"{here}.versions")
+    if fix_type not in FIX_TYPES or title is None or body is None:
+        return None
+    when_not = _take(c, t, here, "when_not", str, default="")
+    return Fix(cast(FixType, fix_type), title, body, when_not, versions)
+
+
+def _variant(c: _Collector, value: Any, here: str) -> Variant | None:
+    t = _table(c, value, here)
+    if t is None:
+        return None
+    _unknown_keys(c, t, here, {"versions", "summary"})
+    versions = _take(c, t, here, "versions", str, required=True)
+    _specifier(c, versions, f"{here}.versions")
+    summary = _take(c, t, here, "summary", str, required=True)
+    if versions is None or summary is None:
+        return None
+    return Variant(versions, summary)
+
+
+def _upstream(c: _Collector, value: Any) -> Upstream:
+    t = _table(c, value, "upstream")
+    if t is None:
+        return Upstream()
+    _unknown_keys(c, t, "upstream", {"repo", "issues", "prs", "commits", "release", "links"})
+    release = _take(c, t, "upstream", "release", str)
+    _version(c, release, "upstream.release")
+    issues = _list_of(c, t, "upstream", "issues", _int_item)
+    if not issues:
+        c.add("upstream.issues", "must list at least one issue, the canonical one first")
+    return Upstream(
+        repo=_take(c, t, "upstream", "repo", str, default="Kludex/uvicorn"),
+        issues=issues,
+        prs=_list_of(c, t, "upstream", "prs", _int_item),
+        commits=_list_of(c, t, "upstream", "commits", _str_item),
+        release=release,
+        links=_list_of(c, t, "upstream", "links", _str_item),
+    )
+
+
+def _repro(c: _Collector, value: Any, entry_id: str) -> Repro | None:
+    t = _table(c, value, "repro")
+    if t is None:
+        return None
+    _unknown_keys(c, t, "repro", {"folder", "platforms", "note"})
+    platforms = _list_of(c, t, "repro", "platforms", _str_item) or PLATFORMS
+    for index, name in enumerate(platforms):
+        _choice(c, name, f"repro.platforms[{index}]", PLATFORMS)
+    folder = _take(c, t, "repro", "folder", str, default=entry_id)
+    return Repro(folder, platforms, _take(c, t, "repro", "note", str, default=""))
+
+
+def _conditions(c: _Collector, value: Any) -> dict[str, bool | str]:
+    t = _table(c, value, "conditions")
+    if t is None:
+        return {}
+    out: dict[str, bool | str] = {}
+    for key, cond in t.items():
+        here = f"conditions.{key}"
+        if key not in CONDITIONS:
+            c.add(here, f"unknown condition (known: {', '.join(sorted(CONDITIONS))})")
+        elif key == "platform":
+            _choice(c, cond, here, PLATFORMS)
+            out[key] = str(cond)
+        elif not isinstance(cond, bool):
+            c.add(here, "must be true or false")
+        else:
+            out[key] = cond
+    return out
+
+
+_TOP_LEVEL = {
+    "id", "title", "package", "kind", "severity", "tags", "summary", "mechanism",
+    "prevention", "error", "affected", "fixed_in", "unverifiable", "conditions",
+    "signatures", "fixes", "variants", "upstream", "repro", "related",
+}
+
+
+def parse_entry(data: Mapping[str, Any], file: str, slug: str) -> Entry:
+    """Validate one entry's TOML table; raise EntryInvalid listing every problem."""
+    c = _Collector(file)
+    _unknown_keys(c, data, "", _TOP_LEVEL)
+    entry_id = _take(c, data, "", "id", str, required=True)
+    if entry_id is not None and entry_id != slug:
+        c.add("id", f"must equal the file name {slug!r}, got {entry_id!r}")
+    if entry_id is not None and not SLUG.match(entry_id):
+        c.add("id", "must be a lowercase slug (a-z, 0-9, single hyphens)")
+    kind = _take(c, data, "", "kind", str, required=True)
+    _choice(c, kind, "kind", KINDS)
+    severity = _take(c, data, "", "severity", str, required=True)
+    _choice(c, severity, "severity", SEVERITIES)
+    fixed_in = _take(c, data, "", "fixed_in", str)
+    _version(c, fixed_in, "fixed_in")
+    signatures = _list_of(c, data, "", "signatures", _signature)
+    if not signatures:
+        c.add("signatures", "must list at least one signature")
+    ids = [s.id for s in signatures]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        c.add("signatures", f"duplicate signature id {dup!r}")
+    fixes = _list_of(c, data, "", "fixes", _fix)
+    if not fixes:
+        c.add("fixes", "must list at least one fix option")
+    affected = _list_of(c, data, "", "affected", _affected)
+    if kind in VERSIONED_KINDS and not affected:
+        c.add("affected", f"a {kind} entry must state its affected range")
+    unverifiable = _take(c, data, "", "unverifiable", str)
+    if unverifiable is not None and len(unverifiable.split()) < 8:
+        c.add("unverifiable", "must give the reason in a sentence, not a word")
+    entry = Entry(
+        id=entry_id or slug,
+        title=_take(c, data, "", "title", str, required=True) or "",
+        package=_take(c, data, "", "package", str, required=True) or "",
+        kind=cast(Kind, kind),
+        severity=cast(Severity, severity),
+        summary=_take(c, data, "", "summary", str, required=True) or "",
+        mechanism=_take(c, data, "", "mechanism", str, required=True) or "",
+        tags=_list_of(c, data, "", "tags", _str_item),
+        prevention=_take(c, data, "", "prevention", str, default=""),
+        error=_take(c, data, "", "error", str, default=""),
+        affected=affected,
+        fixed_in=fixed_in,
+        unverifiable=unverifiable,
+        conditions=_conditions(c, data["conditions"]) if "conditions" in data else {},
+        signatures=signatures,
+        fixes=fixes,
+        variants=_list_of(c, data, "", "variants", _variant),
+        upstream=_upstream(c, data.get("upstream")) if "upstream" in data else _missing_upstream(c),
+        repro=_repro(c, data["repro"], entry_id or slug) if "repro" in data else None,
+        related=_list_of(c, data, "", "related", _str_item),
+    )
+    if c.problems:
+        raise EntryInvalid(c.problems)
+    return entry
+
+
+def _missing_upstream(c: _Collector) -> Upstream:
+    c.add("upstream", "is required (at least the canonical issue number)")
+    return Upstream()
+
+
+def entry_from_dict(data: Mapping[str, Any]) -> Entry:
+    """Rebuild an Entry from ``Entry.to_dict()`` output (already validated)."""
+    d = dict(data)
+    d["tags"] = tuple(d.get("tags", ()))
+    d["related"] = tuple(d.get("related", ()))
+    d["affected"] = tuple(Affected(**a) for a in d.get("affected", ()))
+    d["signatures"] = tuple(Signature(**s) for s in d.get("signatures", ()))
+    d["fixes"] = tuple(Fix(**f) for f in d.get("fixes", ()))
+    d["variants"] = tuple(Variant(**v) for v in d.get("variants", ()))
+    up = dict(d.get("upstream") or {})
+    d["upstream"] = Upstream(**{k: tuple(v) if isinstance(v, list) else v for k, v in up.items()})
+    if d.get("repro"):
+        r = dict(d["repro"])
+        d["repro"] = Repro(r["folder"], tuple(r.get("platforms", PLATFORMS)), r.get("note", ""))
+    return Entry(**d)
