@@ -1,0 +1,1 @@
+"""`doctor` commands: browse (being written)."""

@@ -1,0 +1,1 @@
+"""`doctor` commands: check_env (being written)."""

@@ -1,0 +1,1 @@
+"""`doctor` commands: kb (being written)."""

@@ -1,0 +1,1 @@
+"""`doctor` commands: paste (being written)."""

@@ -1,0 +1,60 @@
+"""Where the knowledge base and its compiled database live, resolved once.
+
+``Settings.resolve()`` reads the environment and CLI overrides one time; the
+result is passed down to the services. Lookup order for the KB sources:
+``--kb-dir`` / ``DOCTOR_KB_DIR``, then a source checkout (``<repo>/kb``), then
+the copy inside the installed wheel (``troubleshoot/_data/kb``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from troubleshoot.errors import KBError
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _data_dir(name: str) -> Path:
+    checkout = _PACKAGE_DIR.parent / name
+    if (checkout / ".doctor-data").is_file():
+        return checkout
+    return _PACKAGE_DIR / "_data" / name
+
+
+def _cache_dir() -> Path:
+    if explicit := os.environ.get("DOCTOR_CACHE_DIR"):
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "uvicorn-doctor"
+
+
+@dataclass(frozen=True)
+class Settings:
+    kb_dir: Path
+    fixes_dir: Path
+    db_path: Path
+
+    @property
+    def entries_dir(self) -> Path:
+        return self.kb_dir / "entries"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.kb_dir / "evidence"
+
+    @classmethod
+    def resolve(cls, kb_dir: Path | None = None, db_path: Path | None = None) -> Settings:
+        kb = kb_dir or (Path(env) if (env := os.environ.get("DOCTOR_KB_DIR")) else _data_dir("kb"))
+        if not (kb / "entries").is_dir():
+            raise KBError(f"no knowledge base at {kb} (expected an 'entries' folder there)")
+        fixes = kb.parent / "fixes" if (kb.parent / "fixes").is_dir() else _data_dir("fixes")
+        if db_path is None:
+            # One compiled DB per KB location, so a test KB never evicts the real one.
+            import hashlib
+
+            tag = hashlib.sha256(str(kb.resolve()).encode()).hexdigest()[:12]
+            db_path = _cache_dir() / f"kb-{tag}.db"
+        return cls(kb_dir=kb, fixes_dir=fixes, db_path=db_path)

@@ -1,0 +1,331 @@
+"""Load, validate and compile the knowledge base; read the compiled database.
+
+Sources are ``kb/entries/*.toml`` and ``kb/evidence/*.json``. They compile into
+one SQLite file (plain tables plus an FTS5 index, readable by Datasette; see
+``docs/kb-database.md``). The CLI opens the compiled file with the standard
+``sqlite3`` module and rebuilds it only when the sources' content hash changes;
+a build writes a temporary file and renames it over the old one, so a failed
+build leaves the last good database in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from troubleshoot import __version__
+from troubleshoot.config import Settings
+from troubleshoot.errors import EntryInvalid, KBError, Problem
+from troubleshoot.evidence import EvidenceRecord, load_evidence
+from troubleshoot.schema import Entry, entry_from_dict, parse_entry
+from troubleshoot.sigkeys import regex_keys
+
+try:
+    import tomllib
+except ImportError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+# Bump when the table layout changes: an old cache is then rebuilt.
+DB_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: tuple[Entry, ...]
+    evidence: dict[str, tuple[EvidenceRecord, ...]] = field(default_factory=dict)
+
+    def get(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+
+def source_files(settings: Settings) -> list[Path]:
+    files = sorted(settings.entries_dir.glob("*.toml"))
+    if settings.evidence_dir.is_dir():
+        files += sorted(settings.evidence_dir.glob("*.json"))
+    return files
+
+
+def source_hash(files: list[Path], root: Path) -> str:
+    digest = hashlib.sha256(f"db-format={DB_FORMAT};doctor={__version__}".encode())
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_kb(settings: Settings) -> KnowledgeBase:
+    """Parse and validate every source; raise EntryInvalid listing all problems."""
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    for path in sorted(settings.entries_dir.glob("*.toml")):
+        try:
+            entries.append(_load_entry(path))
+        except EntryInvalid as exc:
+            problems.extend(exc.problems)
+    evidence: dict[str, tuple[EvidenceRecord, ...]] = {}
+    if settings.evidence_dir.is_dir():
+        for path in sorted(settings.evidence_dir.glob("*.json")):
+            try:
+                entry_id, records = load_evidence(path)
+            except EntryInvalid as exc:
+                problems.extend(exc.problems)
+                continue
+            evidence[entry_id] = records
+    problems.extend(_cross_check(entries, evidence, settings))
+    if problems:
+        raise EntryInvalid(problems)
+    if not entries:
+        raise KBError(f"no entries in {settings.entries_dir}")
+    return KnowledgeBase(tuple(entries), evidence)
+
+
+def _load_entry(path: Path) -> Entry:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EntryInvalid([Problem(str(path), "", f"cannot read: {exc}")]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise EntryInvalid([Problem(str(path), "", f"invalid TOML: {exc}")]) from exc
+    return parse_entry(data, str(path), path.stem)
+
+
+def _cross_check(
+    entries: list[Entry], evidence: dict[str, tuple[EvidenceRecord, ...]], settings: Settings
+) -> list[Problem]:
+    ids = {e.id for e in entries}
+    problems: list[Problem] = []
+    for entry in entries:
+        file = str(settings.entries_dir / f"{entry.id}.toml")
+        for index, rel in enumerate(entry.related):
+            if rel not in ids:
+                problems.append(Problem(file, f"related[{index}]", f"no entry with id {rel!r}"))
+        if entry.repro is not None and not (settings.fixes_dir / entry.repro.folder).is_dir():
+            where = settings.fixes_dir / entry.repro.folder
+            problems.append(Problem(file, "repro.folder", f"folder {where} does not exist"))
+        problems.extend(_boundary_problems(entry, evidence.get(entry.id, ()), file))
+    for entry_id in evidence:
+        if entry_id not in ids:
+            path = str(settings.evidence_dir / f"{entry_id}.json")
+            problems.append(Problem(path, "entry", f"no entry with id {entry_id!r}"))
+    return problems
+
+
+def _boundary_problems(entry: Entry, records: tuple[EvidenceRecord, ...], file: str) -> list[Problem]:
+    """A boundary marked verified must have a release run behind it."""
+    seen = {(r.version, r.outcome) for r in records if r.server == "uvicorn"}
+    problems = []
+    for index, aff in enumerate(entry.affected):
+        if aff.status != "verified" or entry.unverifiable:
+            continue
+        if not any(outcome == "reproduces" for _, outcome in seen):
+            problems.append(Problem(file, f"affected[{index}].status",
+                                    "is 'verified' but no evidence shows a release reproducing it"))
+        if entry.fixed_in and (entry.fixed_in, "fixed") not in seen:
+            problems.append(Problem(file, f"affected[{index}].status",
+                                    f"is 'verified' but no evidence shows {entry.fixed_in} fixed"))
+    return problems
+
+
+def build_db(kb: KnowledgeBase, path: Path, digest: str) -> None:
+    """Compile ``kb`` into ``path`` atomically (temp file + rename)."""
+    import sqlite_utils  # slow to import: only builds pay for it
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".kb-", suffix=".db.tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        db = sqlite_utils.Database(tmp)
+        _fill(db, kb, digest)
+        db.close()
+        tmp.replace(path)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _fill(db: Any, kb: KnowledgeBase, digest: str) -> None:
+    entries, affected, signatures, keys, fixes, refs, evidence = [], [], [], [], [], [], []
+    for e in kb.entries:
+        entries.append({
+            "id": e.id, "title": e.title, "package": e.package, "kind": e.kind,
+            "severity": e.severity, "tags": " ".join(e.tags), "summary": e.summary,
+            "mechanism": e.mechanism, "prevention": e.prevention, "error": e.error,
+            "fixed_in": e.fixed_in, "unverifiable": e.unverifiable,
+            "canonical_issue": e.upstream.issues[0] if e.upstream.issues else None,
+            "signature_text": "\n".join(
+                s.message or s.pattern or s.exc_type or s.module or "" for s in e.signatures
+            ),
+            "data": json.dumps(e.to_dict(), sort_keys=True),
+        })
+        for i, a in enumerate(e.affected):
+            affected.append({"entry_id": e.id, "position": i, "package": a.package,
+                             "specifier": a.specifier, "marker": a.when, "note": a.note,
+                             "status": a.status})
+        for s in e.signatures:
+            signatures.append({"entry_id": e.id, "sig_id": s.id, "kind": s.kind,
+                               "weight": s.weight, "required": int(s.required),
+                               "exc_type": s.exc_type, "message": s.message,
+                               "pattern": s.pattern, "module": s.module,
+                               "function": s.function, "versions": s.versions})
+            for key in _signature_keys(s.kind, s.exc_type, s.pattern, s.module):
+                keys.append({"key": key, "entry_id": e.id, "sig_id": s.id})
+        for i, f in enumerate(e.fixes):
+            fixes.append({"entry_id": e.id, "position": i, "type": f.type, "title": f.title,
+                          "body": f.body, "when_not": f.when_not, "versions": f.versions})
+        for kind, values in (("issue", e.upstream.issues), ("pr", e.upstream.prs),
+                             ("commit", e.upstream.commits)):
+            for i, ref in enumerate(values):
+                refs.append({"entry_id": e.id, "kind": kind, "position": i, "ref": str(ref),
+                             "repo": e.upstream.repo})
+    for entry_id, records in kb.evidence.items():
+        for r in records:
+            evidence.append({"entry_id": entry_id, "server": r.server, "version": r.version,
+                             "python": r.python, "platform": r.platform, "outcome": r.outcome,
+                             "date": r.date, "scenario": r.scenario, "excerpt": r.excerpt})
+    db["entries"].insert_all(entries, pk="id")
+    db["entries"].enable_fts(
+        ["title", "summary", "mechanism", "error", "tags", "signature_text"], create_triggers=False
+    )
+    for name, rows, fk in (
+        ("affected", affected, True), ("signatures", signatures, True),
+        ("signature_keys", keys, True), ("fixes", fixes, True),
+        ("upstream_refs", refs, True), ("evidence", evidence, True),
+    ):
+        table = db[name]
+        if rows:
+            table.insert_all(rows)
+        else:  # keep the schema even when empty
+            table.create({"entry_id": str})
+        if fk:
+            table.create_index(["entry_id"], if_not_exists=True)
+    db["signature_keys"].create_index(["key"], if_not_exists=True)
+    db["meta"].insert_all(
+        [{"key": "source_hash", "value": digest}, {"key": "db_format", "value": str(DB_FORMAT)},
+         {"key": "built_by", "value": f"uvicorn-doctor {__version__}"}],
+        pk="key",
+    )
+
+
+def _signature_keys(kind: str, exc_type: str | None, pattern: str | None,
+                    module: str | None) -> set[str]:
+    if kind == "exception" and exc_type:
+        found = regex_keys(exc_type, whole=True)
+    elif kind in ("log", "text") and pattern:
+        found = regex_keys(pattern)
+    elif kind == "frame" and module:
+        found = regex_keys(module, whole=True)
+    else:
+        found = None
+    return found if found is not None else {"*"}  # "*": always a candidate
+
+
+def ensure_db(settings: Settings, *, force: bool = False) -> Path:
+    """Return a compiled DB that matches the sources, rebuilding it if needed."""
+    files = source_files(settings)
+    digest = source_hash(files, settings.kb_dir)
+    if not force and _stored_hash(settings.db_path) == digest:
+        return settings.db_path
+    build_db(load_kb(settings), settings.db_path, digest)
+    return settings.db_path
+
+
+def _stored_hash(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    try:
+        with _connect(path) as conn:
+            row = conn.execute("select value from meta where key = 'source_hash'").fetchone()
+    except sqlite3.Error:
+        return None  # unreadable or foreign file: rebuild over it
+    return str(row[0]) if row else None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+class Store:
+    """Read access to a compiled KB (stdlib sqlite3 only: fast to import)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = _connect(path)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        return cls(ensure_db(settings))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def entry(self, entry_id: str) -> Entry | None:
+        row = self.conn.execute("select data from entries where id = ?", (entry_id,)).fetchone()
+        return entry_from_dict(json.loads(row["data"])) if row else None
+
+    def entries(self, ids: list[str] | None = None) -> list[Entry]:
+        if ids is None:
+            rows = self.conn.execute("select data from entries order by id").fetchall()
+        else:
+            marks = ",".join("?" * len(ids))
+            rows = self.conn.execute(
+                f"select data from entries where id in ({marks}) order by id", ids
+            ).fetchall()
+        return [entry_from_dict(json.loads(r["data"])) for r in rows]
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("select id from entries order by id")]
+
+    def candidates(self, words: set[str]) -> set[str]:
+        """Entry ids with a signature keyed by one of ``words`` (or unkeyed)."""
+        wanted = sorted(words | {"*"})
+        found: set[str] = set()
+        for chunk in _chunks(wanted, 500):
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.conn.execute(
+                f"select distinct entry_id from signature_keys where key in ({marks})", chunk))
+        return found
+
+    def evidence(self, entry_id: str) -> list[EvidenceRecord]:
+        rows = self.conn.execute(
+            "select server, version, python, platform, outcome, date, scenario, excerpt "
+            "from evidence where entry_id = ?", (entry_id,)).fetchall()
+        records = [EvidenceRecord(**dict(r)) for r in rows]
+        from troubleshoot.evidence import _sort_version
+
+        return sorted(records, key=lambda r: (r.server, _sort_version(r.version), r.python))
+
+    def search(self, query: str, limit: int = 20) -> list[tuple[str, str, float]]:
+        """Full-text search: (id, title, rank) best first."""
+        fts = _fts_query(query)
+        if not fts:
+            return []
+        rows = self.conn.execute(
+            "select entries.id, entries.title, entries_fts.rank from entries_fts "
+            "join entries on entries.rowid = entries_fts.rowid "
+            "where entries_fts match ? order by entries_fts.rank limit ?", (fts, limit)).fetchall()
+        return [(r[0], r[1], float(r[2])) for r in rows]
+
+
+def _fts_query(query: str) -> str:
+    """Quote each term so user text never breaks FTS5 syntax; all terms must match."""
+    import re
+
+    terms = re.findall(r"\w+", query)
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,100 @@
+"""Is a given installed version affected by an entry? PEP 440 ranges and PEP 508 markers.
+
+``verdict`` is the one place that answers it, for the paste matcher (versions
+read from the paste) and for ``check-env`` (versions of an environment).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from troubleshoot.schema import Affected, Entry, Fix, Variant
+
+Status = Literal["affected", "fixed", "not-affected", "unknown"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    package: str
+    version: str | None
+    reason: str
+    affected: Affected | None = None  # the range that matched, when affected
+
+
+def _marker_applies(marker: str | None, env: Mapping[str, str] | None) -> bool | None:
+    """True/False when the marker can be evaluated for ``env``; None when it cannot."""
+    if marker is None:
+        return True
+    if env is None:
+        return None
+    try:
+        return Marker(marker).evaluate(dict(env))
+    except (UndefinedComparison, UndefinedEnvironmentName):
+        return None
+
+
+def contains(specifier: str, version: str) -> bool | None:
+    try:
+        return SpecifierSet(specifier).contains(Version(version), prereleases=True)
+    except InvalidVersion:
+        return None
+
+
+def verdict(
+    entry: Entry, versions: Mapping[str, str], env: Mapping[str, str] | None = None
+) -> Verdict:
+    """Decide whether ``versions`` (package -> version) fall in the entry's affected ranges."""
+    package = canonicalize_name(entry.package)
+    version = versions.get(package)
+    if not entry.affected:
+        return Verdict("unknown", package, version, "the entry states no affected versions")
+    if version is None:
+        return Verdict("unknown", package, None, f"no {package} version known")
+    undecided = False
+    for aff in entry.affected:
+        if canonicalize_name(aff.package) != package:
+            other = versions.get(canonicalize_name(aff.package))
+            if other is None or not contains(aff.specifier, other):
+                continue
+        elif not contains(aff.specifier, version):
+            if contains(aff.specifier, version) is None:
+                return Verdict("unknown", package, version, f"cannot read version {version!r}")
+            continue
+        applies = _marker_applies(aff.when, env)
+        if applies is None:
+            undecided = True
+            continue
+        if applies:
+            where = f" when {aff.when}" if aff.when else ""
+            return Verdict("affected", package, version,
+                           f"{package} {version} is in {aff.specifier}{where}", aff)
+    if undecided:
+        return Verdict("unknown", package, version,
+                       "the affected range depends on the platform or Python, which is not known")
+    if entry.fixed_in and Version(version) >= Version(entry.fixed_in):
+        return Verdict("fixed", package, version, f"{package} {version} >= fixed release {entry.fixed_in}")
+    return Verdict("not-affected", package, version,
+                   f"{package} {version} is outside the affected ranges")
+
+
+def variant_for(entry: Entry, version: str | None) -> Variant | None:
+    """The version-specific explanation that applies to ``version``, if any."""
+    if version is None:
+        return None
+    return next((v for v in entry.variants if contains(v.versions, version)), None)
+
+
+def fixes_for(entry: Entry, version: str | None) -> list[Fix]:
+    """Fix options, dropping those restricted to versions that do not apply."""
+    return [
+        f for f in entry.fixes
+        if f.versions is None or version is None or contains(f.versions, version) is not False
+    ]
