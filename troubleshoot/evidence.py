@@ -54,7 +54,9 @@ def load_evidence(path: Path) -> tuple[str, tuple[EvidenceRecord, ...]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise EntryInvalid([Problem(name, "", f"cannot read: {exc}")]) from exc
     except json.JSONDecodeError as exc:
-        raise EntryInvalid([Problem(name, "", f"line {exc.lineno}: invalid JSON: {exc.msg}")]) from exc
+        raise EntryInvalid(
+            [Problem(name, "", f"line {exc.lineno}: invalid JSON: {exc.msg}")]
+        ) from exc
     problems: list[Problem] = []
     if not isinstance(data, dict) or not isinstance(data.get("entry"), str):
         raise EntryInvalid([Problem(name, "entry", "must be an object with an 'entry' id")])
@@ -72,7 +74,9 @@ def load_evidence(path: Path) -> tuple[str, tuple[EvidenceRecord, ...]]:
         bad = [k for k in _FIELDS & rec.keys() if not isinstance(rec[k], str)]
         problems += [Problem(name, f"{here}.{k}", "must be a string") for k in bad]
         if rec.get("outcome") not in OUTCOMES:
-            problems.append(Problem(name, f"{here}.outcome", f"must be one of {', '.join(OUTCOMES)}"))
+            problems.append(
+                Problem(name, f"{here}.outcome", f"must be one of {', '.join(OUTCOMES)}")
+            )
         if not problems:
             records.append(EvidenceRecord(**rec))
     if problems:
@@ -86,7 +90,7 @@ def record_evidence(evidence_dir: Path, entry_id: str, new: list[EvidenceRecord]
     existing = load_evidence(path)[1] if path.exists() else ()
     merged: dict[tuple[str, ...], EvidenceRecord] = {r.key: r for r in existing}
     merged.update({r.key: r for r in new})
-    ordered = sorted(merged.values(), key=lambda r: (r.server, _sort_version(r.version), r.python, r.scenario))
+    ordered = sorted(merged.values(), key=sort_key)
     payload: dict[str, Any] = {"entry": entry_id, "records": [asdict(r) for r in ordered]}
     evidence_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=evidence_dir, prefix=f".{entry_id}.", suffix=".tmp")
@@ -95,6 +99,11 @@ def record_evidence(evidence_dir: Path, entry_id: str, new: list[EvidenceRecord]
         fh.write("\n")
     Path(tmp).replace(path)
     return path
+
+
+def sort_key(record: EvidenceRecord) -> tuple[str, tuple[int, ...], str, str]:
+    """Evidence order: by server, then release order, then Python and scenario."""
+    return (record.server, _sort_version(record.version), record.python, record.scenario)
 
 
 def _sort_version(version: str) -> tuple[int, ...]:

@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import tomllib
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -24,14 +25,9 @@ from typing import Any
 from troubleshoot import __version__
 from troubleshoot.config import Settings
 from troubleshoot.errors import EntryInvalid, KBError, Problem
-from troubleshoot.evidence import EvidenceRecord, load_evidence
+from troubleshoot.evidence import EvidenceRecord, load_evidence, sort_key
 from troubleshoot.schema import Entry, entry_from_dict, parse_entry
 from troubleshoot.sigkeys import regex_keys
-
-try:
-    import tomllib
-except ImportError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 # Bump when the table layout changes: an old cache is then rebuilt.
 DB_FORMAT = 1
@@ -118,7 +114,9 @@ def _cross_check(
     return problems
 
 
-def _boundary_problems(entry: Entry, records: tuple[EvidenceRecord, ...], file: str) -> list[Problem]:
+def _boundary_problems(
+    entry: Entry, records: tuple[EvidenceRecord, ...], file: str
+) -> list[Problem]:
     """A boundary marked verified must have a release run behind it."""
     seen = {(r.version, r.outcome) for r in records if r.server == "uvicorn"}
     problems = []
@@ -126,11 +124,21 @@ def _boundary_problems(entry: Entry, records: tuple[EvidenceRecord, ...], file: 
         if aff.status != "verified" or entry.unverifiable:
             continue
         if not any(outcome == "reproduces" for _, outcome in seen):
-            problems.append(Problem(file, f"affected[{index}].status",
-                                    "is 'verified' but no evidence shows a release reproducing it"))
+            problems.append(
+                Problem(
+                    file,
+                    f"affected[{index}].status",
+                    "is 'verified' but no evidence shows a release reproducing it",
+                )
+            )
         if entry.fixed_in and (entry.fixed_in, "fixed") not in seen:
-            problems.append(Problem(file, f"affected[{index}].status",
-                                    f"is 'verified' but no evidence shows {entry.fixed_in} fixed"))
+            problems.append(
+                Problem(
+                    file,
+                    f"affected[{index}].status",
+                    f"is 'verified' but no evidence shows {entry.fixed_in} fixed",
+                )
+            )
     return problems
 
 
@@ -156,50 +164,110 @@ def build_db(kb: KnowledgeBase, path: Path, digest: str) -> None:
 def _fill(db: Any, kb: KnowledgeBase, digest: str) -> None:
     entries, affected, signatures, keys, fixes, refs, evidence = [], [], [], [], [], [], []
     for e in kb.entries:
-        entries.append({
-            "id": e.id, "title": e.title, "package": e.package, "kind": e.kind,
-            "severity": e.severity, "tags": " ".join(e.tags), "summary": e.summary,
-            "mechanism": e.mechanism, "prevention": e.prevention, "error": e.error,
-            "fixed_in": e.fixed_in, "unverifiable": e.unverifiable,
-            "canonical_issue": e.upstream.issues[0] if e.upstream.issues else None,
-            "signature_text": "\n".join(
-                s.message or s.pattern or s.exc_type or s.module or "" for s in e.signatures
-            ),
-            "data": json.dumps(e.to_dict(), sort_keys=True),
-        })
+        entries.append(
+            {
+                "id": e.id,
+                "title": e.title,
+                "package": e.package,
+                "kind": e.kind,
+                "severity": e.severity,
+                "tags": " ".join(e.tags),
+                "summary": e.summary,
+                "mechanism": e.mechanism,
+                "prevention": e.prevention,
+                "error": e.error,
+                "fixed_in": e.fixed_in,
+                "unverifiable": e.unverifiable,
+                "canonical_issue": e.upstream.issues[0] if e.upstream.issues else None,
+                "signature_text": "\n".join(
+                    s.message or s.pattern or s.exc_type or s.module or "" for s in e.signatures
+                ),
+                "data": json.dumps(e.to_dict(), sort_keys=True),
+            }
+        )
         for i, a in enumerate(e.affected):
-            affected.append({"entry_id": e.id, "position": i, "package": a.package,
-                             "specifier": a.specifier, "marker": a.when, "note": a.note,
-                             "status": a.status})
+            affected.append(
+                {
+                    "entry_id": e.id,
+                    "position": i,
+                    "package": a.package,
+                    "specifier": a.specifier,
+                    "marker": a.when,
+                    "note": a.note,
+                    "status": a.status,
+                }
+            )
         for s in e.signatures:
-            signatures.append({"entry_id": e.id, "sig_id": s.id, "kind": s.kind,
-                               "weight": s.weight, "required": int(s.required),
-                               "exc_type": s.exc_type, "message": s.message,
-                               "pattern": s.pattern, "module": s.module,
-                               "function": s.function, "versions": s.versions})
+            signatures.append(
+                {
+                    "entry_id": e.id,
+                    "sig_id": s.id,
+                    "kind": s.kind,
+                    "weight": s.weight,
+                    "required": int(s.required),
+                    "exc_type": s.exc_type,
+                    "message": s.message,
+                    "pattern": s.pattern,
+                    "module": s.module,
+                    "function": s.function,
+                    "versions": s.versions,
+                }
+            )
             for key in _signature_keys(s.kind, s.exc_type, s.pattern, s.module):
                 keys.append({"key": key, "entry_id": e.id, "sig_id": s.id})
         for i, f in enumerate(e.fixes):
-            fixes.append({"entry_id": e.id, "position": i, "type": f.type, "title": f.title,
-                          "body": f.body, "when_not": f.when_not, "versions": f.versions})
-        for kind, values in (("issue", e.upstream.issues), ("pr", e.upstream.prs),
-                             ("commit", e.upstream.commits)):
+            fixes.append(
+                {
+                    "entry_id": e.id,
+                    "position": i,
+                    "type": f.type,
+                    "title": f.title,
+                    "body": f.body,
+                    "when_not": f.when_not,
+                    "versions": f.versions,
+                }
+            )
+        for kind, values in (
+            ("issue", e.upstream.issues),
+            ("pr", e.upstream.prs),
+            ("commit", e.upstream.commits),
+        ):
             for i, ref in enumerate(values):
-                refs.append({"entry_id": e.id, "kind": kind, "position": i, "ref": str(ref),
-                             "repo": e.upstream.repo})
+                refs.append(
+                    {
+                        "entry_id": e.id,
+                        "kind": kind,
+                        "position": i,
+                        "ref": str(ref),
+                        "repo": e.upstream.repo,
+                    }
+                )
     for entry_id, records in kb.evidence.items():
         for r in records:
-            evidence.append({"entry_id": entry_id, "server": r.server, "version": r.version,
-                             "python": r.python, "platform": r.platform, "outcome": r.outcome,
-                             "date": r.date, "scenario": r.scenario, "excerpt": r.excerpt})
+            evidence.append(
+                {
+                    "entry_id": entry_id,
+                    "server": r.server,
+                    "version": r.version,
+                    "python": r.python,
+                    "platform": r.platform,
+                    "outcome": r.outcome,
+                    "date": r.date,
+                    "scenario": r.scenario,
+                    "excerpt": r.excerpt,
+                }
+            )
     db["entries"].insert_all(entries, pk="id")
     db["entries"].enable_fts(
         ["title", "summary", "mechanism", "error", "tags", "signature_text"], create_triggers=False
     )
     for name, rows, fk in (
-        ("affected", affected, True), ("signatures", signatures, True),
-        ("signature_keys", keys, True), ("fixes", fixes, True),
-        ("upstream_refs", refs, True), ("evidence", evidence, True),
+        ("affected", affected, True),
+        ("signatures", signatures, True),
+        ("signature_keys", keys, True),
+        ("fixes", fixes, True),
+        ("upstream_refs", refs, True),
+        ("evidence", evidence, True),
     ):
         table = db[name]
         if rows:
@@ -210,14 +278,18 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str) -> None:
             table.create_index(["entry_id"], if_not_exists=True)
     db["signature_keys"].create_index(["key"], if_not_exists=True)
     db["meta"].insert_all(
-        [{"key": "source_hash", "value": digest}, {"key": "db_format", "value": str(DB_FORMAT)},
-         {"key": "built_by", "value": f"uvicorn-doctor {__version__}"}],
+        [
+            {"key": "source_hash", "value": digest},
+            {"key": "db_format", "value": str(DB_FORMAT)},
+            {"key": "built_by", "value": f"uvicorn-doctor {__version__}"},
+        ],
         pk="key",
     )
 
 
-def _signature_keys(kind: str, exc_type: str | None, pattern: str | None,
-                    module: str | None) -> set[str]:
+def _signature_keys(
+    kind: str, exc_type: str | None, pattern: str | None, module: str | None
+) -> set[str]:
     if kind == "exception" and exc_type:
         found = regex_keys(exc_type, whole=True)
     elif kind in ("log", "text") and pattern:
@@ -293,18 +365,21 @@ class Store:
         found: set[str] = set()
         for chunk in _chunks(wanted, 500):
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self.conn.execute(
-                f"select distinct entry_id from signature_keys where key in ({marks})", chunk))
+            found.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"select distinct entry_id from signature_keys where key in ({marks})", chunk
+                )
+            )
         return found
 
     def evidence(self, entry_id: str) -> list[EvidenceRecord]:
         rows = self.conn.execute(
             "select server, version, python, platform, outcome, date, scenario, excerpt "
-            "from evidence where entry_id = ?", (entry_id,)).fetchall()
-        records = [EvidenceRecord(**dict(r)) for r in rows]
-        from troubleshoot.evidence import _sort_version
-
-        return sorted(records, key=lambda r: (r.server, _sort_version(r.version), r.python))
+            "from evidence where entry_id = ?",
+            (entry_id,),
+        ).fetchall()
+        return sorted((EvidenceRecord(**dict(r)) for r in rows), key=sort_key)
 
     def search(self, query: str, limit: int = 20) -> list[tuple[str, str, float]]:
         """Full-text search: (id, title, rank) best first."""
@@ -314,7 +389,9 @@ class Store:
         rows = self.conn.execute(
             "select entries.id, entries.title, entries_fts.rank from entries_fts "
             "join entries on entries.rowid = entries_fts.rowid "
-            "where entries_fts match ? order by entries_fts.rank limit ?", (fts, limit)).fetchall()
+            "where entries_fts match ? order by entries_fts.rank limit ?",
+            (fts, limit),
+        ).fetchall()
         return [(r[0], r[1], float(r[2])) for r in rows]
 
 
@@ -328,4 +405,4 @@ def _fts_query(query: str) -> str:
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

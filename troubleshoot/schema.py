@@ -144,11 +144,11 @@ CONDITIONS: dict[str, str] = {
     "workers": "Did you run more than one worker (--workers N, or workers=N with N > 1)?",
     "ssl": "Did you pass TLS files (--ssl-certfile / --ssl-keyfile)?",
     "app_object": "Did you pass the application object itself (uvicorn.run(app)) "
-    "rather than an import string (\"module:app\")?",
+    'rather than an import string ("module:app")?',
     "programmatic": "Do you start uvicorn from Python code (uvicorn.run(...)) "
     "rather than the uvicorn command?",
     "main_guard_missing": "Is the uvicorn.run(...) call at module level, outside "
-    "`if __name__ == \"__main__\":`?",
+    '`if __name__ == "__main__":`?',
     "debugger": "Was the server running under a debugger or IDE runner (PyCharm, VS Code)?",
     "app_crashed": "Had your application crashed (an exception while importing or "
     "starting) before the reload?",
@@ -206,8 +206,14 @@ def _take(
 
 
 def _type_name(typ: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
-             list: "an array", dict: "a table"}
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "an array",
+        dict: "a table",
+    }
     types = typ if isinstance(typ, tuple) else (typ,)
     return " or ".join(names.get(t, t.__name__) for t in types)
 
@@ -435,9 +441,26 @@ def _conditions(c: _Collector, value: Any) -> dict[str, bool | str]:
 
 
 _TOP_LEVEL = {
-    "id", "title", "package", "kind", "severity", "tags", "summary", "mechanism",
-    "prevention", "error", "affected", "fixed_in", "unverifiable", "conditions",
-    "signatures", "fixes", "variants", "upstream", "repro", "related",
+    "id",
+    "title",
+    "package",
+    "kind",
+    "severity",
+    "tags",
+    "summary",
+    "mechanism",
+    "prevention",
+    "error",
+    "affected",
+    "fixed_in",
+    "unverifiable",
+    "conditions",
+    "signatures",
+    "fixes",
+    "variants",
+    "upstream",
+    "repro",
+    "related",
 }
 
 
@@ -513,7 +536,14 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     d["fixes"] = tuple(Fix(**f) for f in d.get("fixes", ()))
     d["variants"] = tuple(Variant(**v) for v in d.get("variants", ()))
     up = dict(d.get("upstream") or {})
-    d["upstream"] = Upstream(**{k: tuple(v) if isinstance(v, list) else v for k, v in up.items()})
+    d["upstream"] = Upstream(
+        repo=up.get("repo", "Kludex/uvicorn"),
+        issues=tuple(up.get("issues", ())),
+        prs=tuple(up.get("prs", ())),
+        commits=tuple(up.get("commits", ())),
+        release=up.get("release"),
+        links=tuple(up.get("links", ())),
+    )
     if d.get("repro"):
         r = dict(d["repro"])
         d["repro"] = Repro(r["folder"], tuple(r.get("platforms", PLATFORMS)), r.get("note", ""))

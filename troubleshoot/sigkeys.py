@@ -10,14 +10,9 @@ key per branch). A signature with no such literal is "unkeyed" and always tried.
 from __future__ import annotations
 
 import re
+import re._constants as _c  # type: ignore[import-not-found]
+import re._parser as _p  # type: ignore[import-not-found]
 from collections.abc import Iterable
-
-try:  # Python 3.11+
-    import re._constants as _c  # type: ignore[import-not-found]
-    import re._parser as _p  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
 
 WORD = re.compile(r"[a-z0-9_]{3,}")
 _MIN_KEY = 4
@@ -70,7 +65,8 @@ def _inner_words(run: str, whole: bool) -> list[str]:
     pattern's literals are complete identifiers."""
     found = [(m.start(), m.end(), m.group()) for m in WORD.finditer(run.lower())]
     return [
-        w for start, end, w in found
+        w
+        for start, end, w in found
         if whole or (start > 0 and run[start - 1] != "_" and end < len(run))
     ]
 

@@ -74,15 +74,27 @@ def verdict(
             continue
         if applies:
             where = f" when {aff.when}" if aff.when else ""
-            return Verdict("affected", package, version,
-                           f"{package} {version} is in {aff.specifier}{where}", aff)
+            return Verdict(
+                "affected",
+                package,
+                version,
+                f"{package} {version} is in {aff.specifier}{where}",
+                aff,
+            )
     if undecided:
-        return Verdict("unknown", package, version,
-                       "the affected range depends on the platform or Python, which is not known")
+        return Verdict(
+            "unknown",
+            package,
+            version,
+            "the affected range depends on the platform or Python, which is not known",
+        )
     if entry.fixed_in and Version(version) >= Version(entry.fixed_in):
-        return Verdict("fixed", package, version, f"{package} {version} >= fixed release {entry.fixed_in}")
-    return Verdict("not-affected", package, version,
-                   f"{package} {version} is outside the affected ranges")
+        return Verdict(
+            "fixed", package, version, f"{package} {version} >= fixed release {entry.fixed_in}"
+        )
+    return Verdict(
+        "not-affected", package, version, f"{package} {version} is outside the affected ranges"
+    )
 
 
 def variant_for(entry: Entry, version: str | None) -> Variant | None:
@@ -95,6 +107,7 @@ def variant_for(entry: Entry, version: str | None) -> Variant | None:
 def fixes_for(entry: Entry, version: str | None) -> list[Fix]:
     """Fix options, dropping those restricted to versions that do not apply."""
     return [
-        f for f in entry.fixes
+        f
+        for f in entry.fixes
         if f.versions is None or version is None or contains(f.versions, version) is not False
     ]

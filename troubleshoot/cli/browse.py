@@ -1,1 +1,123 @@
-"""`doctor` commands: browse (being written)."""
+"""`doctor show`, `doctor search`, `doctor list`: read the knowledge base."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from troubleshoot.cli import app
+from troubleshoot.cli._common import console, settings
+from troubleshoot.errors import InputError
+
+if TYPE_CHECKING:
+    from troubleshoot.kbstore import Store
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _store(ctx: typer.Context) -> Store:
+    from troubleshoot.kbstore import Store
+
+    return Store.open(settings(ctx))
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    entry_id: Annotated[str, typer.Argument(metavar="ID")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Show one entry: what happens, why, the versions, the fixes, the evidence."""
+    store = _store(ctx)
+    entry = store.entry(entry_id)
+    if entry is None:
+        from difflib import get_close_matches
+
+        near = get_close_matches(entry_id, store.ids(), n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else "; see `doctor list`"
+        raise InputError(f"no entry with id {entry_id!r}{hint}")
+    evidence = store.evidence(entry_id)
+    if json_out:
+        data = entry.to_dict() | {"evidence": [asdict(r) for r in evidence]}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    from troubleshoot.render.entry_text import render_entry
+
+    render_entry(entry, evidence, console())
+
+
+@app.command("search")
+def search(
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(help="Words to find.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Full-text search over titles, summaries, mechanisms and error texts (exit 1: nothing)."""
+    hits = _store(ctx).search(" ".join(query))
+    if json_out:
+        rows = [{"id": i, "title": t, "rank": r} for i, t, r in hits]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+    else:
+        out = console()
+        for entry_id, title, _rank in hits:
+            out.print(f"{entry_id}  {title}", markup=False, highlight=False)
+        if not hits:
+            out.print("no entries found", style="yellow")
+    raise typer.Exit(0 if hits else 1)
+
+
+@app.command("list")
+def list_entries(
+    ctx: typer.Context,
+    tag: Annotated[str | None, typer.Option(help="Only entries with this tag.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only entries of this kind.")] = None,
+    version: Annotated[
+        str | None, typer.Option(help="Only entries affecting this uvicorn version (e.g. 0.10.3).")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List entries, optionally filtered by tag, kind or affected version."""
+    from troubleshoot.schema import KINDS
+    from troubleshoot.versions import verdict
+
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"--kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    if version is not None:
+        from packaging.version import InvalidVersion, Version
+
+        try:
+            Version(version)
+        except InvalidVersion:
+            raise InputError(f"--version {version!r} is not a PEP 440 version") from None
+    entries = _store(ctx).entries()
+    entries = [
+        e
+        for e in entries
+        if (tag is None or tag in e.tags)
+        and (kind is None or e.kind == kind)
+        and (
+            version is None
+            or (verdict(e, {e.package: version}).status in ("affected", "unknown") and e.affected)
+        )
+    ]
+    if json_out:
+        rows = [
+            {
+                "id": e.id,
+                "title": e.title,
+                "kind": e.kind,
+                "severity": e.severity,
+                "tags": list(e.tags),
+                "fixed_in": e.fixed_in,
+            }
+            for e in entries
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    from troubleshoot.render.entry_text import entries_table
+
+    console().print(entries_table(entries))

@@ -1,1 +1,57 @@
-"""`doctor` commands: paste (being written)."""
+"""`doctor paste-traceback`: what failure is this paste?"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from troubleshoot.cli import app
+from troubleshoot.cli._common import console, settings
+from troubleshoot.match import DEFAULT_MIN_SCORE
+
+
+@app.command("paste-traceback")
+def paste_traceback(
+    ctx: typer.Context,
+    source: Annotated[
+        str | None, typer.Argument(help="File holding the paste; '-' or nothing reads stdin.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    min_score: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Report matches scoring at least this.")
+    ] = DEFAULT_MIN_SCORE,
+    no_env: Annotated[
+        bool,
+        typer.Option(
+            "--no-env", help="Don't use this environment's uvicorn version for the verdict."
+        ),
+    ] = False,
+) -> None:
+    """Match a pasted traceback or log against the known uvicorn failures.
+
+    Exit status: 0 a match, 1 no match, 2 bad input.
+    """
+    from troubleshoot.diagnose import diagnose, read_source
+    from troubleshoot.kbstore import Store
+
+    if source is None and sys.stdin.isatty():
+        sys.stderr.write(
+            "Paste the traceback or log, then press Ctrl-D (Ctrl-Z then Enter on Windows):\n"
+        )
+    text, _name = read_source(source)
+    store = Store.open(settings(ctx))
+    try:
+        result = diagnose(text, store, use_environment=not no_env, min_score=min_score)
+    finally:
+        store.close()
+    if json_out:
+        from troubleshoot.render import match_json
+
+        sys.stdout.write(match_json.render(result) + "\n")
+    else:
+        from troubleshoot.render import match_text
+
+        match_text.render(result, console())
+    raise typer.Exit(0 if result.matches else 1)

@@ -1,0 +1,93 @@
+"""`doctor` with no command on a terminal: paste, see candidates, answer what separates them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from troubleshoot.cli import app
+from troubleshoot.cli._common import console, settings
+
+if TYPE_CHECKING:
+    import click
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    kb_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--kb-dir",
+            envvar="DOCTOR_KB_DIR",
+            help="Use the KB sources in this folder.",
+            file_okay=False,
+        ),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    """Diagnose uvicorn failures. With no command on a terminal, start a guided session."""
+    if version:
+        from troubleshoot import __version__
+
+        sys.stdout.write(f"uvicorn-doctor {__version__}\n")
+        raise typer.Exit(0)
+    if ctx.invoked_subcommand is not None:
+        return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        sys.stdout.write(ctx.get_help() + "\n")
+        raise typer.Exit(0)
+    raise typer.Exit(guided(ctx))
+
+
+def guided(ctx: typer.Context) -> int:
+    """The interactive session; returns the exit status (0 match, 1 none)."""
+    from troubleshoot.diagnose import diagnose, read_paste
+    from troubleshoot.kbstore import Store
+    from troubleshoot.match import narrow
+    from troubleshoot.render import match_text
+
+    out = console()
+    out.print(
+        "[bold]uvicorn-doctor[/bold]: paste what your terminal showed "
+        "(traceback, log lines), then press [bold]Ctrl-D[/bold] on an empty line."
+    )
+    text = read_paste(sys.stdin.buffer, "paste")
+    store = Store.open(settings(ctx))
+    try:
+        result = diagnose(text, store)
+    finally:
+        store.close()
+    if not result.matches:
+        match_text.render(result, out)
+        return 1
+    matches = result.matches
+    if result.separators:
+        ids = ", ".join(m.entry.id for m in matches)
+        out.print(f"\nSeveral known failures fit: {ids}. A few questions will tell them apart.")
+        answers: dict[str, bool | str] = {}
+        for sep in result.separators:
+            if len(matches) < 2:
+                break
+            if sep.condition == "platform":
+                answer: bool | str = typer.prompt(
+                    sep.question, type=_platform_choice(), show_choices=True
+                )
+            else:
+                answer = typer.confirm(sep.question, default=None)
+            answers[sep.condition] = answer
+            remaining = narrow(result, answers)
+            matches = remaining or matches[:1]
+    from dataclasses import replace
+
+    match_text.render(replace(result, matches=matches, separators=()), out)
+    return 0
+
+
+def _platform_choice() -> click.Choice[str]:
+    import click
+
+    return click.Choice(["linux", "darwin", "win32"])

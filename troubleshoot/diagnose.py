@@ -1,0 +1,106 @@
+"""The paste service: read input safely, parse it, match it against the KB."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import BinaryIO
+
+from troubleshoot.errors import InputError
+from troubleshoot.kbstore import Store
+from troubleshoot.match import DEFAULT_MIN_SCORE, MatchResult, match
+from troubleshoot.parse import parse_paste
+from troubleshoot.parse.model import Parsed
+
+MAX_PASTE_BYTES = 64 * 1024 * 1024
+_PLATFORM_MARKERS = {
+    "win32": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt"},
+    "linux": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"},
+    "darwin": {"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix"},
+}
+
+
+def read_paste(stream: BinaryIO, name: str) -> str:
+    """Read a paste as text; refuse what cannot be a paste, saying why."""
+    data = stream.read(MAX_PASTE_BYTES + 1)
+    if len(data) > MAX_PASTE_BYTES:
+        raise InputError(
+            f"{name}: the input is larger than {MAX_PASTE_BYTES // 2**20} MB; "
+            "paste the traceback and the log lines around it, not the whole log"
+        )
+    head = data[:8192]
+    if head and (head.count(b"\0") > len(head) // 10 or _binary_ratio(head) > 0.3):
+        raise InputError(f"{name}: this looks like binary data, not a traceback or a log")
+    text = data.decode("utf-8", errors="replace").replace("\0", "")
+    if not text.strip():
+        raise InputError(f"{name}: the paste is empty; paste the traceback or log output")
+    return text
+
+
+def _binary_ratio(head: bytes) -> float:
+    text_bytes = set(range(32, 127)) | {9, 10, 12, 13, 27} | set(range(128, 256))
+    return sum(1 for b in head if b not in text_bytes) / len(head)
+
+
+def read_source(source: str | None) -> tuple[str, str]:
+    """(text, display name) from a file path, '-' or stdin."""
+    if source is None or source == "-":
+        return read_paste(sys.stdin.buffer, "stdin"), "stdin"
+    path = Path(source)
+    try:
+        with path.open("rb") as fh:
+            return read_paste(fh, source), source
+    except FileNotFoundError as exc:
+        raise InputError(f"{source}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{source}: is a directory, not a file") from exc
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read: {exc.strerror}") from exc
+
+
+def environment_versions(packages: tuple[str, ...] = ("uvicorn",)) -> dict[str, str]:
+    found = {}
+    for name in packages:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def marker_environment(parsed: Parsed) -> dict[str, str]:
+    """The current interpreter's markers, overridden by what the paste shows."""
+    from packaging.markers import default_environment
+
+    env: dict[str, str] = {k: str(v) for k, v in default_environment().items()}
+    if parsed.platform in _PLATFORM_MARKERS:
+        env.update(_PLATFORM_MARKERS[parsed.platform])
+    else:
+        # The paste may come from another machine: its platform is unknown.
+        for key in ("sys_platform", "platform_system", "os_name", "platform_machine"):
+            env.pop(key, None)
+    if parsed.python_version:
+        env["python_version"] = ".".join(parsed.python_version.split(".")[:2])
+        env["python_full_version"] = parsed.python_version
+    return env
+
+
+def diagnose(
+    text: str,
+    store: Store,
+    *,
+    use_environment: bool = True,
+    min_score: float = DEFAULT_MIN_SCORE,
+    versions: Mapping[str, str] | None = None,
+) -> MatchResult:
+    parsed = parse_paste(text)
+    env_versions = dict(versions or {}) or (environment_versions() if use_environment else {})
+    return match(
+        parsed,
+        store,
+        env_versions=env_versions,
+        marker_env=marker_environment(parsed),
+        min_score=min_score,
+    )

@@ -1,0 +1,241 @@
+"""Match a parsed paste against the knowledge base, and say why.
+
+Scoring, per entry: every signature that fires contributes its weight, combined
+as independent evidence (``1 - prod(1 - w)``). An entry is a candidate only if
+all its ``required`` signatures fire and at least one *anchor* (an exception,
+log or text signature) fires: stack frames alone never identify a failure,
+since any application error passes through uvicorn's frames. Signatures that a
+detected version cannot print (their ``versions`` range excludes it) are
+skipped. Entries under ``min_score`` are not reported: we abstain rather than
+guess.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from troubleshoot.kbstore import Store
+from troubleshoot.parse.model import Parsed
+from troubleshoot.schema import CONDITIONS, Entry, Fix, Signature, Variant
+from troubleshoot.sigkeys import words
+from troubleshoot.versions import Verdict, contains, fixes_for, variant_for, verdict
+
+Confidence = Literal["high", "medium", "low"]
+DEFAULT_MIN_SCORE = 0.5
+# Two matches closer than this are ambiguous: say what separates them.
+AMBIGUITY_GAP = 0.15
+
+
+@dataclass(frozen=True)
+class Hit:
+    signature: Signature
+    line_no: int  # 1-based line of the paste, 0 when the signature spans the text
+    excerpt: str
+
+    def describe(self) -> str:
+        where = f"line {self.line_no}" if self.line_no else "paste"
+        return (
+            f"{self.signature.kind} signature {self.signature.id!r} matched {where}: {self.excerpt}"
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    score: float
+    hits: tuple[Hit, ...]
+    verdict: Verdict
+    version_source: str | None  # "paste" | "environment" | None
+    variant: Variant | None
+    fixes: tuple[Fix, ...]
+    skipped: tuple[str, ...] = ()  # signatures skipped because of the version
+
+    @property
+    def confidence(self) -> Confidence:
+        if self.score >= 0.85:
+            return "high"
+        return "medium" if self.score >= 0.65 else "low"
+
+    def why(self) -> list[str]:
+        lines = [h.describe() for h in self.hits]
+        lines += self.skipped
+        lines.append(
+            f"version: {self.verdict.status} ({self.verdict.reason}"
+            + (f", version from the {self.version_source})" if self.version_source else ")")
+        )
+        return lines
+
+
+@dataclass(frozen=True)
+class Separator:
+    """A condition on which two close candidates disagree: ask the user about it."""
+
+    condition: str
+    question: str
+    values: Mapping[str, bool | str]  # entry id -> what that entry requires
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    parsed: Parsed
+    matches: tuple[Match, ...]
+    separators: tuple[Separator, ...] = ()
+    considered: int = 0  # candidate entries evaluated
+    below_threshold: tuple[tuple[str, float], ...] = field(default=())
+
+
+@functools.lru_cache(maxsize=8192)
+def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+def _type_rx(exc_type: str) -> re.Pattern[str]:
+    # Anchor at a dotted-name boundary: "TypeError" matches "builtins.TypeError",
+    # never "MyTypeError".
+    return _rx(rf"(?:^|\.)(?:{exc_type})$")
+
+
+def _clip(text: str, width: int = 160) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= width else one[: width - 1] + "…"
+
+
+def _fire(sig: Signature, parsed: Parsed) -> Hit | None:
+    if sig.kind == "exception" and sig.exc_type:
+        type_rx = _type_rx(sig.exc_type)
+        msg_rx = _rx(sig.message) if sig.message else None
+        for exc in parsed.exceptions:
+            if type_rx.search(exc.type) and (msg_rx is None or msg_rx.search(exc.message)):
+                return Hit(sig, exc.line_no, _clip(f"{exc.type}: {exc.message}"))
+    elif sig.kind == "log" and sig.pattern:
+        rx = _rx(sig.pattern)
+        for event in parsed.log_events:
+            if rx.search(event.message):
+                return Hit(sig, event.line_no, _clip(event.message))
+    elif sig.kind == "text" and sig.pattern:
+        found = _rx(sig.pattern, re.MULTILINE).search(parsed.text)
+        if found:
+            line_no = parsed.text.count("\n", 0, found.start()) + 1
+            return Hit(sig, line_no, _clip(found.group(0)))
+    elif sig.kind == "frame" and sig.module:
+        mod_rx = _rx(sig.module)
+        fn_rx = _rx(sig.function) if sig.function else None
+        for exc in parsed.exceptions:
+            for frame in exc.frames:
+                target = frame.module or frame.file
+                if mod_rx.search(target) and (fn_rx is None or fn_rx.fullmatch(frame.function)):
+                    return Hit(sig, exc.line_no, _clip(f"frame {target} in {frame.function}"))
+    return None
+
+
+def score_entry(
+    entry: Entry, parsed: Parsed, version: str | None
+) -> tuple[float, tuple[Hit, ...], tuple[str, ...]] | None:
+    """(score, hits, skipped-notes), or None when the entry cannot match at all."""
+    hits: list[Hit] = []
+    skipped: list[str] = []
+    for sig in entry.signatures:
+        if sig.kind == "code":
+            continue
+        if version is not None and sig.versions and contains(sig.versions, version) is False:
+            skipped.append(
+                f"signature {sig.id!r} not considered: only uvicorn {sig.versions} "
+                f"prints it, the paste shows {version}"
+            )
+            continue
+        hit = _fire(sig, parsed)
+        if hit is None:
+            if sig.required:
+                return None
+            continue
+        hits.append(hit)
+    if not any(h.signature.kind != "frame" for h in hits):
+        return None
+    miss = 1.0
+    for hit in hits:
+        miss *= 1.0 - hit.signature.weight
+    return round(1.0 - miss, 4), tuple(hits), tuple(skipped)
+
+
+def match(
+    parsed: Parsed,
+    store: Store,
+    *,
+    env_versions: Mapping[str, str] | None = None,
+    marker_env: Mapping[str, str] | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    limit: int = 5,
+) -> MatchResult:
+    """Rank the KB entries that explain ``parsed``."""
+    candidate_ids = store.candidates(words(parsed.text))
+    entries = store.entries(sorted(candidate_ids)) if candidate_ids else []
+    env_versions = env_versions or {}
+    found: list[Match] = []
+    below: list[tuple[str, float]] = []
+    for entry in entries:
+        package = entry.package.lower()
+        version = parsed.versions.get(package) or env_versions.get(package)
+        source = (
+            "paste"
+            if package in parsed.versions
+            else "environment"
+            if package in env_versions
+            else None
+        )
+        scored = score_entry(entry, parsed, parsed.versions.get(package))
+        if scored is None:
+            continue
+        score, hits, skipped = scored
+        if score < min_score:
+            below.append((entry.id, score))
+            continue
+        versions = {package: version} if version else {}
+        found.append(
+            Match(
+                entry=entry,
+                score=score,
+                hits=hits,
+                verdict=verdict(entry, versions, marker_env),
+                version_source=source,
+                variant=variant_for(entry, version),
+                fixes=tuple(fixes_for(entry, version)),
+                skipped=skipped,
+            )
+        )
+    found.sort(key=lambda m: (-m.score, m.entry.id))
+    top = tuple(found[:limit])
+    return MatchResult(parsed, top, separators(top), len(entries), tuple(sorted(below)))
+
+
+def separators(matches: tuple[Match, ...]) -> tuple[Separator, ...]:
+    """Conditions that tell the close top candidates apart (versions are detected, not asked)."""
+    if len(matches) < 2:
+        return ()
+    close = [m for m in matches if matches[0].score - m.score <= AMBIGUITY_GAP]
+    if len(close) < 2:
+        return ()
+    out: list[Separator] = []
+    for condition, question in CONDITIONS.items():
+        values = {
+            m.entry.id: m.entry.conditions[condition]
+            for m in close
+            if condition in m.entry.conditions
+        }
+        distinct = set(values.values())
+        # It separates if the entries that care disagree, or only some care.
+        if values and (len(distinct) > 1 or len(values) < len(close)):
+            out.append(Separator(condition, question, values))
+    return tuple(out)
+
+
+def narrow(result: MatchResult, answers: Mapping[str, bool | str]) -> tuple[Match, ...]:
+    """Drop candidates whose conditions contradict the user's answers."""
+    return tuple(
+        m
+        for m in result.matches
+        if all(m.entry.conditions.get(cond, value) == value for cond, value in answers.items())
+    )

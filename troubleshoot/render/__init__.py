@@ -1,0 +1,1 @@
+"""Renderers for paste matches and entries: one module per output format."""

@@ -1,0 +1,87 @@
+"""`doctor show` / `doctor list` / `doctor search`: rich renderings of entries."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+from rich.text import Text
+
+from troubleshoot.evidence import EvidenceRecord
+from troubleshoot.render.links import upstream_lines
+from troubleshoot.schema import Entry
+
+
+def affected_lines(entry: Entry) -> list[str]:
+    lines = []
+    for a in entry.affected:
+        when = f" when {a.when}" if a.when else ""
+        note = f" ({a.note})" if a.note else ""
+        lines.append(f"{a.package} {a.specifier}{when} [{a.status}]{note}")
+    return lines
+
+
+def render_entry(entry: Entry, evidence: list[EvidenceRecord], console: Console) -> None:
+    console.rule(f"{entry.title}  [{entry.id}]")
+    console.print(
+        f"kind: {entry.kind}   severity: {entry.severity}   tags: {', '.join(entry.tags) or '-'}",
+        markup=False,
+    )
+    console.print(Markdown(entry.summary))
+    if entry.error:
+        console.print(Text("What you see", style="bold"))
+        console.print(entry.error.rstrip(), markup=False, highlight=False)
+    console.print(Text("Why it breaks", style="bold"))
+    console.print(Markdown(entry.mechanism))
+    for variant in entry.variants:
+        console.print(Text(f"uvicorn {variant.versions}", style="bold"))
+        console.print(Markdown(variant.summary))
+    console.print(Text("Affected versions", style="bold"))
+    for line in affected_lines(entry) or ["not tied to a version"]:
+        console.print(f"  {line}", markup=False)
+    console.print(f"  fixed in: {entry.fixed_in or 'no fixed release'}", markup=False)
+    if entry.unverifiable:
+        console.print(f"  cannot be verified here: {entry.unverifiable}", markup=False)
+    console.print(Text("Fix options", style="bold"))
+    for n, fix in enumerate(entry.fixes, 1):
+        scope = f" (uvicorn {fix.versions})" if fix.versions else ""
+        console.print(Text(f"{n}. [{fix.type}] {fix.title}{scope}", style="bold cyan"))
+        console.print(Markdown(fix.body))
+        if fix.when_not:
+            console.print(f"   When not to use it: {fix.when_not}", markup=False, style="dim")
+    if entry.prevention:
+        console.print(Text("Prevention", style="bold"))
+        console.print(Markdown(entry.prevention))
+    console.print(Text("Evidence", style="bold"))
+    console.print(
+        evidence_table(evidence)
+        if evidence
+        else "  no recorded runs yet: the version boundaries above are unverified"
+    )
+    console.print(Text("Upstream", style="bold"))
+    for line in upstream_lines(entry):
+        console.print(f"  {line}", markup=False)
+    if entry.related:
+        console.print(f"Related: {', '.join(entry.related)}", markup=False)
+
+
+def evidence_table(records: list[EvidenceRecord]) -> Table:
+    table = Table("server", "version", "Python", "platform", "outcome", "date")
+    style = {"reproduces": "red", "fixed": "green", "not-applicable": "dim", "error": "yellow"}
+    for r in records:
+        table.add_row(
+            r.server,
+            r.version,
+            r.python,
+            r.platform,
+            Text(r.outcome, style=style[r.outcome]),
+            r.date,
+        )
+    return table
+
+
+def entries_table(entries: list[Entry]) -> Table:
+    table = Table("id", "kind", "severity", "fixed in", "title")
+    for e in entries:
+        table.add_row(e.id, e.kind, e.severity, e.fixed_in or "-", e.title)
+    return table
