@@ -1,0 +1,77 @@
+"""Compiling the KB: plain tables, FTS5, hash-driven rebuilds, atomic replacement."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ENTRY_A
+from troubleshoot.config import Settings
+from troubleshoot.errors import EntryInvalid
+from troubleshoot.kbstore import Store, ensure_db
+
+
+def test_build_has_documented_plain_tables_and_fts(mini_kb: Path) -> None:
+    path = ensure_db(Settings.resolve())
+    conn = sqlite3.connect(path)
+    tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+    assert {"entries", "affected", "signatures", "signature_keys", "fixes", "upstream_refs",
+            "evidence", "meta", "entries_fts"} <= tables
+    assert conn.execute("select count(*) from entries").fetchone()[0] == 3
+    row = conn.execute("select specifier, status from affected where entry_id='alpha-pickle'")
+    assert row.fetchone() == (">=0.10.1,<0.10.6", "unverified")
+    # Canonical issue first, as a plain column Datasette can facet on.
+    issue = conn.execute("select canonical_issue from entries where id='alpha-pickle'")
+    assert issue.fetchone()[0] == 478
+
+
+def test_fts_search_ranks_and_never_breaks_on_user_syntax(mini_kb: Path) -> None:
+    store = Store.open(Settings.resolve())
+    assert [h[0] for h in store.search("zebrafish")] == ["gamma-log"]
+    assert store.search('"unbalanced AND (') == []
+    assert {h[0] for h in store.search("pickle")} >= {"alpha-pickle", "beta-pickle-reload"}
+
+
+def test_rebuilds_when_sources_change_and_not_otherwise(mini_kb: Path) -> None:
+    settings = Settings.resolve()
+    path = ensure_db(settings)
+    first = path.stat().st_mtime_ns
+    assert ensure_db(settings).stat().st_mtime_ns == first  # unchanged sources: no rebuild
+    entry = mini_kb / "entries" / "gamma-log.toml"
+    entry.write_text(entry.read_text().replace("zebrafish", "okapi"), encoding="utf-8")
+    ensure_db(settings)
+    store = Store(path)
+    assert store.search("okapi") and not store.search("zebrafish")
+
+
+def test_failed_build_keeps_last_good_db(mini_kb: Path) -> None:
+    settings = Settings.resolve()
+    path = ensure_db(settings)
+    before = path.read_bytes()
+    (mini_kb / "entries" / "alpha-pickle.toml").write_text(
+        ENTRY_A.replace('kind = "version-bug"', 'kind = "nonsense"'), encoding="utf-8")
+    with pytest.raises(EntryInvalid):
+        ensure_db(settings)
+    assert path.read_bytes() == before
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_cli_reports_broken_kb_with_exit_2_and_no_traceback(mini_kb: Path) -> None:
+    from tests.conftest import run_doctor
+
+    (mini_kb / "entries" / "gamma-log.toml").write_text("id = 'gamma-log'\n", encoding="utf-8")
+    result = run_doctor("show", "alpha-pickle")
+    assert result.returncode == 2
+    assert "gamma-log.toml: title: is required" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_kb_build_to_explicit_path(mini_kb: Path, tmp_path: Path) -> None:
+    from tests.conftest import run_doctor
+
+    out = tmp_path / "out" / "kb.db"
+    result = run_doctor("kb", "build", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert sqlite3.connect(out).execute("select count(*) from entries").fetchone()[0] == 3

@@ -1,0 +1,86 @@
+"""The matcher: anchors, required signatures, version-aware skipping, separators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from troubleshoot.config import Settings
+from troubleshoot.kbstore import Store
+from troubleshoot.match import match, narrow
+from troubleshoot.parse.model import ExceptionRecord, Frame, LogEvent, Parsed
+from troubleshoot.sigkeys import regex_keys
+
+
+def _parsed(*excs: ExceptionRecord, logs: tuple[LogEvent, ...] = (),
+            versions: dict[str, str] | None = None) -> Parsed:
+    text = "\n".join([f"{e.type}: {e.message}" for e in excs] + [l.message for l in logs])
+    for e in excs:
+        text += "\n" + "\n".join(f.module or f.file for f in e.frames)
+    return Parsed(exceptions=excs, log_events=logs, versions=versions or {}, text=text,
+                  line_count=text.count("\n") + 1)
+
+
+PICKLE = ExceptionRecord(
+    "AttributeError", "Can't pickle local object 'make.<locals>.app'",
+    frames=(Frame("/usr/lib/python3.8/multiprocessing/process.py", 121, "start",
+                  "multiprocessing.process"),), line_no=7)
+
+
+def test_exception_signature_matches_with_reasons(mini_kb: Path) -> None:
+    result = match(_parsed(PICKLE, versions={"uvicorn": "0.10.3"}), Store.open(Settings.resolve()))
+    top = result.matches[0]
+    assert top.entry.id == "alpha-pickle"
+    assert top.score == round(1 - 0.1 * 0.7, 4)
+    assert top.verdict.status == "affected" and top.version_source == "paste"
+    assert any("line 7" in why for why in top.why())
+
+
+def test_frames_alone_never_match(mini_kb: Path) -> None:
+    """An app error whose stack passes through the same frames is not the known failure."""
+    other = ExceptionRecord("KeyError", "'user_id'", frames=PICKLE.frames, line_no=3)
+    assert match(_parsed(other), Store.open(Settings.resolve())).matches == ()
+
+
+def test_required_signature_missing_excludes_entry(mini_kb: Path) -> None:
+    log = LogEvent("Gamma reloader is fine", 1, "INFO")
+    assert match(_parsed(logs=(log,)), Store.open(Settings.resolve())).matches == ()
+    hit = LogEvent("Gamma reloader lost its child", 4, "ERROR")
+    result = match(_parsed(logs=(hit,)), Store.open(Settings.resolve()))
+    assert [m.entry.id for m in result.matches] == ["gamma-log"]
+
+
+def test_version_variant_and_fixed_verdict(mini_kb: Path) -> None:
+    store = Store.open(Settings.resolve())
+    warned = match(_parsed(PICKLE, versions={"uvicorn": "0.10.4"}), store).matches[0]
+    assert warned.variant is not None and "warn first" in warned.variant.summary
+    fixed = match(_parsed(PICKLE, versions={"uvicorn": "0.11.0"}), store).matches[0]
+    assert fixed.verdict.status == "fixed"
+    unknown = match(_parsed(PICKLE), store).matches[0]
+    assert unknown.verdict.status == "unknown"
+    from_env = match(_parsed(PICKLE), store, env_versions={"uvicorn": "0.10.2"}).matches[0]
+    assert from_env.verdict.status == "affected" and from_env.version_source == "environment"
+
+
+def test_close_candidates_get_separating_questions(mini_kb: Path) -> None:
+    result = match(_parsed(PICKLE), Store.open(Settings.resolve()))
+    assert {m.entry.id for m in result.matches} == {"alpha-pickle", "beta-pickle-reload"}
+    conditions = {s.condition for s in result.separators}
+    assert {"reload", "workers", "platform"} <= conditions
+    assert [m.entry.id for m in narrow(result, {"platform": "linux"})] == ["alpha-pickle"]
+    assert [m.entry.id for m in narrow(result, {"workers": False})] == ["beta-pickle-reload"]
+    # An entry that does not care about a condition is not ruled out by it.
+    assert len(narrow(result, {"reload": True})) == 2
+
+
+def test_min_score_abstains(mini_kb: Path) -> None:
+    result = match(_parsed(PICKLE), Store.open(Settings.resolve()), min_score=0.99)
+    assert result.matches == ()
+    assert dict(result.below_threshold)["alpha-pickle"] < 0.99
+
+
+def test_regex_keys_are_words_every_match_contains() -> None:
+    assert regex_keys(r"(can't|cannot) pickle '?SSLContext'? objects?") == {"pickle"}
+    assert regex_keys(r"^(TypeError|AttributeError)$", whole=True) == {"typeerror",
+                                                                       "attributeerror"}
+    assert regex_keys(r"SSLCont\w+") is None  # a partial word is no key
+    assert regex_keys(r".*") is None

@@ -1,0 +1,113 @@
+"""Entry validation: every problem names the file, the field path and the reason."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ENTRY_A, run_doctor, write_kb
+from troubleshoot.errors import EntryInvalid
+from troubleshoot.schema import entry_from_dict, parse_entry
+
+
+def _parse(text: str, slug: str = "alpha-pickle") -> object:
+    return parse_entry(tomllib.loads(text), f"{slug}.toml", slug)
+
+
+def test_valid_entry_round_trips_through_dict() -> None:
+    entry = parse_entry(tomllib.loads(ENTRY_A), "alpha-pickle.toml", "alpha-pickle")
+    assert entry.upstream.issues == (478, 484)
+    assert entry.signatures[0].weight == 0.9
+    assert entry_from_dict(entry.to_dict()) == entry
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "reason"),
+    [
+        (('kind = "version-bug"', 'kind = "bug"'), "kind", "must be one of"),
+        (('severity = "high"', "severity = 3"), "severity", "must be a string"),
+        (('specifier = ">=0.10.1,<0.10.6"', 'specifier = "=>0.10.1"'),
+         "affected[0].specifier", "not a PEP 440 specifier"),
+        (('fixed_in = "0.10.6"', 'fixed_in = "soon"'), "fixed_in", "not a PEP 440 version"),
+        (('message = "Can\'t pickle local object"', 'message = "Can\'t (pickle"'),
+         "signatures[0].message", "invalid regular expression"),
+        (("weight = 0.9", "weight = 1.5"), "signatures[0].weight", "must be in (0, 1]"),
+        (("weight = 0.9", "weight = true"), "signatures[0].weight", "not a boolean"),
+        (('type = "code-change"', 'type = "magic"'), "fixes[0].type", "must be one of"),
+        (("issues = [478, 484]", "issues = []"), "upstream.issues", "at least one issue"),
+        (("issues = [478, 484]", 'issues = ["478"]'), "upstream.issues[0]", "positive integer"),
+        (("workers = true", "workers = 2"), "conditions.workers", "true or false"),
+        (("workers = true", "cats = true"), "conditions.cats", "unknown condition"),
+        (('id = "alpha-pickle"', 'id = "other"'), "id", "must equal the file name"),
+        (('title = "Alpha: pickle error with workers"', 'titel = "x"'), "titel", "unknown field"),
+        (('title = "Alpha: pickle error with workers"', ""), "title", "is required"),
+        (('specifier = ">=0.10.1,<0.10.6"', 'specifier = ">=0.10.1"\nwhen = "os == 1"'),
+         "affected[0].when", "not a PEP 508 marker"),
+    ],
+)
+def test_each_violation_is_reported_with_field_and_reason(
+    edit: tuple[str, str], field: str, reason: str
+) -> None:
+    old, new = edit
+    assert old in ENTRY_A
+    with pytest.raises(EntryInvalid) as info:
+        _parse(ENTRY_A.replace(old, new, 1))
+    problems = info.value.problems
+    assert any(p.field == field and reason in p.reason for p in problems), problems
+    assert all(p.file == "alpha-pickle.toml" for p in problems)
+
+
+def test_all_problems_are_collected_not_just_the_first() -> None:
+    bad = ENTRY_A.replace('kind = "version-bug"', 'kind = "x"').replace("weight = 0.9", "weight = 9")
+    with pytest.raises(EntryInvalid) as info:
+        _parse(bad)
+    fields = {p.field for p in info.value.problems}
+    assert {"kind", "signatures[0].weight"} <= fields
+
+
+def test_versioned_entry_without_affected_range_is_rejected() -> None:
+    start = ENTRY_A.index("[[affected]]")
+    end = ENTRY_A.index("[[signatures]]")
+    with pytest.raises(EntryInvalid) as info:
+        _parse(ENTRY_A[:start] + ENTRY_A[end:])
+    assert any(p.field == "affected" for p in info.value.problems)
+
+
+def test_kb_validate_cli_names_file_field_and_exits_1(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path, {"alpha-pickle": ENTRY_A.replace("weight = 0.9", "weight = 2")})
+    (kb / "entries" / "broken.toml").write_text('id = "broken"\ntitle = [\n', encoding="utf-8")
+    result = run_doctor("--kb-dir", str(kb), "kb", "validate")
+    assert result.returncode == 1
+    assert "alpha-pickle.toml: signatures[0].weight: must be in (0, 1]" in result.stderr
+    assert "broken.toml" in result.stderr and "invalid TOML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_kb_validate_cli_ok(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path, {"alpha-pickle": ENTRY_A})
+    result = run_doctor("--kb-dir", str(kb), "kb", "validate")
+    assert result.returncode == 0, result.stderr
+    assert "1 entries" in result.stdout
+
+
+def test_evidence_file_errors_name_record_and_field(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path, {"alpha-pickle": ENTRY_A})
+    (kb / "evidence" / "alpha-pickle.json").write_text(
+        '{"entry": "alpha-pickle", "records": [{"server": "uvicorn", "version": "0.10.3",'
+        ' "python": "3.8", "platform": "linux", "outcome": "broken", "date": "2026-11-21"}]}',
+        encoding="utf-8",
+    )
+    result = run_doctor("--kb-dir", str(kb), "kb", "validate")
+    assert result.returncode == 1
+    assert "alpha-pickle.json: records[0].outcome: must be one of" in result.stderr
+
+
+def test_verified_boundary_needs_evidence(tmp_path: Path) -> None:
+    text = ENTRY_A.replace('specifier = ">=0.10.1,<0.10.6"',
+                           'specifier = ">=0.10.1,<0.10.6"\nstatus = "verified"')
+    kb = write_kb(tmp_path, {"alpha-pickle": text})
+    result = run_doctor("--kb-dir", str(kb), "kb", "validate")
+    assert result.returncode == 1
+    assert "affected[0].status" in result.stderr and "no evidence" in result.stderr
