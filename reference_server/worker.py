@@ -1,0 +1,164 @@
+"""One serving process: build the SSL context and the app, then serve until told to stop.
+
+Used in-process (one worker, no reload) and as the target of every ``spawn``ed
+worker. In a spawned worker the channel to the supervisor carries one message
+up ("ready" or "failed") and, by reaching end-of-file, tells the worker that
+its parent has died, so a SIGKILLed supervisor never leaves workers behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import sys
+import time
+from multiprocessing.connection import Connection
+
+from reference_server.errors import EXIT_OK, ServerError
+from reference_server.http11 import HTTPConnection, ServerState
+from reference_server.lifespan import Lifespan
+from reference_server.loading import ASGIApp, build_ssl_context, import_app
+from reference_server.logs import Logger
+from reference_server.settings import Settings
+
+# How often a draining worker checks whether its connections are done.
+DRAIN_POLL = 0.02
+
+
+class Worker:
+    """An asyncio server on an already-listening socket."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sock: socket.socket,
+        logger: Logger,
+        *,
+        app: ASGIApp | None = None,
+        channel: Connection | None = None,
+        stop_signals: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT),
+    ) -> None:
+        self.settings = settings
+        self.sock = sock
+        self.log = logger
+        self.app = app
+        self.channel = channel
+        self.stop_signals = stop_signals
+        self.stop_reason: str | None = None
+        self._stop: asyncio.Event | None = None
+        self._force = False
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def request_stop(self, reason: str) -> None:
+        if self._stop is None:
+            return
+        if self._stop.is_set():
+            self._force = True  # a second signal: stop waiting for in-flight requests
+            return
+        self.stop_reason = reason
+        self._stop.set()
+
+    async def serve(self) -> None:
+        settings = self.settings
+        self._stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in self.stop_signals:
+            loop.add_signal_handler(signum, self.request_stop, signum.name)
+        ssl_context = build_ssl_context(settings)
+        app = self.app if self.app is not None else import_app(settings)
+        lifespan = Lifespan(app, settings.lifespan, self.log)
+        await lifespan.startup()
+        state = ServerState(
+            settings_root_path=settings.root_path,
+            keep_alive=settings.timeout_keep_alive,
+            slow_client=settings.timeout_slow_client,
+            max_incomplete=settings.h11_max_incomplete_event_size,
+            access_log=settings.access_log,
+            limit_concurrency=settings.limit_concurrency,
+            app_state=lifespan.state,
+            logger=self.log,
+        )
+        tls = ssl_context is not None
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self._tasks.add(task)
+            try:
+                await HTTPConnection(app, state, reader, writer, tls).run()
+            finally:
+                self._tasks.discard(task)
+
+        server = await asyncio.start_server(handle, sock=self.sock, ssl=ssl_context)
+        if self.channel is not None:
+            loop.add_reader(self.channel.fileno(), self._check_parent)
+        self.log.info("worker_ready", tls=tls)
+        if self.channel is not None:
+            self.channel.send(("ready", os.getpid()))
+        await self._stop.wait()
+        self.log.info("shutdown_start", reason=self.stop_reason or "-")
+        server.close()
+        state.shutting_down = True
+        await self._drain(state)
+        await lifespan.shutdown(max(settings.timeout_graceful_shutdown, 1.0))
+        self.log.info("shutdown_complete", requests=state.total_requests)
+
+    def _check_parent(self) -> None:
+        assert self.channel is not None
+        try:
+            while self.channel.poll(0):
+                self.channel.recv()
+        except (EOFError, OSError):
+            asyncio.get_running_loop().remove_reader(self.channel.fileno())
+            self.log.warning("parent_died")
+            self.request_stop("parent_died")
+
+    async def _drain(self, state: ServerState) -> None:
+        """Let in-flight requests finish within the graceful timeout, then cut."""
+        for conn in list(state.connections):
+            if conn.idle:
+                conn.writer.transport.close()
+        deadline = time.monotonic() + self.settings.timeout_graceful_shutdown
+        while self._tasks and time.monotonic() < deadline and not self._force:
+            for conn in list(state.connections):
+                if conn.idle:
+                    conn.writer.transport.close()
+            await asyncio.sleep(DRAIN_POLL)
+        if self._tasks:
+            self.log.warning("shutdown_cancelled_requests", count=len(self._tasks))
+            for conn in list(state.connections):
+                conn.writer.transport.abort()
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def serve_in_process(
+    settings: Settings, sock: socket.socket, logger: Logger, app: ASGIApp | None
+) -> None:
+    """Serve in the calling process (one worker, no reload). Raises ServerError."""
+    asyncio.run(Worker(settings, sock, logger, app=app).serve())
+
+
+def worker_process_main(settings: Settings, sock: socket.socket, channel: Connection) -> None:
+    """Entry point of a spawned worker process: typed errors become the exit code here."""
+    # Ctrl-C reaches the whole process group; the supervisor decides what stops and when.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logger = Logger(settings.log_level)
+    code = EXIT_OK
+    try:
+        asyncio.run(
+            Worker(settings, sock, logger, channel=channel, stop_signals=(signal.SIGTERM,)).serve()
+        )
+    except ServerError as exc:
+        logger.fatal(exc)
+        with contextlib.suppress(OSError):
+            channel.send(("failed", exc.message))
+        code = exc.exit_code
+    finally:
+        with contextlib.suppress(OSError):
+            sock.close()
+    sys.exit(code)
