@@ -26,7 +26,7 @@ from troubleshoot import __version__
 from troubleshoot.config import Settings
 from troubleshoot.errors import EntryInvalid, KBError, Problem
 from troubleshoot.evidence import EvidenceRecord, load_evidence, sort_key
-from troubleshoot.schema import Entry, entry_from_dict, parse_entry
+from troubleshoot.schema import Entry, Signature, entry_from_dict, parse_entry
 from troubleshoot.sigkeys import regex_keys
 
 # Bump when the table layout changes: an old cache is then rebuilt.
@@ -213,7 +213,7 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str) -> None:
                     "versions": s.versions,
                 }
             )
-            for key in _signature_keys(s.kind, s.exc_type, s.pattern, s.module):
+            for key in _signature_keys(s):
                 keys.append({"key": key, "entry_id": e.id, "sig_id": s.id})
         for i, f in enumerate(e.fixes):
             fixes.append(
@@ -287,18 +287,24 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str) -> None:
     )
 
 
-def _signature_keys(
-    kind: str, exc_type: str | None, pattern: str | None, module: str | None
-) -> set[str]:
-    if kind == "exception" and exc_type:
-        found = regex_keys(exc_type, whole=True)
-    elif kind in ("log", "text") and pattern:
-        found = regex_keys(pattern)
-    elif kind == "frame" and module:
-        found = regex_keys(module, whole=True)
+def _signature_keys(sig: Signature) -> set[str]:
+    """Words a paste must contain for ``sig`` to fire; {"*"} when none can be derived.
+
+    An exception signature needs its type *and* its message, so the message's
+    words (rarer than a type name such as TypeError) key it when it has any.
+    """
+    found: set[str] | None = None
+    if sig.kind == "exception":
+        found = (regex_keys(sig.message) if sig.message else None) or (
+            regex_keys(sig.exc_type, whole=True) if sig.exc_type else None
+        )
+    elif sig.kind in ("log", "text") and sig.pattern:
+        found = regex_keys(sig.pattern)
     else:
-        found = None
-    return found if found is not None else {"*"}  # "*": always a candidate
+        # Frames only support an anchor and code signatures are for `doctor scan`:
+        # neither can make an entry match, so neither makes it a candidate.
+        return set()
+    return found if found is not None else {"*"}
 
 
 def ensure_db(settings: Settings, *, force: bool = False) -> Path:
