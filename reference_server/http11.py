@@ -25,6 +25,8 @@ from reference_server.logs import Logger, describe_exception
 READ_SIZE = 65536
 # How much pipelined data we buffer while an app is still answering.
 MAX_PIPELINE_BUFFER = 256 * 1024
+# An unread request body up to this size is skipped to keep the connection alive.
+MAX_DISCARD = 1024 * 1024
 SERVER_HEADER = (b"server", b"reference_server")
 
 
@@ -148,11 +150,24 @@ class HTTPConnection:
             self.idle = False
             if isinstance(event, h11.Request):
                 await self._handle(event)
+                await self._discard_unread_body()
             elif isinstance(event, h11.ConnectionClosed):
                 return
             if self.conn.our_state is not h11.DONE or self.conn.their_state is not h11.DONE:
                 return  # MUST_CLOSE, ERROR or a half-finished cycle: no keep-alive
             self.conn.start_next_cycle()
+
+    async def _discard_unread_body(self) -> None:
+        """Skip a request body the app did not read, so the connection can be reused."""
+        discarded = 0
+        while self.conn.their_state is h11.SEND_BODY and self.conn.our_state is h11.DONE:
+            event = await self.next_event()
+            if isinstance(event, h11.Data):
+                discarded += len(event.data)
+                if discarded > MAX_DISCARD:
+                    return  # not worth reading: the loop closes the connection
+            elif not isinstance(event, h11.EndOfMessage):
+                return
 
     async def _reject(self, exc: h11.RemoteProtocolError) -> None:
         status = exc.error_status_hint
@@ -196,6 +211,16 @@ class HTTPConnection:
             )
             body = b"WebSocket upgrades are not supported by reference_server.\n"
             await self._simple_response(501, body, close=True)
+            return
+        head_size = len(request.target) + sum(len(n) + len(v) + 4 for n, v in headers)
+        if head_size > self.state.max_incomplete:
+            self.log.warning(
+                "bad_request",
+                status=431,
+                reason=f"request head of {head_size} bytes exceeds {self.state.max_incomplete}",
+                client=_client_str(self.client_addr),
+            )
+            await self._simple_response(431, b"Request Header Fields Too Large\n", close=True)
             return
         limit = self.state.limit_concurrency
         if limit is not None and len(self.state.connections) > limit:
