@@ -1,0 +1,32 @@
+"""Output formats for ``check-env`` (and ``scan``): one module per format.
+
+Formats are imported by name only when used, so ``--format json`` never pays
+for rich.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from troubleshoot.formats.interface import Format
+
+# name -> module under troubleshoot.formats defining the class `FORMAT`
+FORMAT_MODULES = {
+    "text": "text",
+    "json": "json_format",
+    "github": "github",
+    "sarif": "sarif",
+    "junit": "junit",
+    "markdown": "markdown",
+}
+FORMAT_NAMES = tuple(FORMAT_MODULES)
+
+
+def get_format(name: str, *, color: bool = False, width: int | None = None) -> Format:
+    """An instance of the format called ``name`` (one of FORMAT_NAMES)."""
+    module = import_module(f"troubleshoot.formats.{FORMAT_MODULES[name]}")
+    cls: type[Format] = module.FORMAT
+    return cls(color=color, width=width)
+
+
+__all__ = ["FORMAT_NAMES", "Format", "get_format"]

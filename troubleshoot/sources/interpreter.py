@@ -1,0 +1,160 @@
+"""Another interpreter's installed distributions (``--python PATH``).
+
+The interpreter runs a small inline script that prints one JSON object: its
+distributions and its PEP 508 marker environment. The script sticks to syntax
+and modules that Python 2.7 and 3.x share, and falls back to reading
+``*.dist-info`` / ``*.egg-info`` folders where ``importlib.metadata`` is
+missing (before 3.8), so old interpreters can still be checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from troubleshoot.errors import EnvSourceError
+from troubleshoot.sources.interface import EnvSource, MarkerEnv, Package, Record, Unevaluated
+
+# Kept free of f-strings and other 3.x-only syntax on purpose (see module docstring).
+SCRIPT = r"""
+import json, os, platform, sys
+
+def full_version(info):
+    v = '%d.%d.%d' % (info[0], info[1], info[2])
+    if info[3] != 'final':
+        v += info[3][0] + str(info[4])
+    return v
+
+impl = getattr(sys, 'implementation', None)
+env = {
+    'implementation_name': impl.name if impl else '',
+    'implementation_version': full_version(impl.version) if impl else '0',
+    'os_name': os.name,
+    'platform_machine': platform.machine(),
+    'platform_release': platform.release(),
+    'platform_system': platform.system(),
+    'platform_version': platform.version(),
+    'python_full_version': platform.python_version(),
+    'platform_python_implementation': platform.python_implementation(),
+    'python_version': '.'.join(platform.python_version_tuple()[:2]),
+    'sys_platform': sys.platform,
+}
+
+def header(text, key):
+    prefix = key.lower() + ':'
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        if line.lower().startswith(prefix):
+            return line[len(prefix):].strip()
+    return None
+
+def scan():
+    found = []
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry):
+            continue
+        try:
+            names = sorted(os.listdir(entry))
+        except OSError:
+            continue
+        for name in names:
+            for suffix, meta in (('.dist-info', 'METADATA'), ('.egg-info', 'PKG-INFO')):
+                if not name.endswith(suffix):
+                    continue
+                path = os.path.join(entry, name)
+                if os.path.isdir(path):
+                    path = os.path.join(path, meta)
+                try:
+                    with open(path, 'rb') as handle:
+                        text = handle.read().decode('utf-8', 'replace')
+                except (IOError, OSError):
+                    continue
+                found.append([header(text, 'Name'), header(text, 'Version')])
+    return found
+
+try:
+    from importlib import metadata
+    dists = [[d.metadata['Name'], d.metadata['Version']] for d in metadata.distributions()]
+except ImportError:
+    dists = scan()
+
+sys.stdout.write(json.dumps({'doctor': 1, 'executable': sys.executable,
+                             'markers': env, 'distributions': dists}))
+"""
+
+
+class InterpreterSource(EnvSource):
+    """The installed distributions of the interpreter at ``python``."""
+
+    def __init__(self, python: str | Path, *, timeout: float = 30.0) -> None:
+        self.python = str(python)
+        self.timeout = timeout
+        self._result: dict[str, Any] | None = None
+
+    @property
+    def description(self) -> str:
+        return f"installed ({self.python})"
+
+    def marker_env(self) -> MarkerEnv:
+        markers = self._run()["markers"]
+        return {str(k): str(v) for k, v in markers.items()}
+
+    def collect(self, env: MarkerEnv) -> Iterator[Record]:
+        origin = f"installed ({self.python})"
+        seen: set[str] = set()
+        for name, version in self._run()["distributions"]:
+            if not name:
+                continue
+            record: Record = (
+                Package(name, version, origin)
+                if version
+                else Unevaluated(name, "installed metadata has no Version", origin)
+            )
+            if record.name not in seen:
+                seen.add(record.name)
+                yield record
+
+    def _run(self) -> dict[str, Any]:
+        if self._result is None:
+            self._result = self._query()
+        return self._result
+
+    def _query(self) -> dict[str, Any]:
+        where = f"--python {self.python}"
+        if not Path(self.python).exists():
+            raise EnvSourceError(f"{where}: no such file")
+        if Path(self.python).is_dir():
+            raise EnvSourceError(f"{where}: is a directory, not a Python interpreter")
+        # PYTHONPATH and friends stay: they are part of how that interpreter runs.
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        try:
+            done = subprocess.run(
+                [self.python, "-c", SCRIPT],
+                capture_output=True,
+                timeout=self.timeout,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise EnvSourceError(f"{where}: no answer within {self.timeout:g} s") from exc
+        except OSError as exc:
+            raise EnvSourceError(f"{where}: cannot run it: {exc.strerror or exc}") from exc
+        if done.returncode != 0:
+            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            raise EnvSourceError(
+                f"{where}: not a working Python interpreter "
+                f"(exit status {done.returncode}: {tail[0][:200]})"
+            )
+        try:
+            data = json.loads(done.stdout.decode("utf-8", "replace"))
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or data.get("doctor") != 1:
+            raise EnvSourceError(f"{where}: not a Python interpreter (unexpected output)")
+        return data
