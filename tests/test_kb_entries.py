@@ -1,0 +1,67 @@
+"""The real KB: every entry valid, precise (no healthy log matches) and found by its pastes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.corpus_util import Sample, samples
+from troubleshoot.config import Settings
+from troubleshoot.kbstore import Store, load_kb
+from troubleshoot.match import _fire
+from troubleshoot.parse import parse_paste
+
+REAL_KB = REPO / "kb"
+ENTRY_FILES = sorted((REAL_KB / "entries").glob("*.toml"))
+SEED_IDS = {
+    "app-instance-with-workers-or-reload", "ssl-with-reload-crash",
+    "windows-reload-permissionerror-after-crash", "reloader-only-reloads-once-debugger",
+    "programmatic-reload-without-main-guard",
+}
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    settings = Settings.resolve(REAL_KB, tmp_path_factory.mktemp("db") / "kb.db")
+    return Store.open(settings)
+
+
+def _id(sample: Sample) -> str:
+    return str(sample.path.relative_to(sample.path.parents[1]))
+
+
+def test_seed_entries_present_and_kb_valid() -> None:
+    kb = load_kb(Settings.resolve(REAL_KB))
+    assert SEED_IDS <= {e.id for e in kb.entries}
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
+def test_no_signature_matches_healthy_output(path: Path, real_store: Store) -> None:
+    entry = real_store.entry(path.stem)
+    assert entry is not None
+    healthy = samples("healthy")
+    assert len(healthy) >= 4, "the healthy corpus must cover several uvicorn versions"
+    for sample in healthy:
+        parsed = parse_paste(sample.text)
+        for sig in entry.signatures:
+            hit = _fire(sig, parsed)
+            assert hit is None, f"{entry.id}:{sig.id} matches healthy {sample.path.name}: {hit}"
+
+
+@pytest.mark.parametrize("sample", samples("pastes"), ids=_id)
+def test_failure_paste_ranks_its_entry_first(sample: Sample, real_store: Store) -> None:
+    from troubleshoot.diagnose import diagnose
+
+    result = diagnose(sample.text, real_store, use_environment=False)
+    assert result.matches, f"no match; parsed as {result.parsed.to_dict()}"
+    assert result.matches[0].entry.id == sample.expect
+
+
+@pytest.mark.parametrize("sample", samples("negatives"), ids=_id)
+def test_negative_paste_matches_nothing(sample: Sample, real_store: Store) -> None:
+    from troubleshoot.diagnose import diagnose
+
+    result = diagnose(sample.text, real_store, use_environment=False)
+    assert result.matches == (), [m.entry.id for m in result.matches]
