@@ -1,0 +1,131 @@
+"""`doctor paste-traceback` end to end, through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_doctor
+
+PASTE = """\
+INFO:     Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)
+Traceback (most recent call last):
+  File "/srv/app/.venv/bin/uvicorn", line 8, in <module>
+    sys.exit(main())
+  File "/srv/app/.venv/lib/python3.8/site-packages/uvicorn/main.py", line 340, in run
+    supervisor.run()
+  File "/usr/lib/python3.8/multiprocessing/process.py", line 121, in start
+    self._popen = self._Popen(self)
+AttributeError: Can't pickle local object 'make.<locals>.app'
+"""
+
+
+def test_match_from_file_json_shape(mini_kb: Path, tmp_path: Path) -> None:
+    paste = tmp_path / "paste.txt"
+    paste.write_text(PASTE, encoding="utf-8")
+    result = run_doctor("paste-traceback", "--json", "--no-env", str(paste))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    top = data["matches"][0]
+    assert top["id"] == "alpha-pickle"
+    assert set(top) >= {"id", "title", "score", "confidence", "upstream_issues", "upstream_prs",
+                        "fixed_in", "version_status", "why"}
+    assert top["upstream_issues"] == [478, 484]  # canonical first
+    assert 0 < top["score"] <= 1 and top["confidence"] in {"high", "medium", "low"}
+    assert any("line 9" in why for why in top["why"])
+    assert data["parsed"]["exceptions"][0]["type"] == "AttributeError"
+
+
+@pytest.mark.parametrize("how", ["stdin", "dash"])
+def test_match_from_stdin(mini_kb: Path, how: str) -> None:
+    args = ["paste-traceback", "--json", "--no-env"] + (["-"] if how == "dash" else [])
+    result = run_doctor(*args, stdin=PASTE)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["matches"][0]["id"] == "alpha-pickle"
+
+
+def test_text_output_has_fix_why_and_links(mini_kb: Path) -> None:
+    result = run_doctor("paste-traceback", "--no-env", stdin=PASTE.replace("\n", "\r\n"))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Alpha: pickle error with workers" in out
+    assert "Pass an import string" in out and "When not to use it" in out
+    assert "https://github.com/Kludex/uvicorn/issues/478" in out
+    assert "Why this matched" in out
+    assert "Several entries fit" in out  # alpha and beta both fit: say what separates them
+
+
+def test_no_match_says_so_and_what_was_parsed(mini_kb: Path) -> None:
+    paste = 'Traceback (most recent call last):\n  File "app.py", line 3, in <module>\n' \
+            "KeyError: 'user_id'\n"
+    result = run_doctor("paste-traceback", "--no-env", stdin=paste)
+    assert result.returncode == 1
+    assert "No known uvicorn failure matches" in result.stdout
+    assert "KeyError" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (b"", "the paste is empty"),
+        (b"   \n\t\n", "the paste is empty"),
+        (bytes(range(256)) * 40, "binary data"),
+        (b"\0" * 1000, "binary data"),
+    ],
+    ids=["empty", "whitespace", "binary", "nul"],
+)
+def test_bad_input_exit_2_with_message(mini_kb: Path, stdin: bytes, message: str) -> None:
+    result = run_doctor("paste-traceback", stdin=stdin)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_and_directory(mini_kb: Path, tmp_path: Path) -> None:
+    missing = run_doctor("paste-traceback", str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2 and "nope.txt: no such file" in missing.stderr
+    folder = run_doctor("paste-traceback", str(tmp_path))
+    assert folder.returncode == 2 and "is a directory" in folder.stderr
+
+
+def test_invalid_utf8_is_read_with_replacement(mini_kb: Path) -> None:
+    data = PASTE.encode() + b"\xff\xfe broken bytes \xc3\x28\n"
+    result = run_doctor("paste-traceback", "--json", "--no-env", stdin=data)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["matches"][0]["id"] == "alpha-pickle"
+
+
+@pytest.mark.slow
+def test_huge_paste_a_million_lines(mini_kb: Path) -> None:
+    """A million log lines around the traceback: a result, not a crash or a hang."""
+    noise = "INFO:     127.0.0.1:5000 - \"GET / HTTP/1.1\" 200 OK\n" * 1_000_000
+    result = run_doctor("paste-traceback", "--json", "--no-env", stdin=noise + PASTE,
+                        timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout)["matches"][0]["id"] == "alpha-pickle"
+
+
+def test_oversized_paste_refused(mini_kb: Path) -> None:
+    result = run_doctor("paste-traceback", stdin=b"x" * (64 * 1024 * 1024 + 10), timeout=120)
+    assert result.returncode == 2
+    assert "larger than 64 MB" in result.stderr
+
+
+def test_show_search_list(mini_kb: Path) -> None:
+    show = run_doctor("show", "alpha-pickle")
+    assert show.returncode == 0 and "Pass an import string" in show.stdout
+    assert "no recorded runs yet" in show.stdout
+    typo = run_doctor("show", "alpha-pikle")
+    assert typo.returncode == 2 and "did you mean alpha-pickle" in typo.stderr
+    found = run_doctor("search", "--json", "zebrafish")
+    assert found.returncode == 0 and json.loads(found.stdout)[0]["id"] == "gamma-log"
+    assert run_doctor("search", "nothingmatchesthis").returncode == 1
+    listed = json.loads(run_doctor("list", "--json", "--version", "0.10.3").stdout)
+    assert [row["id"] for row in listed] == ["alpha-pickle"]
+    assert json.loads(run_doctor("list", "--json", "--version", "0.11.0").stdout) == []
+    by_tag = json.loads(run_doctor("list", "--json", "--tag", "reload").stdout)
+    assert [row["id"] for row in by_tag] == ["beta-pickle-reload"]
+    bad = run_doctor("list", "--kind", "bogus")
+    assert bad.returncode == 2 and "--kind must be one of" in bad.stderr
