@@ -75,3 +75,24 @@ def test_kb_build_to_explicit_path(mini_kb: Path, tmp_path: Path) -> None:
     result = run_doctor("kb", "build", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert sqlite3.connect(out).execute("select count(*) from entries").fetchone()[0] == 3
+
+
+def test_kb_stats_counts_kinds_and_missing_evidence(mini_kb: Path) -> None:
+    import json
+
+    from tests.conftest import run_doctor
+    from troubleshoot.evidence import EvidenceRecord, record_evidence
+
+    record_evidence(mini_kb / "evidence", "alpha-pickle", [
+        EvidenceRecord("uvicorn", "0.10.3", "3.8.18", "linux-x86_64", "reproduces", "2026-11-21"),
+        EvidenceRecord("uvicorn", "0.10.6", "3.8.18", "linux-x86_64", "fixed", "2026-11-21"),
+    ])
+    result = run_doctor("kb", "stats", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["by_kind"] == {"environment": 1, "misuse": 1, "version-bug": 1}
+    assert data["newest"] == "0.10.6"
+    assert data["missing_newest"] == ["beta-pickle-reload", "gamma-log"]
+    # The evidence reaches `show` through the rebuilt DB.
+    show = run_doctor("show", "alpha-pickle")
+    assert "0.10.3" in show.stdout and "reproduces" in show.stdout

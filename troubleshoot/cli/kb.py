@@ -52,3 +52,51 @@ def path(ctx: typer.Context) -> None:
     """Print where the KB sources and the compiled database are."""
     s = settings(ctx)
     sys.stdout.write(f"sources: {s.kb_dir}\nfixes: {s.fixes_dir}\ndatabase: {s.db_path}\n")
+
+
+@kb_app.command("stats")
+def stats(
+    ctx: typer.Context,
+    newest: Annotated[
+        str | None,
+        typer.Option(
+            help="The newest uvicorn release to check evidence against "
+            "(default: the newest release any evidence mentions)."
+        ),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Entries by kind, verified boundaries, evidence freshness, gaps at the newest release."""
+    import json
+
+    from troubleshoot.kbstats import kb_stats
+    from troubleshoot.kbstore import load_kb
+
+    report = kb_stats(load_kb(settings(ctx)), newest)
+    if json_out:
+        sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        return
+    from troubleshoot.cli._common import console
+
+    out = console()
+    out.print(
+        f"{report['entries']} entries; by kind: "
+        + ", ".join(f"{k} {n}" for k, n in report["by_kind"].items()),
+        markup=False,
+    )
+    out.print(
+        f"verified boundaries: {report['verified']} of {report['versioned']} "
+        "version-bug/regression entries",
+        markup=False,
+    )
+    out.print(f"newest release seen in evidence: {report['newest'] or 'none'}", markup=False)
+    for row in report["freshness"]:
+        out.print(
+            f"  {row['id']}: {row['records']} runs, last {row['last_run'] or 'never'}", markup=False
+        )
+    missing = report["missing_newest"]
+    out.print(
+        f"no evidence against {report['newest'] or 'the newest release'}: "
+        + (", ".join(missing) or "none"),
+        markup=False,
+    )
