@@ -96,7 +96,8 @@ class HTTPConnection:
 
     def _on_timeout(self, kind: str) -> None:
         self._timed_out = kind
-        self.writer.transport.close()
+        # abort, not close: a TLS close would wait for the idle peer's close_notify
+        self.writer.transport.abort()
 
     async def _read(self, timeout: float, kind: str) -> bytes:
         loop = asyncio.get_running_loop()

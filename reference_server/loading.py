@@ -115,11 +115,11 @@ def build_ssl_context(settings: Settings) -> ssl.SSLContext | None:
         context.load_cert_chain(settings.ssl_certfile, settings.ssl_keyfile, password=password)
     except ssl.SSLError as exc:
         hint = ""
-        if "decrypt" in str(exc).lower():
+        if _key_is_encrypted(settings.ssl_keyfile or settings.ssl_certfile):
             hint = (
-                " (the key is encrypted: pass --ssl-keyfile-password)"
+                "; the key is encrypted: pass --ssl-keyfile-password"
                 if settings.ssl_keyfile_password is None
-                else " (wrong --ssl-keyfile-password?)"
+                else "; the key is encrypted: wrong --ssl-keyfile-password?"
             )
         raise TLSConfigError(
             f"cannot load certificate {settings.ssl_certfile!r} with key "
@@ -136,6 +136,13 @@ def build_ssl_context(settings: Settings) -> ssl.SSLContext | None:
                 f"cannot load --ssl-ca-certs {settings.ssl_ca_certs!r}: {exc}"
             ) from exc
     return context
+
+
+def _key_is_encrypted(path: str) -> bool:
+    try:
+        return b"ENCRYPTED" in Path(path).read_bytes()
+    except OSError:
+        return False
 
 
 def _no_password() -> str:

@@ -13,6 +13,7 @@ supervisor is never hit by a signal meant for a child.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import multiprocessing
 import signal
 import socket
@@ -20,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -33,6 +35,15 @@ from reference_server.worker import worker_process_main
 KILL_GRACE = 5.0
 JOIN_AFTER_KILL = 5.0
 MAX_RESPAWN_DELAY = 10.0
+
+
+def forget_bytecode(paths: list[str]) -> None:
+    """Drop cached bytecode of changed sources: a .pyc is validated by mtime in whole
+    seconds and size, so an edit within the same second could import stale code."""
+    for path in paths:
+        if path.endswith(".py"):
+            with contextlib.suppress(OSError, ValueError):
+                Path(importlib.util.cache_from_source(path)).unlink()
 
 
 @dataclass
@@ -327,6 +338,7 @@ class Supervisor:
                     self.log.info("reload_detected", path=changed[0], changed=len(changed))
                     for slot in self.slots:
                         slot.blocked = False
+                    forget_bytecode(changed)
                     self._replace_all("reload")
         self.log.info("shutdown_start", reason=self.signals.stop or "-")
         return EXIT_OK

@@ -120,12 +120,12 @@ class Worker:
         """Let in-flight requests finish within the graceful timeout, then cut."""
         for conn in list(state.connections):
             if conn.idle:
-                conn.writer.transport.close()
+                conn.writer.transport.abort()  # nothing in flight; TLS close would linger
         deadline = time.monotonic() + self.settings.timeout_graceful_shutdown
         while self._tasks and time.monotonic() < deadline and not self._force:
             for conn in list(state.connections):
                 if conn.idle:
-                    conn.writer.transport.close()
+                    conn.writer.transport.abort()
             await asyncio.sleep(DRAIN_POLL)
         if self._tasks:
             self.log.warning("shutdown_cancelled_requests", count=len(self._tasks))
