@@ -7,11 +7,15 @@ for rich.
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Literal, get_args
 
 from troubleshoot.formats.interface import Format
 
+FormatName = Literal["text", "json", "github", "sarif", "junit", "markdown"]
+FORMAT_NAMES: tuple[str, ...] = get_args(FormatName)
+
 # name -> module under troubleshoot.formats defining the class `FORMAT`
-FORMAT_MODULES = {
+FORMAT_MODULES: dict[str, str] = {
     "text": "text",
     "json": "json_format",
     "github": "github",
@@ -19,7 +23,6 @@ FORMAT_MODULES = {
     "junit": "junit",
     "markdown": "markdown",
 }
-FORMAT_NAMES = tuple(FORMAT_MODULES)
 
 
 def get_format(name: str, *, color: bool = False, width: int | None = None) -> Format:
@@ -29,4 +32,4 @@ def get_format(name: str, *, color: bool = False, width: int | None = None) -> F
     return cls(color=color, width=width)
 
 
-__all__ = ["FORMAT_NAMES", "Format", "get_format"]
+__all__ = ["FORMAT_NAMES", "Format", "FormatName", "get_format"]

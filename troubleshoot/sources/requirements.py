@@ -20,6 +20,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import overload
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import (
@@ -149,11 +150,8 @@ class _File:
                 return Unevaluated(
                     req.name, f"marker cannot be evaluated: {req.marker}", file, number
                 )
-        if req.url:
-            artifact = _from_artifact(req.url, file, number, name=req.name)
-            return artifact or Unevaluated(
-                req.name, f"direct reference ({req.url}): no release version", file, number
-            )
+        if req.url:  # "name @ URL": a wheel or sdist names its version, a tree does not
+            return _from_artifact(req.url, file, number, name=req.name)
         pins = [
             s.version
             for s in req.specifier
@@ -252,6 +250,10 @@ def _looks_like_path_or_url(text: str) -> bool:
     return "://" in head or head.startswith((".", "/", "~")) or "/" in head or "\\" in head
 
 
+@overload
+def _from_artifact(text: str, file: str, number: int, *, name: str) -> Record: ...
+@overload
+def _from_artifact(text: str, file: str, number: int, *, name: None = None) -> Record | None: ...
 def _from_artifact(text: str, file: str, number: int, *, name: str | None = None) -> Record | None:
     """A wheel or sdist URL/path names its version; other URLs and folders cannot."""
     target = text.split(";", 1)[0].strip().split("#", 1)[0]
