@@ -387,6 +387,66 @@ add("0.13.4-reload-no-main-guard", E("0.13.4", "3.9", False), f"pastes/{G}",
     script(NO_GUARD_SCRIPT, "reload=True"), G)
 
 
+# Negatives: real failures that are *not* one of the KB's classes.
+FASTAPI_APP = '''\
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+
+from fastapi import FastAPI
+
+app = FastAPI()
+USERS = {"alice": {"plan": "pro"}}
+
+
+@app.get("/users/{name}")
+def get_user(name: str):
+    return USERS[name]  # KeyError for unknown users
+
+
+@app.get("/report")
+def report():
+    def render(n):  # a local function: cannot be sent to another process
+        return n * 2
+
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        return {"value": pool.submit(render, 21).result()}
+'''
+
+IMPORT_TIME_ERROR = '''\
+import os
+
+if "DATABASE_URL" not in os.environ:
+    raise RuntimeError("DATABASE_URL is not set; copy .env.example to .env")
+''' + APP
+
+
+def negative_requests(*args: str, paths: tuple[str, ...], app_text: str) -> Callable[[Ctx], Run]:
+    def body(c: Ctx) -> Run:
+        (c.app / "main.py").write_text(app_text)
+        r = c.start(c.uvicorn(*args))
+        if r.wait_for(r"Application startup complete|Traceback", timeout=20):
+            time.sleep(1.0)
+            for path in paths:
+                get(c.port, path=path)
+            time.sleep(1.0)
+        r.stop()
+        return r
+
+    return body
+
+
+FASTAPI = ["fastapi"]
+add("fastapi-keyerror-h11-0.54.0", E("0.54.0", "3.12", False, extra=FASTAPI), "negatives",
+    negative_requests("--http", "h11", paths=("/users/alice", "/users/bob"), app_text=FASTAPI_APP),
+    "none")
+add("fastapi-workers-user-pickle-error-0.54.0", E("0.54.0", "3.12", False, extra=FASTAPI), "negatives",
+    negative_requests("--workers", "2", paths=("/report",), app_text=FASTAPI_APP), "none")
+add("app-import-runtimeerror-reload-0.54.0", E("0.54.0", "3.12", False), "negatives",
+    negative_requests("--reload", paths=(), app_text=IMPORT_TIME_ERROR), "none")
+add("app-import-runtimeerror-0.30.6", E("0.30.6", "3.11", False), "negatives",
+    negative_requests(paths=(), app_text=IMPORT_TIME_ERROR), "none")
+
+
 # --- running and writing ---------------------------------------------------------
 
 
@@ -421,7 +481,7 @@ def capture(s: Scenario, base: Path) -> Path:
         f"## command: {command}",
         f"## exit: {status}",
     ]
-    if s.expect is not None or s.out.startswith("pastes"):
+    if s.expect is not None or s.out.startswith(("pastes", "negatives")):
         header.append(f"## expect: {s.expect or 'none'}")
     target = CORPUS / s.out / f"{s.name}.txt"
     target.parent.mkdir(parents=True, exist_ok=True)
