@@ -22,6 +22,7 @@ Output is normalised: the virtualenv becomes ``/tmp/venv``, the app folder
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import os
 import re
@@ -35,15 +36,15 @@ import textwrap
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 CORPUS = Path(__file__).resolve().parent
 OLD_FLAGS = ["--loop", "asyncio", "--http", "h11", "--ws", "none"]
 OLD_DEPS = ["click==7.1.2", "h11==0.8.1"]
 
-APP = '''\
+APP = """\
 import os
 
 
@@ -60,10 +61,12 @@ async def app(scope, receive, send):
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"text/plain")]})
     await send({"type": "http.response.body", "body": body})
-'''
+"""
 
 # An application object that cannot be pickled (a closure), passed as an object.
-APP_OBJECT_SCRIPT = APP + '''
+APP_OBJECT_SCRIPT = (
+    APP
+    + """
 
 def make():
     inner = app
@@ -78,18 +81,20 @@ if __name__ == "__main__":
     import uvicorn
 
     uvicorn.run(make(), host="127.0.0.1", port=PORT, {kwargs})
-'''
+"""
+)
 
-NO_GUARD_SCRIPT = '''\
+NO_GUARD_SCRIPT = """\
 import uvicorn
 
 # Deliberately outside `if __name__ == "__main__":`
 uvicorn.run("main:app", host="127.0.0.1", port=PORT, {kwargs})
-'''
+"""
 
 
 def pyenv_python(version_prefix: str) -> str:
-    root = subprocess.run(["pyenv", "root"], check=True, capture_output=True, text=True).stdout.strip()
+    out = subprocess.run(["pyenv", "root"], check=True, capture_output=True, text=True)
+    root = out.stdout.strip()
     versions = sorted(
         (p for p in (Path(root) / "versions").iterdir() if p.name.startswith(version_prefix)),
         key=lambda p: [int(x) if x.isdigit() else 0 for x in p.name.split(".")],
@@ -126,9 +131,16 @@ class Env:
         return d
 
     def real_python(self, d: Path) -> tuple[str, str]:
-        out = subprocess.run([str(d / "bin" / "python"), "-c",
-                              "import sys;print(sys.base_prefix);print(sys.version.split()[0])"],
-                             check=True, capture_output=True, text=True).stdout.split()
+        out = subprocess.run(
+            [
+                str(d / "bin" / "python"),
+                "-c",
+                "import sys;print(sys.base_prefix);print(sys.version.split()[0])",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
         return out[0], out[1]
 
 
@@ -145,8 +157,15 @@ class Run:
         self.lines: list[str] = []
         self.cond = threading.Condition()
         self.proc = subprocess.Popen(
-            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True, text=True, errors="replace",
+            argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            text=True,
+            errors="replace",
         )
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -164,7 +183,7 @@ class Run:
         with self.cond:
             while sum(1 for line in self.lines if rx.search(line)) < count:
                 left = deadline - time.monotonic()
-                if left <= 0 or self.proc.poll() is not None and not self.reader.is_alive():
+                if left <= 0 or (self.proc.poll() is not None and not self.reader.is_alive()):
                     return False
                 self.cond.wait(min(left, 0.2))
         return True
@@ -179,15 +198,11 @@ class Run:
     def stop(self, grace: float = 10.0) -> None:
         """Ctrl-C the whole group, then kill whatever is left, and reap."""
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGINT)
-            except ProcessLookupError:
-                pass
             self.wait_exit(grace)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)  # stragglers in the group
-        except ProcessLookupError:
-            pass
         self.proc.wait()
         self.reader.join(5)
 
@@ -203,7 +218,7 @@ def get(port: int, scheme: str = "http", path: str = "/") -> None:
     ctx = ssl._create_unverified_context() if scheme == "https" else None
     try:
         urllib.request.urlopen(f"{scheme}://127.0.0.1:{port}{path}", timeout=5, context=ctx).read()
-    except Exception as exc:  # noqa: BLE001 - the log shows what happened
+    except Exception as exc:
         print(f"  request failed: {exc}", file=sys.stderr)
 
 
@@ -213,7 +228,7 @@ class Scenario:
     env: Env
     out: str  # "healthy", "pastes/<entry-id>"
     expect: str | None
-    body: Callable[["Ctx"], Run]
+    body: Callable[[Ctx], Run]
     describe: str = ""
 
 
@@ -227,12 +242,28 @@ class Ctx:
 
     def uvicorn(self, *args: str) -> list[str]:
         flags = (OLD_FLAGS if self.scenario.env.old else []) + self.scenario.env.flags
-        return [str(self.venv / "bin" / "uvicorn"), "main:app", "--host", "127.0.0.1",
-                "--port", str(self.port), *flags, *args]
+        return [
+            str(self.venv / "bin" / "uvicorn"),
+            "main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            *flags,
+            *args,
+        ]
 
     def start(self, argv: list[str]) -> Run:
-        self.command = " ".join(["uvicorn" if a.endswith("/bin/uvicorn") else
-                                 "python" if a.endswith("/bin/python") else a for a in argv])
+        self.command = " ".join(
+            [
+                "uvicorn"
+                if a.endswith("/bin/uvicorn")
+                else "python"
+                if a.endswith("/bin/python")
+                else a
+                for a in argv
+            ]
+        )
         return Run(argv, self.app, self.environ)
 
 
@@ -290,8 +321,9 @@ def ssl_reload(*extra: str) -> Callable[[Ctx], Run]:
             cert.cert_chain_pems[0].write_to_path("cert.pem")
         """)
         subprocess.run([str(c.venv / "bin" / "python"), "-c", make_cert], cwd=c.app, check=True)
-        r = c.start(c.uvicorn("--reload", "--ssl-keyfile", "key.pem",
-                              "--ssl-certfile", "cert.pem", *extra))
+        r = c.start(
+            c.uvicorn("--reload", "--ssl-keyfile", "key.pem", "--ssl-certfile", "cert.pem", *extra)
+        )
         if r.wait_for(r"Started server process|Traceback|Error", timeout=15):
             time.sleep(2.0)
             get(c.port, scheme="https")
@@ -319,7 +351,8 @@ def script(template: str, kwargs: str, settle: float = 4.0) -> Callable[[Ctx], R
     def body(c: Ctx) -> Run:
         args = kwargs + (', loop="asyncio", http="h11", ws="none"' if c.scenario.env.old else "")
         (c.app / "serve.py").write_text(
-            template.replace("PORT", str(c.port)).replace("{kwargs}", args))
+            template.replace("PORT", str(c.port)).replace("{kwargs}", args)
+        )
         r = c.start([str(c.venv / "bin" / "python"), "serve.py"])
         r.wait_for(r"Traceback|Started server process|You must pass", timeout=15)
         time.sleep(settle)
@@ -339,16 +372,21 @@ TRUSTME = ["trustme"]
 SCENARIOS: list[Scenario] = []
 
 
-def add(name: str, env: Env, out: str, body: Callable[[Ctx], Run], expect: str | None = None) -> None:
+def add(
+    name: str, env: Env, out: str, body: Callable[[Ctx], Run], expect: str | None = None
+) -> None:
     SCENARIOS.append(Scenario(name, env, out, expect, body))
 
 
 # 0.13.x predates uvloop 0.15+, whose get_event_loop() fails in spawned workers;
 # the asyncio loop keeps these runs about uvicorn itself.
-for version, py, old, flags in [("0.11.8", "3.8", True, []),
-                                ("0.13.4", "3.9", False, ["--loop", "asyncio"]),
-                                ("0.20.0", "3.10", False, []), ("0.30.6", "3.11", False, []),
-                                ("0.54.0", "3.12", False, [])]:
+for version, py, old, flags in [
+    ("0.11.8", "3.8", True, []),
+    ("0.13.4", "3.9", False, ["--loop", "asyncio"]),
+    ("0.20.0", "3.10", False, []),
+    ("0.30.6", "3.11", False, []),
+    ("0.54.0", "3.12", False, []),
+]:
     env = E(version, py, old, flags=flags)
     add(f"{version}-serve-ctrl-c", env, "healthy", healthy_serve)
     add(f"{version}-reload", env, "healthy", healthy_reload)
@@ -356,18 +394,48 @@ for version, py, old, flags in [("0.11.8", "3.8", True, []),
 add("0.8.1-ssl-reload", E("0.8.1", extra=TRUSTME, **OLD38), "healthy", ssl_reload())
 
 A = "app-instance-with-workers-or-reload"
-add("0.10.3-workers-app-object", E("0.10.3", **OLD38), f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "workers=2"), A)
-add("0.10.4-workers-app-object", E("0.10.4", **OLD38), f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "workers=2"), A)
-add("0.10.5-workers-app-object", E("0.10.5", **OLD38), f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "workers=2"), A)
-add("0.10.5-reload-app-object", E("0.10.5", **OLD38), f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "reload=True"), A)
-add("0.10.6-workers-app-object", E("0.10.6", **OLD38), f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "workers=2"), A)
-add("0.54.0-reload-app-object", E("0.54.0", "3.12", False), f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "reload=True"), A)
+add(
+    "0.10.3-workers-app-object",
+    E("0.10.3", **OLD38),
+    f"pastes/{A}",
+    script(APP_OBJECT_SCRIPT, "workers=2"),
+    A,
+)
+add(
+    "0.10.4-workers-app-object",
+    E("0.10.4", **OLD38),
+    f"pastes/{A}",
+    script(APP_OBJECT_SCRIPT, "workers=2"),
+    A,
+)
+add(
+    "0.10.5-workers-app-object",
+    E("0.10.5", **OLD38),
+    f"pastes/{A}",
+    script(APP_OBJECT_SCRIPT, "workers=2"),
+    A,
+)
+add(
+    "0.10.5-reload-app-object",
+    E("0.10.5", **OLD38),
+    f"pastes/{A}",
+    script(APP_OBJECT_SCRIPT, "reload=True"),
+    A,
+)
+add(
+    "0.10.6-workers-app-object",
+    E("0.10.6", **OLD38),
+    f"pastes/{A}",
+    script(APP_OBJECT_SCRIPT, "workers=2"),
+    A,
+)
+add(
+    "0.54.0-reload-app-object",
+    E("0.54.0", "3.12", False),
+    f"pastes/{A}",
+    script(APP_OBJECT_SCRIPT, "reload=True"),
+    A,
+)
 
 S = "ssl-with-reload-crash"
 add("0.6.1-ssl-reload", E("0.6.1", extra=TRUSTME, **OLD38), f"pastes/{S}", ssl_reload(), S)
@@ -379,16 +447,31 @@ add("0.8.0-plain-reload", E("0.8.0", **OLD38), f"pastes/{S}", plain("--reload"),
 add("0.8.0-workers-2", E("0.8.0", **OLD38), f"pastes/{S}", plain("--workers", "2"), S)
 
 G = "programmatic-reload-without-main-guard"
-add("0.54.0-reload-no-main-guard", E("0.54.0", "3.12", False), f"pastes/{G}",
-    script(NO_GUARD_SCRIPT, "reload=True"), G)
-add("0.54.0-workers-no-main-guard", E("0.54.0", "3.12", False), f"pastes/{G}",
-    script(NO_GUARD_SCRIPT, "workers=2"), G)
-add("0.13.4-reload-no-main-guard", E("0.13.4", "3.9", False), f"pastes/{G}",
-    script(NO_GUARD_SCRIPT, "reload=True"), G)
+add(
+    "0.54.0-reload-no-main-guard",
+    E("0.54.0", "3.12", False),
+    f"pastes/{G}",
+    script(NO_GUARD_SCRIPT, "reload=True"),
+    G,
+)
+add(
+    "0.54.0-workers-no-main-guard",
+    E("0.54.0", "3.12", False),
+    f"pastes/{G}",
+    script(NO_GUARD_SCRIPT, "workers=2"),
+    G,
+)
+add(
+    "0.13.4-reload-no-main-guard",
+    E("0.13.4", "3.9", False),
+    f"pastes/{G}",
+    script(NO_GUARD_SCRIPT, "reload=True"),
+    G,
+)
 
 
 # Negatives: real failures that are *not* one of the KB's classes.
-FASTAPI_APP = '''\
+FASTAPI_APP = """\
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 
@@ -410,14 +493,17 @@ def report():
 
     with ProcessPoolExecutor(max_workers=1) as pool:
         return {"value": pool.submit(render, 21).result()}
-'''
+"""
 
-IMPORT_TIME_ERROR = '''\
+IMPORT_TIME_ERROR = (
+    """\
 import os
 
 if "DATABASE_URL" not in os.environ:
     raise RuntimeError("DATABASE_URL is not set; copy .env.example to .env")
-''' + APP
+"""
+    + APP
+)
 
 
 def negative_requests(*args: str, paths: tuple[str, ...], app_text: str) -> Callable[[Ctx], Run]:
@@ -436,24 +522,47 @@ def negative_requests(*args: str, paths: tuple[str, ...], app_text: str) -> Call
 
 
 FASTAPI = ["fastapi"]
-add("fastapi-keyerror-h11-0.54.0", E("0.54.0", "3.12", False, extra=FASTAPI), "negatives",
+add(
+    "fastapi-keyerror-h11-0.54.0",
+    E("0.54.0", "3.12", False, extra=FASTAPI),
+    "negatives",
     negative_requests("--http", "h11", paths=("/users/alice", "/users/bob"), app_text=FASTAPI_APP),
-    "none")
-add("fastapi-workers-user-pickle-error-0.54.0", E("0.54.0", "3.12", False, extra=FASTAPI), "negatives",
-    negative_requests("--workers", "2", paths=("/report",), app_text=FASTAPI_APP), "none")
-add("app-import-runtimeerror-reload-0.54.0", E("0.54.0", "3.12", False), "negatives",
-    negative_requests("--reload", paths=(), app_text=IMPORT_TIME_ERROR), "none")
-add("app-import-runtimeerror-0.30.6", E("0.30.6", "3.11", False), "negatives",
-    negative_requests(paths=(), app_text=IMPORT_TIME_ERROR), "none")
+    "none",
+)
+add(
+    "fastapi-workers-user-pickle-error-0.54.0",
+    E("0.54.0", "3.12", False, extra=FASTAPI),
+    "negatives",
+    negative_requests("--workers", "2", paths=("/report",), app_text=FASTAPI_APP),
+    "none",
+)
+add(
+    "app-import-runtimeerror-reload-0.54.0",
+    E("0.54.0", "3.12", False),
+    "negatives",
+    negative_requests("--reload", paths=(), app_text=IMPORT_TIME_ERROR),
+    "none",
+)
+add(
+    "app-import-runtimeerror-0.30.6",
+    E("0.30.6", "3.11", False),
+    "negatives",
+    negative_requests(paths=(), app_text=IMPORT_TIME_ERROR),
+    "none",
+)
 
 
 # --- running and writing ---------------------------------------------------------
 
 
 def normalise(text: str, venv: Path, app: Path, base_prefix: str) -> str:
-    for real, fake in [(str(app.resolve()), "/home/user/app"), (str(app), "/home/user/app"),
-                       (str(venv.resolve()), "/tmp/venv"), (str(venv), "/tmp/venv"),
-                       (base_prefix, "/usr/local")]:
+    for real, fake in [
+        (str(app.resolve()), "/home/user/app"),
+        (str(app), "/home/user/app"),
+        (str(venv.resolve()), "/tmp/venv"),
+        (str(venv), "/tmp/venv"),
+        (base_prefix, "/usr/local"),
+    ]:
         text = text.replace(real, fake)
     return text
 
@@ -464,9 +573,15 @@ def capture(s: Scenario, base: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="uvd-app-") as tmp:
         app = Path(tmp)
         (app / "main.py").write_text(APP)
-        environ = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-        environ.update(PATH=f"{venv / 'bin'}{os.pathsep}{environ.get('PATH', '')}",
-                       TERM="dumb", NO_COLOR="1", PYTHONUNBUFFERED="1")
+        environ = {
+            k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))
+        }
+        environ.update(
+            PATH=f"{venv / 'bin'}{os.pathsep}{environ.get('PATH', '')}",
+            TERM="dumb",
+            NO_COLOR="1",
+            PYTHONUNBUFFERED="1",
+        )
         ctx = Ctx(s, venv, app, free_port(), environ)
         run = s.body(ctx)
         text = normalise(run.text, venv, app, base_prefix)
