@@ -24,9 +24,9 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on `app` when imported.
-from troubleshoot.cli import browse, check_env, interactive, kb, paste  # noqa: E402
+from troubleshoot.cli import browse, check_env, interactive, kb, paste, site  # noqa: E402
 
-__all__ = ["app", "browse", "check_env", "interactive", "kb", "main", "paste"]
+__all__ = ["app", "browse", "check_env", "interactive", "kb", "main", "paste", "site"]
 
 
 def main() -> None:

@@ -1,0 +1,153 @@
+"""Machine-readable outputs: JSON API, search index, OSV, sitemap, Atom.
+
+Every serialisation is deterministic: JSON with sorted keys, XML built in a
+fixed order, and the only dates are evidence dates from the KB.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import asdict
+from typing import Any
+
+from troubleshoot import __version__
+from troubleshoot.render.links import issue_url, pr_url
+from troubleshoot.site.markup import plain_text
+from troubleshoot.site.osv import EPOCH, is_exported, osv_record
+from troubleshoot.site.pages import PageData
+from troubleshoot.site.urls import SiteUrls
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITE_TITLE = "uvicorn-doctor: verified fixes for uvicorn failures"
+GENERATOR = f"uvicorn-doctor {__version__}"
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def entries_api(pages: list[PageData], urls: SiteUrls) -> dict[str, Any]:
+    """``api/entries.json``: every entry as in the KB, with its evidence and page URL."""
+    return {
+        "generator": GENERATOR,
+        "entries": [
+            p.entry.to_dict()
+            | {"url": urls.public(p.slug), "evidence": [asdict(r) for r in p.evidence]}
+            for p in pages
+        ],
+    }
+
+
+def _signature_texts(page: PageData) -> tuple[list[str], list[str]]:
+    exc_types, patterns = [], []
+    for sig in page.entry.signatures:
+        if sig.kind == "exception" and sig.exc_type:
+            exc_types.append(sig.exc_type)
+            if sig.message:
+                patterns.append(sig.message)
+        elif sig.kind in ("log", "text") and sig.pattern:
+            patterns.append(sig.pattern)
+    return exc_types, patterns
+
+
+def search_index(pages: list[PageData]) -> list[dict[str, Any]]:
+    """The records the client-side search reads (paths relative to the site root)."""
+    records = []
+    for p in pages:
+        e = p.entry
+        exc_types, patterns = _signature_texts(p)
+        records.append(
+            {
+                "id": e.id,
+                "title": e.title,
+                "url": SiteUrls.page_file(e.id),
+                "kind": e.kind,
+                "severity": e.severity,
+                "tags": list(e.tags),
+                "error": e.error,
+                "exc": exc_types,
+                "patterns": patterns,
+                "summary": plain_text(e.summary)[:400],
+                "affected": [
+                    {"spec": a.specifier, "when": a.when or "", "status": a.status}
+                    for a in e.affected
+                    if a.package.lower() == e.package.lower()
+                ],
+                "fixed_in": e.fixed_in or "",
+            }
+        )
+    return records
+
+
+def osv_records(pages: list[PageData], urls: SiteUrls) -> list[dict[str, Any]]:
+    """One OSV record per version-bug / regression entry that states a range."""
+    return [
+        osv_record(
+            p.entry,
+            p.evidence,
+            urls.public(p.slug),
+            f"{p.entry.summary.strip()}\n\n{p.entry.mechanism.strip()}\n",
+        )
+        for p in pages
+        if is_exported(p.entry)
+    ]
+
+
+def _xml(root: ET.Element) -> str:
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def sitemap(pages: list[PageData], urls: SiteUrls) -> str | None:
+    """``sitemap.xml`` (absolute URLs are required, so only with a base URL)."""
+    if urls.base is None:
+        return None
+    root = ET.Element("urlset", xmlns=SITEMAP_NS)
+    ET.SubElement(ET.SubElement(root, "url"), "loc").text = urls.base
+    for p in pages:
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = urls.canonical(p.slug)
+        if p.updated:
+            ET.SubElement(url, "lastmod").text = p.updated
+    return _xml(root)
+
+
+def _stamp(date: str | None) -> str:
+    return f"{date}T00:00:00Z" if date else EPOCH
+
+
+def atom(pages: list[PageData], urls: SiteUrls) -> str:
+    """``feed.xml``: one Atom entry per page, newest evidence first."""
+    newest = max((p.updated for p in pages if p.updated), default=None)
+    root = ET.Element("feed", xmlns=ATOM_NS)
+    ET.SubElement(root, "title").text = SITE_TITLE
+    ET.SubElement(root, "id").text = urls.atom_id()
+    ET.SubElement(root, "updated").text = _stamp(newest)
+    ET.SubElement(root, "link", rel="alternate", href=urls.canonical() or "index.html")
+    if urls.base:
+        ET.SubElement(root, "link", rel="self", href=f"{urls.base}feed.xml")
+    ET.SubElement(ET.SubElement(root, "author"), "name").text = "uvicorn-doctor"
+    ET.SubElement(root, "generator").text = "uvicorn-doctor"
+    ordered = sorted(pages, key=lambda p: (p.updated or "", p.slug), reverse=True)
+    for p in ordered:
+        item = ET.SubElement(root, "entry")
+        ET.SubElement(item, "title").text = p.entry.title
+        ET.SubElement(item, "id").text = urls.atom_id(p.slug)
+        ET.SubElement(item, "link", rel="alternate", href=urls.public(p.slug))
+        ET.SubElement(item, "updated").text = _stamp(p.updated or newest)
+        ET.SubElement(item, "summary", type="text").text = plain_text(p.entry.summary)
+        for tag in p.entry.tags:
+            ET.SubElement(item, "category", term=tag)
+    return _xml(root)
+
+
+def upstream_links(page: PageData) -> list[tuple[str, str]]:
+    """(label, url) pairs for the upstream section; only http(s) URLs."""
+    up = page.entry.upstream
+    links = [(f"Issue #{n}", issue_url(up.repo, n)) for n in up.issues]
+    links += [(f"Pull request #{n}", pr_url(up.repo, n)) for n in up.prs]
+    links += [(f"Commit {c[:12]}", f"https://github.com/{up.repo}/commit/{c}") for c in up.commits]
+    links += [(url, url) for url in up.links]
+    return links

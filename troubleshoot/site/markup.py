@@ -1,0 +1,127 @@
+"""Markdown and code highlighting for the site, safe by construction.
+
+Entry prose is Markdown written by people, but a page must never run it: raw
+HTML is off (markdown-it-py escapes it), images are off (the site embeds
+nothing external), and a link is kept only when its scheme is ``http``,
+``https`` or ``mailto`` or it is a same-page ``#fragment``; anything else
+(``javascript:``, ``data:``, relative paths that would break in the export) is
+rendered as its text. Pygments emits CSS classes (prefix ``tok-``), never
+inline styles, so the Content-Security-Policy can forbid them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import TextLexer, get_lexer_by_name, get_lexer_for_filename
+from pygments.util import ClassNotFound
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+# Browsers ignore ASCII control characters and whitespace inside a scheme
+# ("java\tscript:"), so they are removed before the scheme is read.
+_IGNORED = re.compile(r"[\x00-\x20\x7f]")
+_FORMATTER = HtmlFormatter(nowrap=True, classprefix="tok-")
+
+
+def safe_href(url: str) -> bool:
+    """True when ``url`` may become an ``href``: http(s), mailto, or ``#fragment``."""
+    cleaned = _IGNORED.sub("", url).lower()
+    if cleaned.startswith("#"):
+        return True
+    if cleaned.startswith("//"):  # scheme-relative: http(s) of whatever hosts the page
+        return True
+    match = _SCHEME.match(cleaned)
+    return match is not None and match.group(1) in SAFE_SCHEMES
+
+
+def web_url(url: str) -> bool:
+    """True for an absolute http(s) URL (upstream links must be one)."""
+    match = _SCHEME.match(_IGNORED.sub("", url).lower())
+    return match is not None and match.group(1) in ("http", "https")
+
+
+@lru_cache(maxsize=64)
+def _lexer_by_name(lang: str) -> Lexer:
+    try:
+        return get_lexer_by_name(lang)
+    except ClassNotFound:
+        return TextLexer()
+
+
+def highlight_code(code: str, lang: str = "") -> str:
+    """Highlighted HTML spans for ``code`` (escaped; no wrapper element)."""
+    lexer = _lexer_by_name(lang.strip().lower()) if lang.strip() else TextLexer()
+    return str(highlight(code, lexer, _FORMATTER))
+
+
+def highlight_file(name: str, code: str) -> str:
+    """Highlighted HTML spans for a repro file, the lexer chosen by its name."""
+    try:
+        lexer: Lexer = get_lexer_for_filename(name, code)
+    except ClassNotFound:
+        lexer = TextLexer()
+    return str(highlight(code, lexer, _FORMATTER))
+
+
+def _fence_highlight(code: str, lang: str, _attrs: Any) -> str:
+    return highlight_code(code, lang)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "highlight": _fence_highlight})
+    md.enable(["table", "strikethrough"])
+    md.disable(["image", "html_inline", "html_block"])
+    md.validateLink = safe_href  # type: ignore[method-assign]
+    return md
+
+
+def _shift_headings(tokens: list[Token], base: int) -> None:
+    """Renumber headings so they start at ``base`` and never skip a level."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if not levels:
+        return
+    top = min(levels)
+    previous = base - 1
+    stack: list[str] = []
+    for token in tokens:
+        if token.type == "heading_open":
+            wanted = base + int(token.tag[1]) - top
+            level = min(6, max(base, min(wanted, previous + 1)))
+            token.tag = f"h{level}"
+            stack.append(token.tag)
+            previous = level
+        elif token.type == "heading_close":
+            token.tag = stack.pop()
+
+
+def render_markdown(text: str, heading_base: int = 3) -> str:
+    """Markdown to HTML (a trusted string: every piece of input text is escaped)."""
+    md = _parser()
+    tokens = md.parse(text)
+    _shift_headings(tokens, heading_base)
+    return str(md.renderer.render(tokens, md.options, {}))
+
+
+def plain_text(text: str) -> str:
+    """The words of a Markdown text, without markup (for descriptions and search)."""
+    words: list[str] = []
+    for token in _parser().parse(text):
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        if token.type in {"code_block", "fence"}:
+            words.append(" " + token.content.strip() + " ")
+        elif token.type.endswith("_close") and token.block:
+            words.append(" ")
+    return " ".join("".join(words).split())
