@@ -16,10 +16,12 @@ from troubleshoot.errors import DoctorError
 
 REPO = Path(__file__).resolve().parents[2]
 
-_COMMON = """
+_HEAD = """
 summary = "Summary of {id}."
 mechanism = "Mechanism of {id}."
+"""
 
+_TAIL = """
 [[signatures]]
 id = "sig"
 kind = "log"
@@ -139,8 +141,8 @@ def write_kb(root: Path, entries: dict[str, str] | None = None) -> Path:
     kb = root / "kb"
     (kb / "entries").mkdir(parents=True)
     for number, (entry_id, body) in enumerate((entries or ENTRIES).items(), start=100):
-        text = f'id = "{entry_id}"\n' + textwrap.dedent(body)
-        text += _COMMON.format(id=entry_id, issue=number)
+        text = f'id = "{entry_id}"\n' + _HEAD.format(id=entry_id) + textwrap.dedent(body)
+        text += _TAIL.format(id=entry_id, issue=number)
         (kb / "entries" / f"{entry_id}.toml").write_text(text, encoding="utf-8")
     return kb
 
@@ -197,7 +199,10 @@ def doctor_command() -> list[str]:
 
 
 def run_doctor(*args: str, cwd: Path, stdin: str | None = None) -> Result:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
     proc = subprocess.run(
         [*doctor_command(), *args],
         input=stdin,

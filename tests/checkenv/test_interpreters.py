@@ -35,9 +35,9 @@ def other_interpreters() -> list[Path]:
     found = []
     for version in sorted(Path(root, "versions").glob("*")):
         python = _bin(version)
-        if re.match(r"^\d+\.\d+\.\d+$", version.name) and python.is_file():
-            if not version.name.startswith(mine + "."):
-                found.append(python)
+        release = re.match(r"^\d+\.\d+\.\d+$", version.name)
+        if release and python.is_file() and not version.name.startswith(mine + "."):
+            found.append(python)
     return found
 
 
@@ -85,12 +85,17 @@ def test_other_python_versions(python: Path) -> None:
 def _fake_venv(base_python: str | Path, where: Path, dists: dict[str, str]) -> Path:
     subprocess.run(
         [str(base_python), "-m", "venv", "--without-pip", str(where)],
-        check=True, capture_output=True, timeout=120,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     python = _bin(where)
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True, timeout=60,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
     ).stdout.strip()
     for name, version in dists.items():
         info = Path(site) / f"{name}-{version}.dist-info"
@@ -104,8 +109,9 @@ def _fake_venv(base_python: str | Path, where: Path, dists: dict[str, str]) -> P
 def test_venv_of_this_python(tmp_path: Path) -> None:
     python = _fake_venv(sys.executable, tmp_path / "venv", {"uvicorn": "0.10.3"})
     records = list(InterpreterSource(python).collect({}))
-    assert any(isinstance(r, Package) and (r.name, r.version) == ("uvicorn", "0.10.3")
-               for r in records)
+    assert any(
+        isinstance(r, Package) and (r.name, r.version) == ("uvicorn", "0.10.3") for r in records
+    )
 
 
 @needs_other
@@ -147,7 +153,7 @@ def test_not_an_interpreter(tmp_path: Path) -> None:
 @posix_only
 def test_interpreter_timeout(tmp_path: Path) -> None:
     slow = _script(tmp_path, "slow", "exec sleep 30")
-    with pytest.raises(EnvSourceError, match="no answer within 0.5 s"):
+    with pytest.raises(EnvSourceError, match=r"no answer within 0\.5 s"):
         InterpreterSource(slow, timeout=0.5).marker_env()
 
 
@@ -158,9 +164,19 @@ def test_real_venv_with_an_old_uvicorn(tmp_path: Path, kb: Path) -> None:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python = _bin(venv)
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps",
-         "uvicorn==0.10.3", "h11==0.7.0"],
-        check=True, timeout=600,
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "uvicorn==0.10.3",
+            "h11==0.7.0",
+        ],
+        check=True,
+        timeout=600,
     )
     result = cli("check-env", "--python", str(python), "--format", "json")
     report = json.loads(result.stdout)

@@ -226,8 +226,11 @@ def test_toml_syntax_error_names_file_and_line(tmp_path: Path, name: str) -> Non
     [
         ("uv.lock", 'version = 1\n\n[[package]]\nversion = "1.0"\n', ":3: package has no 'name'"),
         ("uv.lock", 'version = 1\n[[package]]\nname = "a"\nversion = 1\n', ":3: 'version' must"),
-        ("poetry.lock", '[[package]]\nname = "a"\n\n[metadata]\nlock-version = "2.1"\n',
-         ":2: package has no 'version'"),
+        (
+            "poetry.lock",
+            '[[package]]\nname = "a"\n\n[metadata]\nlock-version = "2.1"\n',
+            ":2: package has no 'version'",
+        ),
         ("pylock.toml", 'lock-version = "2.0"\n[[packages]]\nname = "a"\n', "lock-version"),
         ("pylock.toml", 'lock-version = "1.0"\npackages = 3\n', "must be an array"),
         ("uv.lock", '[[package]]\nname = "a"\nversion = "1"\n', "integer 'version'"),

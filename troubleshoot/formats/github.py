@@ -80,6 +80,11 @@ class GithubFormat(Format):
             text = f"{u.subject}: not evaluated ({u.reason}); entries: {', '.join(u.entries)}"
             notices.append(("doctor: not evaluated", text, u.location, u.subject))
         lines = capped("error", errors) + capped("warning", warnings) + capped("notice", notices)
+        # Ignored findings are plain log lines: visible in the job log, no annotation slot used.
+        for i in report.ignored:
+            until = f" until {i.ignore.expires.isoformat()}" if i.ignore.expires else ""
+            where = f"({i.ignore.origin})"
+            lines.append(f"doctor: ignored {i.finding.entry_id}{until} {where}: {i.ignore.reason}")
         lines.append(f"doctor {report.command}: {summary_line(report)}")
         return "\n".join(lines) + "\n"
 

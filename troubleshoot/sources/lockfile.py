@@ -93,7 +93,9 @@ def parse_toml(text: str, path: str, error: type[DoctorError] = EnvSourceError) 
         message = str(getattr(exc, "msg", None) or exc)
         if line is None and (found := _AT_LINE.search(message)):
             line = int(found.group(1))
-        message = _AT_LINE.sub("", message).strip()
+        elif line is None and "at end of document" in message:
+            line = max(1, len(text.splitlines()))
+        message = _AT_LINE.sub("", message).replace("(at end of document)", "").strip()
         where = f"{path}:{line}" if line else path
         raise error(f"{where}: invalid TOML: {message}") from exc
 
