@@ -1,0 +1,75 @@
+"""app-instance-with-workers-or-reload: run(app_object, workers=2) / run(app_object, reload=True).
+
+Correct behaviour (``fixed``): the process exits non-zero by itself, quickly,
+saying the app must be passed as an import string, with no traceback and no
+process left behind. The failure (``reproduces``): a pickling traceback from
+the worker spawn (kind ``pickle-error``; ``warning-then-pickle-error`` when the
+release printed the import-string warning and crashed anyway), or another
+crash/hang caused by sending the object to children.
+"""
+
+from __future__ import annotations
+
+import re
+
+from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario
+
+# run(app, workers=N) exists since 0.2 and the spawn start method since 0.10.1;
+# older releases used fork and are included so bisect can see the bug appear.
+RELEASES = ">=0.5.0"
+
+PICKLE = r"(Can't pickle|cannot pickle|can't pickle)[^\n]*"
+IMPORT_STRING = r"[Ii]mport string"
+
+
+def _decide(run: Run, mode: str) -> Verdict:
+    port = run.port()
+    proc = run.start_script("app_object.py", str(port), mode)
+    run.step(f"waiting for the server to exit or serve ({mode} with an app object)")
+    state = run.exit_or_serve(proc, port)
+    if state != "exited":
+        text = proc.output()
+        children = len(proc.children())
+        pickle = re.search(PICKLE, text)
+        if pickle:
+            return reproduces(
+                "pickle-error-hang",
+                f"pickling traceback and the parent keeps running ({children} children)",
+                pickle[0],
+            )
+        if state == "serving":
+            warned = re.search(IMPORT_STRING, text)
+            kind = f"warning-serves-without-{mode}" if warned else f"serves-with-{mode}"
+            return fixed(kind, f"serves ({children} children)", _tail(text))
+        return reproduces("hang", f"still running after 15s, not serving: {mode}", _tail(text))
+    code = proc.returncode
+    text = proc.output()
+    pickle = re.search(PICKLE, text)
+    warned = re.search(IMPORT_STRING, text)
+    if pickle:
+        kind = "warning-then-pickle-error" if warned else "pickle-error"
+        excerpt = "\n".join(
+            line for line in text.splitlines() if re.search(f"{PICKLE}|{IMPORT_STRING}", line)
+        )
+        return reproduces(kind, f"exit {code} with a pickling traceback", excerpt)
+    if "Traceback" in text:
+        last = [line for line in text.splitlines() if re.match(r"\w+(Error|Exception)\b", line)]
+        return reproduces("other-crash", f"exit {code} with a traceback", "\n".join(last[-2:]))
+    if code != 0 and warned:
+        line = next(line for line in text.splitlines() if re.search(IMPORT_STRING, line))
+        return fixed("clean-error", f"exit {code}: asks for an import string, no traceback", line)
+    return reproduces("silent-exit", f"exit {code} without explaining why", _tail(text))
+
+
+def _tail(text: str) -> str:
+    return "\n".join(text.strip().splitlines()[-4:])
+
+
+@scenario("workers")
+def workers(run: Run) -> Verdict:
+    return _decide(run, "workers")
+
+
+@scenario("reload")
+def reload(run: Run) -> Verdict:
+    return _decide(run, "reload")

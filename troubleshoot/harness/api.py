@@ -1,0 +1,244 @@
+"""What a ``fixes/<id>/scenario.py`` uses: :class:`Run`, :func:`scenario`, verdicts.
+
+A scenario is a function ``(run: Run) -> Verdict`` marked with ``@scenario``.
+``run`` starts the server under test the way the entry's trigger needs (its CLI,
+or a script calling its ``run()``), acts on it (HTTP/HTTPS requests, file
+edits, signals) and inspects it (output, exit code, process group). Everything
+it starts is stopped and checked for survivors by the runner, whatever the
+scenario does. See docs/repro-harness.md.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeAlias
+
+import httpx
+
+from troubleshoot.errors import HarnessError
+from troubleshoot.harness.procs import Proc, free_port, wait_until
+from troubleshoot.harness.servers import PreparedServer
+from troubleshoot.harness.tls import TLSFiles, make_tls
+from troubleshoot.harness.verdict import (
+    Verdict,
+    fixed,
+    harness_error,
+    not_applicable,
+    reproduces,
+)
+
+__all__ = [
+    "HttpResult",
+    "PreparedServer",
+    "Proc",
+    "Run",
+    "ScenarioFn",
+    "Verdict",
+    "fixed",
+    "harness_error",
+    "not_applicable",
+    "reproduces",
+    "scenario",
+]
+
+ScenarioFn: TypeAlias = Callable[["Run"], Verdict]
+Requires: TypeAlias = Callable[[PreparedServer], str | None]
+
+SHIM = "doctor_sut.py"
+_SHIM_TEXT = '''"""Written by the uvicorn-doctor harness: ``run`` of the server under test ({label})."""
+import functools
+
+import {module}
+
+run = {expr}
+'''
+
+
+def scenario(name: str, *, requires: Requires | None = None) -> Callable[[ScenarioFn], ScenarioFn]:
+    """Mark a function as a named scenario; ``requires`` returns a not-applicable reason."""
+
+    def mark(fn: ScenarioFn) -> ScenarioFn:
+        fn.__doctor_scenario__ = name  # type: ignore[attr-defined]
+        fn.__doctor_requires__ = requires  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+@dataclass(frozen=True)
+class HttpResult:
+    status: int | None  # None: no response
+    text: str
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+
+class Run:
+    """One execution of a scenario in its own temporary folder."""
+
+    def __init__(
+        self, server: PreparedServer, workdir: Path, on_step: Callable[[str], None]
+    ) -> None:
+        self.server = server
+        self.workdir = workdir
+        self._on_step = on_step
+        self.procs: list[Proc] = []
+        self._tls: TLSFiles | None = None
+        self._write_shim()
+
+    # -- reporting ---------------------------------------------------------------
+
+    def step(self, text: str) -> None:
+        """Announce what the scenario does next (shown in the progress display)."""
+        self._on_step(text)
+
+    @property
+    def is_reference(self) -> bool:
+        return self.server.kind == "reference"
+
+    # -- inputs --------------------------------------------------------------------
+
+    def tls(self) -> TLSFiles:
+        """A CA and a localhost certificate made for this run."""
+        if self._tls is None:
+            try:
+                self._tls = make_tls(self.workdir / "tls")
+            except ImportError as exc:
+                raise HarnessError("TLS scenarios need the 'trustme' package") from exc
+        return self._tls
+
+    def port(self) -> int:
+        return free_port()
+
+    def path(self, name: str) -> Path:
+        return self.workdir / name
+
+    def write(self, name: str, text: str) -> None:
+        """Rewrite a file and move its mtime forward (a change every watcher sees)."""
+        target = self.workdir / name
+        before = target.stat().st_mtime_ns if target.exists() else 0
+        target.write_text(text, encoding="utf-8")
+        stamp = max(time.time_ns(), before + 1_000_000_000)
+        os.utime(target, ns=(stamp, stamp))
+
+    def copy(self, source: str, target: str) -> None:
+        self.write(target, (self.workdir / source).read_text(encoding="utf-8"))
+
+    # -- starting the server ---------------------------------------------------------
+
+    def start_cli(self, *args: str, name: str = "server") -> Proc:
+        """``uvicorn ARGS`` / ``python -m reference_server ARGS`` (plus release flags)."""
+        cmd = [*self.server.cli, *args, *self.server.cli_flags]
+        return self._start(name, cmd)
+
+    def start_script(self, script: str, *args: str, name: str = "script") -> Proc:
+        """``python SCRIPT`` with the server's interpreter; the script imports
+        ``run`` from ``doctor_sut`` (uvicorn's or the reference server's)."""
+        return self._start(name, [str(self.server.python), script, *args])
+
+    def _start(self, name: str, cmd: list[str]) -> Proc:
+        index = len(self.procs)
+        proc = Proc(name, cmd, self.workdir, self._env(), self.workdir / f"{index}-{name}.log")
+        self.procs.append(proc)
+        self.step(f"started {name} (pid {proc.pid}): {_show(cmd, self.workdir)}")
+        return proc
+
+    def _env(self) -> dict[str, str]:
+        drop = ("PYTHON", "VIRTUAL_ENV", "UV_", "PIP_", "CONDA")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+        paths = [str(self.workdir), *filter(None, [self.server.env.get("PYTHONPATH")])]
+        env.update(self.server.env)
+        env.update(
+            PYTHONPATH=os.pathsep.join(paths),
+            PYTHONUNBUFFERED="1",
+            PYTHONDONTWRITEBYTECODE="1",
+            NO_PROXY="*",
+        )
+        return env
+
+    def _write_shim(self) -> None:
+        module = self.server.module
+        kwargs = self.server.run_kwargs
+        expr = f"functools.partial({module}.run, **{kwargs!r})" if kwargs else f"{module}.run"
+        text = _SHIM_TEXT.format(label=self.server.label, module=module, expr=expr)
+        (self.workdir / SHIM).write_text(text, encoding="utf-8")
+
+    # -- observing -------------------------------------------------------------------
+
+    def wait_serving(self, proc: Proc, port: int, *, tls: bool = False, timeout: float = 20) -> bool:
+        """Poll until ``GET /`` answers 200, or the process exits, or ``timeout``."""
+
+        def serving() -> bool:
+            if proc.returncode is not None:
+                raise _Exited
+            return self.get(port, tls=tls, timeout=1.0).ok
+
+        try:
+            return wait_until(serving, timeout, interval=0.1)
+        except _Exited:
+            return False
+
+    def exit_or_serve(
+        self, proc: Proc, port: int, *, tls: bool = False, timeout: float = 15
+    ) -> str:
+        """Wait until the process exits (``"exited"``), answers ``GET /`` with 200
+        (``"serving"``), or ``timeout`` passes (``"timeout"``)."""
+        state = "timeout"
+
+        def settled() -> bool:
+            nonlocal state
+            if proc.returncode is not None:
+                state = "exited"
+            elif self.get(port, tls=tls, timeout=1.0).ok:
+                state = "serving"
+            return state != "timeout"
+
+        wait_until(settled, timeout, interval=0.1)
+        return state
+
+    def get(
+        self, port: int, path: str = "/", *, tls: bool = False, timeout: float = 5.0
+    ) -> HttpResult:
+        """One request to the server on loopback; failures are values, not exceptions."""
+        scheme = "https" if tls else "http"
+        verify = self.tls().client_context() if tls else False
+        try:
+            with httpx.Client(verify=verify, timeout=timeout, trust_env=False) as client:
+                response = client.get(f"{scheme}://127.0.0.1:{port}{path}")
+        except httpx.HTTPError as exc:
+            return HttpResult(None, "", f"{type(exc).__name__}: {exc}")
+        return HttpResult(response.status_code, response.text)
+
+    def wait_for_body(self, port: int, body: str, *, tls: bool = False, timeout: float = 20) -> bool:
+        """Poll until ``GET /`` returns exactly ``body`` (the reloaded code serves)."""
+        return wait_until(
+            lambda: self.get(port, tls=tls, timeout=1.0).text == body, timeout, interval=0.1
+        )
+
+    def cleanup(self, keep: bool) -> list[str]:
+        """Stop every process group; describe survivors (there should be none)."""
+        survivors = []
+        for proc in self.procs:
+            for info in proc.stop():
+                survivors.append(f"pid {info.pid} ({info.cmdline[:80]}) of {proc.name}")
+        if not keep:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        return survivors
+
+
+class _Exited(Exception):
+    pass
+
+
+def _show(cmd: list[str], workdir: Path) -> str:
+    """The command as a person would type it: program name, paths relative to the run."""
+    text = " ".join([Path(cmd[0]).name, *cmd[1:]])
+    return text.replace(str(workdir) + os.sep, "")

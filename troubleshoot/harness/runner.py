@@ -1,0 +1,211 @@
+"""Load ``fixes/<folder>/scenario.py`` and run its scenarios against one server.
+
+The repro folder is copied into a fresh temporary directory (edits never touch
+the repository); the scenario runs there; then every process group it started
+is stopped and checked for survivors, and the directory is removed unless
+``keep``. A scenario that raises, or leaves processes behind, yields ``error``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import platform
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from packaging.specifiers import SpecifierSet
+
+from troubleshoot.errors import HarnessError
+from troubleshoot.evidence import EvidenceRecord
+from troubleshoot.harness.api import Run, ScenarioFn
+from troubleshoot.harness.servers import PreparedServer, ServerSpec, Unavailable, prepare
+from troubleshoot.harness.verdict import Verdict, harness_error, not_applicable
+
+SCENARIO_FILE = "scenario.py"
+_NOT_COPIED = shutil.ignore_patterns(SCENARIO_FILE, "__pycache__", "*.pyc", ".*")
+
+Reporter = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    fn: ScenarioFn
+    requires: Callable[[PreparedServer], str | None] | None
+
+
+@dataclass(frozen=True)
+class Repro:
+    """One fixes/<folder>: its scenarios and the releases they can run on."""
+
+    entry_id: str
+    folder: Path
+    scenarios: tuple[Scenario, ...]
+    releases: SpecifierSet  # uvicorn releases where the trigger exists at all
+    platforms: tuple[str, ...]
+    doc: str
+
+
+@dataclass(frozen=True)
+class Result:
+    entry_id: str
+    scenario: str
+    server: str  # "reference" | "uvicorn"
+    version: str
+    python: str
+    platform: str
+    verdict: Verdict
+    seconds: float
+    kept: Path | None = None
+
+    def evidence(self) -> EvidenceRecord:
+        return EvidenceRecord(
+            server=self.server,
+            version=self.version,
+            python=self.python,
+            platform=self.platform,
+            outcome=self.verdict.outcome,
+            date=datetime.date.today().isoformat(),
+            scenario=self.scenario,
+            excerpt=self.verdict.excerpt or self.verdict.reason,
+        )
+
+
+def this_platform() -> str:
+    """``linux-x86_64``: the platform column of the evidence."""
+    return f"{sys.platform}-{platform.machine()}"
+
+
+def load_repro(fixes_dir: Path, entry_id: str, folder: str | None = None) -> Repro:
+    """Import the folder's scenario module (a fresh module object each time)."""
+    where = fixes_dir / (folder or entry_id)
+    path = where / SCENARIO_FILE
+    if not path.is_file():
+        raise HarnessError(f"no repro for {entry_id!r}: {path} does not exist")
+    module = _import(path, f"doctor_scenario_{entry_id.replace('-', '_')}")
+    found = [
+        Scenario(fn.__doctor_scenario__, fn, fn.__doctor_requires__)
+        for fn in vars(module).values()
+        if callable(fn) and hasattr(fn, "__doctor_scenario__")
+    ]
+    if not found:
+        raise HarnessError(f"{path} defines no @scenario function")
+    releases = getattr(module, "RELEASES", "")
+    platforms = tuple(getattr(module, "PLATFORMS", ("linux", "darwin", "win32")))
+    return Repro(
+        entry_id, where, tuple(found), SpecifierSet(releases), platforms, module.__doc__ or ""
+    )
+
+
+def _import(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise HarnessError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise HarnessError(f"{path}: {type(exc).__name__}: {exc}") from exc
+    return module
+
+
+def run_repro(
+    repro: Repro,
+    spec: ServerSpec,
+    *,
+    only: str | None = None,
+    keep: bool = False,
+    report: Reporter = lambda _: None,
+) -> list[Result]:
+    """Run every scenario (or ``only`` one) of ``repro`` against ``spec``."""
+    chosen = [s for s in repro.scenarios if only is None or s.name == only]
+    if not chosen:
+        names = ", ".join(s.name for s in repro.scenarios)
+        raise HarnessError(f"{repro.entry_id} has no scenario {only!r} (it has: {names})")
+    skip = _skip_reason(repro, spec)
+    if skip is not None:
+        return [_result(repro, s, spec, not_applicable(skip), "-", 0.0) for s in chosen]
+    report(f"preparing {spec.label}")
+    try:
+        server = prepare(spec)
+    except HarnessError as exc:
+        return [_result(repro, s, spec, harness_error(exc.message), "-", 0.0) for s in chosen]
+    if isinstance(server, Unavailable):
+        verdict = not_applicable(server.reason)
+        return [_result(repro, s, spec, verdict, server.python, 0.0) for s in chosen]
+    return [_run_one(repro, s, server, keep, report) for s in chosen]
+
+
+def _skip_reason(repro: Repro, spec: ServerSpec) -> str | None:
+    plat = sys.platform
+    if plat not in repro.platforms:
+        return f"this repro runs on {', '.join(repro.platforms)}, not {plat}"
+    if spec.kind == "uvicorn" and spec.version and str(repro.releases):
+        if not repro.releases.contains(spec.version, prereleases=True):
+            return (
+                f"the trigger does not exist in uvicorn {spec.version} "
+                f"(the scenario covers uvicorn{repro.releases})"
+            )
+    return None
+
+
+def _run_one(
+    repro: Repro, scen: Scenario, server: PreparedServer, keep: bool, report: Reporter
+) -> Result:
+    started = time.monotonic()
+    reason = scen.requires(server) if scen.requires else None
+    if reason is not None:
+        return _result(repro, scen, server, not_applicable(reason), server.python_version, 0.0)
+    workdir = Path(tempfile.mkdtemp(prefix=f"doctor-{repro.entry_id}-"))
+    shutil.copytree(repro.folder, workdir, ignore=_NOT_COPIED, dirs_exist_ok=True)
+    run = Run(server, workdir, report)
+    report(f"scenario {scen.name} against {server.label} (Python {server.python_version})")
+    try:
+        verdict = scen.fn(run)
+    except HarnessError as exc:
+        verdict = harness_error(exc.message)
+    except Exception as exc:
+        verdict = harness_error(
+            f"scenario {scen.name} raised {type(exc).__name__}: {exc}",
+            traceback.format_exc(limit=-3),
+        )
+    finally:
+        survivors = run.cleanup(keep)
+    if survivors:
+        verdict = harness_error(
+            "processes survived the scenario: " + "; ".join(survivors), verdict.excerpt
+        )
+    elapsed = time.monotonic() - started
+    report(f"{scen.name}: {verdict.outcome} ({verdict.kind}) in {elapsed:.1f}s")
+    return _result(
+        repro, scen, server, verdict, server.python_version, elapsed, workdir if keep else None
+    )
+
+
+def _result(
+    repro: Repro,
+    scen: Scenario,
+    server: PreparedServer | ServerSpec,
+    verdict: Verdict,
+    python: str,
+    seconds: float,
+    kept: Path | None = None,
+) -> Result:
+    if isinstance(server, PreparedServer):
+        version = server.version
+    elif server.kind == "reference":
+        from reference_server import __version__ as version
+    else:
+        version = server.version or "-"
+    return Result(
+        repro.entry_id, scen.name, server.kind, version, python, this_platform(), verdict,
+        seconds, kept,
+    )

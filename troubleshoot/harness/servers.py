@@ -1,0 +1,143 @@
+"""The server under test: the bundled reference server, or one uvicorn release.
+
+``parse_server("reference" | "uvicorn==X.Y.Z")`` gives a :class:`ServerSpec`;
+``prepare(spec)`` turns it into a :class:`PreparedServer` (an interpreter, the
+command prefix, the flags that release needs) or an :class:`Unavailable` value
+with the reason, never an exception for "this machine cannot run it".
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from packaging.version import InvalidVersion, Version
+
+from troubleshoot.errors import HarnessError, InputError
+from troubleshoot.harness import interpreters, venvs
+from troubleshoot.harness.recipes import recipe_for
+
+ServerKind = Literal["reference", "uvicorn"]
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    kind: ServerKind
+    version: str | None = None  # a uvicorn release; None for the reference server
+
+    @property
+    def label(self) -> str:
+        return "reference" if self.kind == "reference" else f"uvicorn=={self.version}"
+
+
+@dataclass(frozen=True)
+class PreparedServer:
+    """Everything a scenario needs to start the server under test."""
+
+    kind: ServerKind
+    version: str
+    python: Path  # runs the repro's scripts
+    python_version: str
+    cli: tuple[str, ...]  # command prefix taking uvicorn-style options
+    module: str  # "uvicorn" or "reference_server": what scripts import `run` from
+    cli_flags: tuple[str, ...] = ()  # appended to every CLI start (old releases)
+    run_kwargs: dict[str, str] = field(default_factory=dict)  # the same, for run()
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return "reference" if self.kind == "reference" else f"uvicorn=={self.version}"
+
+    @property
+    def release(self) -> Version | None:
+        return Version(self.version) if self.kind == "uvicorn" else None
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """This machine cannot run the server (an interpreter is missing, say)."""
+
+    spec: ServerSpec
+    reason: str
+    python: str = "-"
+
+
+def parse_server(text: str) -> ServerSpec:
+    """``reference`` or ``uvicorn==X.Y.Z``; anything else is the user's mistake."""
+    text = text.strip()
+    if text == "reference":
+        return ServerSpec("reference")
+    match = re.fullmatch(r"uvicorn==(\S+)", text)
+    if match:
+        try:
+            Version(match[1])
+        except InvalidVersion:
+            raise InputError(f"--server: {match[1]!r} is not a version") from None
+        return ServerSpec("uvicorn", match[1])
+    raise InputError(f"--server must be 'reference' or 'uvicorn==X.Y.Z', got {text!r}")
+
+
+def prepare(spec: ServerSpec) -> PreparedServer | Unavailable:
+    if spec.kind == "reference":
+        return _reference()
+    assert spec.version is not None
+    return _uvicorn(spec, spec.version)
+
+
+def _reference() -> PreparedServer:
+    from reference_server import __version__
+
+    found = importlib.util.find_spec("reference_server")
+    if found is None or found.origin is None:
+        raise HarnessError("the reference_server package is not importable")
+    package_root = str(Path(found.origin).resolve().parent.parent)
+    return PreparedServer(
+        kind="reference",
+        version=__version__,
+        python=Path(sys.executable),
+        python_version="%d.%d.%d" % sys.version_info[:3],
+        cli=(sys.executable, "-m", "reference_server"),
+        module="reference_server",
+        env={"PYTHONPATH": package_root},
+    )
+
+
+def _uvicorn(spec: ServerSpec, version: str) -> PreparedServer | Unavailable:
+    recipe = recipe_for(version)
+    search = interpreters.find_interpreter(recipe.pythons)
+    if search.found is None:
+        wanted = " or ".join(recipe.pythons)
+        return Unavailable(
+            spec,
+            f"no Python {wanted} interpreter found for uvicorn {version}; "
+            f"tried: {'; '.join(search.tried)}",
+        )
+    env = venvs.ensure_env(version, search.found, recipe)
+    flags: list[str] = []
+    kwargs: dict[str, str] = {}
+    if recipe.pure_python_flags:
+        help_text = venvs.cli_choices(env)
+        for option, value in recipe.pure_python_flags:
+            if value in _choices(help_text, option):
+                flags += [option, value]
+                kwargs[option.lstrip("-").replace("-", "_")] = value
+    return PreparedServer(
+        kind="uvicorn",
+        version=version,
+        python=env / "bin" / "python",
+        python_version=search.found.version,
+        cli=(str(env / "bin" / "uvicorn"),),
+        module="uvicorn",
+        cli_flags=tuple(flags),
+        run_kwargs=kwargs,
+    )
+
+
+def _choices(help_text: str, option: str) -> set[str]:
+    """The values click lists for ``option`` (``--ws [none|auto|...]``)."""
+    match = re.search(re.escape(option) + r"\s+\[([A-Za-z0-9_|-]+)\]", help_text)
+    return set(match[1].split("|")) if match else set()
