@@ -85,6 +85,7 @@ class HTTPConnection:
         self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=state.max_incomplete)
         self.log = state.logger
         self.idle = True
+        self.requests_served = 0
         sockname = writer.get_extra_info("sockname")
         peername = writer.get_extra_info("peername")
         self.server_addr = _addr(sockname)
@@ -145,12 +146,12 @@ class HTTPConnection:
     async def _serve(self) -> None:
         while True:
             self.idle = True
-            if self.state.shutting_down:
-                return
+
             event = await self.next_event(idle=True)
             self.idle = False
             if isinstance(event, h11.Request):
                 await self._handle(event)
+                self.requests_served += 1
                 await self._discard_unread_body()
             elif isinstance(event, h11.ConnectionClosed):
                 return

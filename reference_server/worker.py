@@ -26,6 +26,8 @@ from reference_server.settings import Settings
 
 # How often a draining worker checks whether its connections are done.
 DRAIN_POLL = 0.02
+# Seconds an idle connection gets, once shutdown starts, to deliver a request in flight.
+IDLE_GRACE = 1.0
 
 
 class Worker:
@@ -117,15 +119,24 @@ class Worker:
             self.request_stop("parent_died")
 
     async def _drain(self, state: ServerState) -> None:
-        """Let in-flight requests finish within the graceful timeout, then cut."""
-        for conn in list(state.connections):
-            if conn.idle:
-                conn.writer.transport.abort()  # nothing in flight; TLS close would linger
-        deadline = time.monotonic() + self.settings.timeout_graceful_shutdown
-        while self._tasks and time.monotonic() < deadline and not self._force:
+        """Let in-flight requests finish within the graceful timeout, then cut.
+
+        A connection that is idle may have a request on its way (a keep-alive
+        client sends its next request the moment it has read a response; a
+        connection accepted just before the listener closed has not been read
+        yet). Closing it now would drop that request, so idle connections get up to
+        IDLE_GRACE seconds; whatever arrives is answered with ``Connection: close``.
+        """
+        now = time.monotonic()
+        deadline = now + self.settings.timeout_graceful_shutdown
+        idle_deadline = now + min(IDLE_GRACE, self.settings.timeout_graceful_shutdown)
+        while True:
+            now = time.monotonic()
             for conn in list(state.connections):
-                if conn.idle:
-                    conn.writer.transport.abort()
+                if conn.idle and now >= idle_deadline:
+                    conn.writer.transport.abort()  # nothing in flight; TLS close would linger
+            if not self._tasks or now >= deadline or self._force:
+                break
             await asyncio.sleep(DRAIN_POLL)
         if self._tasks:
             self.log.warning("shutdown_cancelled_requests", count=len(self._tasks))

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import ssl
@@ -100,7 +101,9 @@ class Event:
 class ServerProcess:
     """A server subprocess in its own session/process group, with its log parsed live."""
 
-    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self, argv: list[str], cwd: Path, env: dict[str, str], pass_fds: tuple[int, ...] = ()
+    ) -> None:
         self.argv = argv
         self.proc = subprocess.Popen(
             argv,
@@ -110,6 +113,7 @@ class ServerProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            pass_fds=pass_fds,
         )
         self.pgid = self.proc.pid
         self.lines: list[str] = []
@@ -195,14 +199,10 @@ class ServerProcess:
         return self.wait_exit(timeout)
 
     def kill_group(self) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            pass
 
     def leftovers(self, timeout: float = 10.0) -> list[int]:
         """Processes still alive in the server's group after ``timeout`` seconds."""
@@ -222,12 +222,13 @@ def _launcher(started: list[ServerProcess], default_cwd: Path) -> Launcher:
         cwd: Path | None = None,
         env: dict[str, str] | None = None,
         wait_ready: bool = True,
+        pass_fds: tuple[int, ...] = (),
     ) -> ServerProcess:
         if script is not None:
             argv = [sys.executable, str(script), *args]
         else:
             argv = [sys.executable, "-m", "reference_server", *args]
-        server = ServerProcess(argv, cwd or default_cwd, subprocess_env(env))
+        server = ServerProcess(argv, cwd or default_cwd, subprocess_env(env), pass_fds)
         started.append(server)
         if wait_ready:
             server.wait_event("worker_ready")
