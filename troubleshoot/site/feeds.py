@@ -7,6 +7,7 @@ fixed order, and the only dates are evidence dates from the KB.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import asdict
 from typing import Any
@@ -143,11 +144,23 @@ def atom(pages: list[PageData], urls: SiteUrls) -> str:
     return _xml(root)
 
 
-def upstream_links(page: PageData) -> list[tuple[str, str]]:
-    """(label, url) pairs for the upstream section; only http(s) URLs."""
+_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_COMMIT = re.compile(r"^[0-9a-fA-F]{7,40}$")
+
+
+def upstream_links(page: PageData) -> list[tuple[str, str | None]]:
+    """(label, url) pairs for the upstream section; url None when it cannot be trusted."""
     up = page.entry.upstream
-    links = [(f"Issue #{n}", issue_url(up.repo, n)) for n in up.issues]
-    links += [(f"Pull request #{n}", pr_url(up.repo, n)) for n in up.prs]
-    links += [(f"Commit {c[:12]}", f"https://github.com/{up.repo}/commit/{c}") for c in up.commits]
+    repo_ok = _REPO.match(up.repo) is not None
+    links: list[tuple[str, str | None]] = []
+    links += [(f"Issue #{n}", issue_url(up.repo, n) if repo_ok else None) for n in up.issues]
+    links += [(f"Pull request #{n}", pr_url(up.repo, n) if repo_ok else None) for n in up.prs]
+    links += [
+        (
+            f"Commit {c[:12]}",
+            f"https://github.com/{up.repo}/commit/{c}" if repo_ok and _COMMIT.match(c) else None,
+        )
+        for c in up.commits
+    ]
     links += [(url, url) for url in up.links]
     return links

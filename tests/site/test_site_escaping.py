@@ -1,0 +1,122 @@
+"""Any text from an entry renders inert; every page carries the Content-Security-Policy."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import Export
+from site_htmlcheck import html_files, parse, scheme
+
+from troubleshoot.site.markup import render_markdown, safe_href, web_url
+
+URL_ATTRS = {"href", "src", "action", "formaction", "data", "poster", "srcset", "xlink:href"}
+DATA_SCRIPTS = {"application/ld+json", "application/json"}
+FORBIDDEN_TAGS = {"iframe", "object", "embed", "img", "svg", "style", "form-action", "base"}
+
+
+def test_hostile_entry_renders_inert(exported: Export) -> None:
+    page = parse(exported.root / "fixes" / "xss-probe" / "index.html")
+    assert not page.errors
+    for element in page.elements:
+        assert element.tag not in FORBIDDEN_TAGS, element
+        for name, value in element.attrs.items():
+            assert not name.startswith("on"), (element.tag, name)
+            if name in URL_ATTRS:
+                assert scheme(value) in (None, "http", "https", "mailto"), (element.tag, value)
+    # The hostile strings are on the page, as text.
+    h1 = page.find("h1")[0]
+    assert h1.text == "<script>window.__xss = 1; alert('title')</script> probe"
+    assert "</script><script>alert(7)</script>" in "".join(e.text for e in page.find("pre"))
+
+
+def test_only_our_script_runs_and_data_blocks_stay_data(exported: Export) -> None:
+    for path in html_files(exported.root):
+        page = parse(path)
+        for attrs, body in page.scripts:
+            if "src" in attrs:
+                assert attrs["src"].endswith("assets/site.js") and not body.strip(), path
+            else:
+                assert attrs.get("type") in DATA_SCRIPTS, (path, attrs)
+                assert "</" not in body and "<" not in body
+                json.loads(body)  # escaping kept it valid JSON
+    ld = next(
+        body
+        for attrs, body in parse(exported.root / "fixes/xss-probe/index.html").scripts
+        if attrs.get("type") == "application/ld+json"
+    )
+    assert json.loads(ld)["headline"].startswith("<script>window.__xss")
+
+
+def test_every_page_has_the_csp(exported: Export) -> None:
+    pages = html_files(exported.root)
+    assert len(pages) == 5  # index + 4 entries
+    for path in pages:
+        metas = [
+            m
+            for m in parse(path).find("meta")
+            if m.attrs.get("http-equiv", "").lower() == "content-security-policy"
+        ]
+        assert len(metas) == 1, path
+        policy = metas[0].attrs["content"]
+        assert "script-src 'self'" in policy
+        assert "default-src 'none'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_no_inline_styles_or_handlers_anywhere(exported: Export) -> None:
+    for path in html_files(exported.root):
+        for element in parse(path).elements:
+            assert "style" not in element.attrs, (path, element)
+            assert not any(a.startswith("on") for a in element.attrs), (path, element)
+
+
+def test_untrusted_upstream_links_are_text(exported: Export) -> None:
+    page = parse(exported.root / "fixes" / "xss-probe" / "index.html")
+    hrefs = [a.attrs["href"] for a in page.find("a")]
+    assert "https://example.org/fine" in hrefs
+    assert not any(h.startswith("https://github.com/a/b") for h in hrefs)
+    texts = [li.text for li in page.find("li")]
+    assert "javascript:alert(15)" in texts
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "\x01javascript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "file:///etc/passwd",
+        "../relative/page.html",
+        "relative.html",
+    ],
+)
+def test_unsafe_hrefs_are_refused(url: str) -> None:
+    assert not safe_href(url)
+    html = render_markdown(f"[x]({url.replace(' ', '%20')})")
+    assert "<a" not in html
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/a", "http://x.y", "mailto:a@b.c", "#section", "//host/p"]
+)
+def test_safe_hrefs_are_kept(url: str) -> None:
+    assert safe_href(url)
+    assert '<a href="' in render_markdown(f"[x]({url})")
+
+
+def test_web_url_is_http_only() -> None:
+    assert web_url("https://github.com/x/y")
+    assert not web_url("mailto:a@b.c")
+    assert not web_url("#frag")
+
+
+def test_markdown_raw_html_and_images_are_text() -> None:
+    html = render_markdown('<b onclick="x()">hi</b>\n\n![alt](https://e.example/i.png)\n')
+    assert "<b" not in html and "<img" not in html
+    assert "&lt;b onclick=" in html
