@@ -77,11 +77,19 @@ def scan():
                 found.append([header(text, 'Name'), header(text, 'Version')])
     return found
 
+def from_importlib(metadata):
+    found = []
+    for dist in metadata.distributions():
+        text = dist.read_text('METADATA') or dist.read_text('PKG-INFO') or ''
+        found.append([header(text, 'Name'), header(text, 'Version')])
+    return found
+
 try:
     from importlib import metadata
-    dists = [[d.metadata['Name'], d.metadata['Version']] for d in metadata.distributions()]
 except ImportError:
     dists = scan()
+else:
+    dists = from_importlib(metadata)
 
 sys.stdout.write(json.dumps({'doctor': 1, 'executable': sys.executable,
                              'markers': env, 'distributions': dists}))
