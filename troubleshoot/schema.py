@@ -26,6 +26,7 @@ Severity = Literal["low", "medium", "high", "critical"]
 FixType = Literal["upgrade", "code-change", "config", "workaround"]
 SignatureKind = Literal["exception", "log", "text", "frame", "code"]
 BoundaryStatus = Literal["verified", "unverified"]
+CodeArg = bool | int | str | tuple[str, ...]
 
 KINDS: tuple[str, ...] = get_args(Kind)
 SEVERITIES: tuple[str, ...] = get_args(Severity)
@@ -56,7 +57,8 @@ class Signature:
     at a dotted-name boundary) and optional ``message`` regex. ``log`` and
     ``text``: ``pattern`` regex on one log message / on the whole normalised
     paste. ``frame``: ``module`` regex and optional ``function``. ``code``:
-    a detector name for ``doctor scan`` (not used by the paste matcher).
+    a ``doctor scan`` detector (one of :data:`CODE_DETECTORS`) and its ``args``
+    (not used by the paste matcher).
     """
 
     id: str
@@ -70,6 +72,8 @@ class Signature:
     function: str | None = None
     versions: str | None = None
     note: str = ""
+    detector: str | None = None
+    args: Mapping[str, CodeArg] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -320,8 +324,30 @@ _SIG_FIELDS = {
     "log": ({"pattern"}, set()),
     "text": ({"pattern"}, set()),
     "frame": ({"module"}, {"function"}),
-    "code": ({"pattern"}, set()),
+    "code": ({"detector"}, set()),
 }
+
+# `doctor scan` detectors a `code` signature can name, and the arguments each
+# takes: (type, allowed values or None). A str argument with allowed values may
+# also be an array of them ("any of"); `regex` arguments must compile.
+_LAUNCH_VIA = ("python", "cli", "gunicorn")
+_LAUNCH_CALL = ("run", "config", "server-run", "command", "gunicorn-config")
+CODE_DETECTORS: dict[str, dict[str, tuple[str, tuple[str, ...] | None]]] = {
+    "launch": {
+        "via": ("choice", _LAUNCH_VIA),
+        "call": ("choice", _LAUNCH_CALL),
+        "app": ("choice", ("object", "import-string")),
+        "reload": ("bool", None),
+        "workers_gt": ("int", None),
+        "option": ("choice", None),
+        "guard": ("choice", ("missing",)),
+        "context": ("choice", ("async", "notebook", "import-loop")),
+        "worker_class": ("regex", None),
+    },
+    "import": {"module": ("regex", None)},
+    "module-file": {"name": ("choice", None)},
+}
+REQUIRED_CODE_ARGS = {"import": {"module"}, "module-file": {"name"}}
 
 
 def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
@@ -334,7 +360,8 @@ def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
     if kind not in _SIG_FIELDS:
         return None
     needed, optional = _SIG_FIELDS[kind]
-    _unknown_keys(c, t, here, common | needed | optional)
+    extra = {"args"} if kind == "code" else set()
+    _unknown_keys(c, t, here, common | needed | optional | extra)
     sig_id = _take(c, t, here, "id", str, required=True)
     weight = _take(c, t, here, "weight", (int, float), required=True)
     if weight is not None and not 0 < weight <= 1:
@@ -344,11 +371,13 @@ def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
         values[name] = _take(c, t, here, name, str, required=name in needed)
         if kind != "code":
             _regex(c, values[name], f"{here}.{name}")
+    args = _code_args(c, t, here, values.get("detector")) if kind == "code" else {}
     versions = _take(c, t, here, "versions", str)
     _specifier(c, versions, f"{here}.versions")
     if sig_id is None or weight is None or any(values[n] is None for n in needed):
         return None
     return Signature(
+        args=args,
         id=sig_id,
         kind=cast(SignatureKind, kind),
         weight=float(weight),
@@ -357,6 +386,49 @@ def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
         note=_take(c, t, here, "note", str, default=""),
         **values,
     )
+
+
+def _code_args(
+    c: _Collector, table: Mapping[str, Any], here: str, detector: str | None
+) -> dict[str, CodeArg]:
+    """Check a code signature's detector name and its ``args`` table."""
+    if detector is None:
+        return {}
+    if detector not in CODE_DETECTORS:
+        _choice(c, detector, f"{here}.detector", tuple(CODE_DETECTORS))
+        return {}
+    known = CODE_DETECTORS[detector]
+    raw = _take(c, table, here, "args", dict, default={})
+    _unknown_keys(c, raw, f"{here}.args", set(known))
+    for name in sorted(REQUIRED_CODE_ARGS.get(detector, set()) - set(raw)):
+        c.add(f"{here}.args.{name}", f"is required by detector {detector!r}")
+    out: dict[str, CodeArg] = {}
+    for name, value in raw.items():
+        if name not in known:
+            continue
+        where = f"{here}.args.{name}"
+        typ, choices = known[name]
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        if (typ == "bool" and isinstance(value, bool)) or (typ == "int" and is_int):
+            out[name] = value
+        elif typ == "regex" and isinstance(value, str) and value:
+            _regex(c, value, where)
+            out[name] = value
+        elif typ == "choice" and _choice_value(value):
+            items = (value,) if isinstance(value, str) else tuple(value)
+            for item in items if choices else ():
+                _choice(c, item, where, choices or ())
+            out[name] = value if isinstance(value, str) else tuple(value)
+        else:
+            wanted = {"bool": "a boolean", "int": "an integer", "regex": "a regex string"}
+            c.add(where, f"must be {wanted.get(typ, 'a string or an array of strings')}")
+    return out
+
+
+def _choice_value(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value)
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
 
 
 def _fix(c: _Collector, value: Any, here: str) -> Fix | None:
@@ -526,13 +598,20 @@ def _missing_upstream(c: _Collector) -> Upstream:
     return Upstream()
 
 
+def _signature_from_dict(data: Mapping[str, Any]) -> Signature:
+    s = dict(data)
+    # JSON has no tuples: an "any of" argument comes back as a list.
+    s["args"] = {k: tuple(v) if isinstance(v, list) else v for k, v in s.get("args", {}).items()}
+    return Signature(**s)
+
+
 def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     """Rebuild an Entry from ``Entry.to_dict()`` output (already validated)."""
     d = dict(data)
     d["tags"] = tuple(d.get("tags", ()))
     d["related"] = tuple(d.get("related", ()))
     d["affected"] = tuple(Affected(**a) for a in d.get("affected", ()))
-    d["signatures"] = tuple(Signature(**s) for s in d.get("signatures", ()))
+    d["signatures"] = tuple(_signature_from_dict(s) for s in d.get("signatures", ()))
     d["fixes"] = tuple(Fix(**f) for f in d.get("fixes", ()))
     d["variants"] = tuple(Variant(**v) for v in d.get("variants", ()))
     up = dict(d.get("upstream") or {})

@@ -24,9 +24,9 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on `app` when imported.
-from troubleshoot.cli import browse, check_env, interactive, kb, paste, site  # noqa: E402
+from troubleshoot.cli import browse, check_env, interactive, kb, paste, scan, site  # noqa: E402
 
-__all__ = ["app", "browse", "check_env", "interactive", "kb", "main", "paste", "site"]
+__all__ = ["app", "browse", "check_env", "interactive", "kb", "main", "paste", "scan", "site"]
 
 
 def main() -> None:

@@ -1,0 +1,19 @@
+"""``doctor scan``: find launch configurations in a code base that trigger KB entries.
+
+Layers, each a module with one job:
+
+- ``files``: which files to read, and which reader reads each one;
+- ``python`` (``ast``) and ``commands`` (``shlex``): readers that turn a file
+  into :mod:`~troubleshoot.scan.model` records (launches, imports, import-time
+  event loops, inline ignore comments);
+- ``detectors``: the generic detectors that KB entries' ``code`` signatures
+  name and parameterise (adding an entry adds a check, not code);
+- ``service``: runs every signature over the records and builds the
+  :class:`~troubleshoot.formats.interface.Report` that check-env's formats render.
+"""
+
+from __future__ import annotations
+
+from troubleshoot.scan.service import DEFAULT_FAIL_ON, code_entries, scan
+
+__all__ = ["DEFAULT_FAIL_ON", "code_entries", "scan"]

@@ -1,0 +1,215 @@
+"""Which files a scan reads, and which reader reads each one.
+
+A directory is walked with ``os.scandir``; version-control folders, caches,
+``node_modules`` and virtual environments (a folder holding ``pyvenv.cfg``)
+below it are skipped. A file named on the command line is always read.
+Reading never raises: a file that cannot be read or parsed becomes a
+:class:`~troubleshoot.scan.model.Skipped` with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from troubleshoot.scan import commands
+from troubleshoot.scan.model import FileFacts, Launch, Skipped
+from troubleshoot.scan.python import KEYWORDS, notebook_source, parse, read_tree
+
+_SKIP_DIRS = {"__pycache__", "node_modules"}
+_COMPOSE = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
+_DOCKERFILE = re.compile(r"^(Dockerfile|Containerfile)([.-][\w.-]+)?$|\.[Dd]ockerfile$")
+_IGNORE = re.compile(r"#\s*doctor:\s*ignore\[([^\]]*)\]\s*(?:[-:—]+\s*)?(.*)$")
+_COMMAND_WORDS = ("uvicorn", "gunicorn")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    facts: list[FileFacts]
+    skipped: list[Skipped]
+    files: int  # how many files were read
+
+
+def kind_of(path: Path) -> str | None:
+    """The reader for a file name, or None when scan has nothing to look for in it."""
+    name = path.name
+    if name.endswith((".py", ".pyw")):
+        return "python"
+    if name.endswith(".ipynb"):
+        return "notebook"
+    if name == "Procfile" or name.startswith("Procfile."):
+        return "procfile"
+    if _DOCKERFILE.search(name):
+        return "dockerfile"
+    if _COMPOSE.match(name):
+        return "compose"
+    if name.endswith((".sh", ".bash")):
+        return "shell"
+    if name == "pyproject.toml":
+        return "pyproject"
+    return None
+
+
+def iter_files(roots: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+    """(file, reader kind) for every file under ``roots``, in a stable order."""
+    for root in roots:
+        if root.is_dir():
+            yield from _walk(root)
+        else:
+            yield root, kind_of(root) or _shebang_kind(root) or "unknown"
+
+
+def _walk(directory: Path, *, top: bool = True) -> Iterator[tuple[Path, str]]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    if not top and any(e.name == "pyvenv.cfg" for e in entries):
+        return  # a virtual environment below the scanned folder: not the user's code
+    subdirs: list[Path] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if is_dir:
+            if not entry.name.startswith(".") and entry.name not in _SKIP_DIRS:
+                subdirs.append(Path(entry.path))
+            continue
+        kind = kind_of(Path(entry.name))
+        if kind is None and "." not in entry.name:
+            kind = _shebang_kind(Path(entry.path))
+        if kind is not None:
+            yield Path(entry.path), kind
+    for sub in subdirs:
+        yield from _walk(sub, top=False)
+
+
+def _shebang_kind(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return None
+    if head.startswith(b"#!") and re.search(rb"\b(ba|da|z)?sh\b", head.split(b"\n")[0]):
+        return "shell"
+    return None
+
+
+def read_all(roots: Iterable[Path], *, use_yaml: bool | None = None) -> ReadResult:
+    facts: list[FileFacts] = []
+    skipped: list[Skipped] = []
+    count = 0
+    for path, kind in iter_files(roots):
+        count += 1
+        result = read_file(path, kind, use_yaml=use_yaml)
+        if isinstance(result, Skipped):
+            skipped.append(result)
+        elif result is not None:
+            facts.append(result)
+    return ReadResult(facts, skipped, count)
+
+
+def read_file(path: Path, kind: str, *, use_yaml: bool | None = None) -> FileFacts | Skipped | None:
+    """Facts of one file; None when it holds nothing relevant."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Skipped(name, f"cannot read: {exc.strerror or exc}")
+    if kind == "unknown":
+        return Skipped(
+            name,
+            "not a file type scan reads (Python, notebook, Procfile, "
+            "Dockerfile, compose file, shell script, pyproject.toml)",
+        )
+    if kind == "python":
+        return _python(data, name, path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Skipped(name, f"not UTF-8 text: {exc.reason} at byte {exc.start}")
+    if kind == "notebook":
+        return _notebook(text, name, path)
+    if not any(word in text for word in _COMMAND_WORDS):
+        return _with_ignores(FileFacts(name), text) if "doctor:" in text else None
+    launches: Iterable[Launch]
+    if kind == "procfile":
+        launches = commands.read_procfile(text, name)
+    elif kind == "dockerfile":
+        launches = commands.read_dockerfile(text, name)
+    elif kind == "compose":
+        launches = commands.read_compose(text, name, use_yaml=use_yaml)
+    elif kind == "shell":
+        launches = commands.read_shell(text, name)
+    else:
+        launches = commands.read_pyproject(text, name)
+    return _with_ignores(FileFacts(name, tuple(launches)), text)
+
+
+def _python(data: bytes, name: str, path: Path) -> FileFacts | Skipped | None:
+    try:
+        tree = parse(data, name)
+    except SyntaxError as exc:
+        return Skipped(name, f"does not parse: {exc.msg}", exc.lineno)
+    except ValueError as exc:  # null bytes, bad encoding declaration
+        return Skipped(name, f"does not parse: {exc}")
+    # The parse above always runs, so a broken file is reported even when it
+    # cannot matter; the walk only runs where a launch or import can be.
+    named_uvicorn = "uvicorn" in (path.stem, path.parent.name)
+    if not named_uvicorn and not any(word in data for word in KEYWORDS):
+        return None
+    facts = read_tree(tree, name, module=_module_name(path))
+    text = data.decode("utf-8", errors="replace") if b"doctor:" in data else ""
+    return _with_ignores(facts, text)
+
+
+def _notebook(text: str, name: str, path: Path) -> FileFacts | Skipped | None:
+    if "uvicorn" not in text and "reference_server" not in text:
+        return None
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        return Skipped(name, f"not a notebook (invalid JSON: {exc})")
+    cells = document.get("cells") if isinstance(document, dict) else None
+    if not isinstance(cells, list):
+        return Skipped(name, "not a notebook (no 'cells' list)")
+    source, line_map = notebook_source(cells, text)
+    try:
+        tree = parse(source, name, notebook=True)
+    except SyntaxError as exc:
+        line = line_map[exc.lineno - 1] if exc.lineno and exc.lineno <= len(line_map) else None
+        return Skipped(name, f"a code cell does not parse: {exc.msg}", line)
+    except ValueError as exc:
+        return Skipped(name, f"a code cell does not parse: {exc}")
+    facts = read_tree(tree, name, module=path.stem, notebook=True, line_map=line_map)
+    return _with_ignores(facts, text, json_lines=True)
+
+
+def _with_ignores(facts: FileFacts, text: str, *, json_lines: bool = False) -> FileFacts:
+    """Attach `# doctor: ignore[ID, ...] reason` comments, by line."""
+    if "doctor:" not in text:
+        return facts
+    found: dict[int, tuple[tuple[str, str], ...]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "doctor:" not in line:
+            continue
+        match = _IGNORE.search(line.replace('\\"', '"') if json_lines else line)
+        if match:
+            reason = match.group(2).strip().rstrip('",').removesuffix("\\n").strip()
+            ids = [i.strip() for i in match.group(1).split(",") if i.strip()]
+            found[number] = tuple((i, reason) for i in ids)
+    if not found:
+        return facts
+    return FileFacts(facts.path, facts.launches, facts.imports, facts.loops_at_import, found)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(p for p in parts if p not in ("/", "..", "."))
