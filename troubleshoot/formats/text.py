@@ -53,9 +53,8 @@ class TextFormat(Format):
                     f.fix,
                 )
             console.print(table)
-            for f in report.findings:
-                where = f" [{f.location}]" if f.location else ""
-                console.print(Text(f"  {f.entry_id}{where}: {f.message}"))
+            for f in report.findings:  # the message already says where
+                console.print(Text(f"  {f.message}"))
         if report.advice:
             console.print(Text("Advice (no release fixes these; never fails the run):", "bold"))
             for f in report.advice:
