@@ -119,7 +119,7 @@ class HTTPConnection:
             event = self.conn.next_event()
             if event is not h11.NEED_DATA:
                 return event
-            if idle and self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0]:
+            if idle and self.conn.their_state is h11.IDLE:
                 data = await self._read(self.state.keep_alive, "keep_alive")
             else:
                 data = await self._read(self.state.slow_client, "slow_client")
@@ -204,7 +204,7 @@ class HTTPConnection:
 
     async def _handle(self, request: h11.Request) -> None:
         self.state.total_requests += 1
-        headers = [(name.lower(), value) for name, value in request.headers]
+        headers: list[tuple[bytes, bytes]] = list(request.headers)  # h11 lowercases names
         if _is_websocket_upgrade(headers):
             self.log.warning(
                 "websocket_refused",
@@ -234,11 +234,11 @@ class HTTPConnection:
         await cycle.run(self.app)
 
 
+_REASONS = {int(s): s.phrase.encode("ascii") for s in http.HTTPStatus}
+
+
 def _reason(status: int) -> bytes:
-    try:
-        return http.HTTPStatus(status).phrase.encode("ascii")
-    except ValueError:
-        return b""
+    return _REASONS.get(status, b"")
 
 
 def _is_websocket_upgrade(headers: list[tuple[bytes, bytes]]) -> bool:
@@ -302,7 +302,7 @@ class RequestCycle:
         self.sent_length = 0
         self.violation: str | None = None
         self._watcher: asyncio.Task[None] | None = None
-        self._done = asyncio.Event()
+        self._done: asyncio.Event | None = None  # created only if the app awaits a disconnect
 
     async def run(self, app: ASGIApp) -> None:
         log = self.conn.log
@@ -329,7 +329,8 @@ class RequestCycle:
                 self._violate(reason)
                 await self._fail()
         finally:
-            await self._stop_watcher()
+            if self._watcher is not None:
+                await self._stop_watcher()
         if self.violation is not None and not self.response_complete:
             await self._fail()
         if self.conn.state.access_log and self.conn.log.enabled("info"):
@@ -388,6 +389,8 @@ class RequestCycle:
         return {"type": "http.disconnect"}
 
     async def _wait_disconnect(self) -> None:
+        if self._done is None:
+            self._done = asyncio.Event()
         if self._watcher is None:
             self._watcher = asyncio.create_task(self._watch_disconnect())
         done = asyncio.create_task(self._done.wait())
@@ -407,10 +410,12 @@ class RequestCycle:
             if not data:
                 self.disconnected = True
                 return
+        assert self._done is not None
         await self._done.wait()
 
     async def _stop_watcher(self) -> None:
-        self._done.set()
+        if self._done is not None:
+            self._done.set()
         if self._watcher is not None and not self._watcher.done():
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -431,7 +436,9 @@ class RequestCycle:
             return
         if kind != "http.response.body":
             raise self._violate(f"expected 'http.response.body', got {kind!r}")
-        body = bytes(message.get("body", b""))
+        body = message.get("body", b"")
+        if type(body) is not bytes:
+            body = bytes(body)
         more = bool(message.get("more_body", False))
         await self._body(body, more)
 
@@ -487,7 +494,8 @@ class RequestCycle:
             raise self._violate(f"invalid response body: {exc}") from exc
         if not more:
             self.response_complete = True
-            self._done.set()
+            if self._done is not None:
+                self._done.set()
         if self.disconnected:
             return
         writer = self.conn.writer

@@ -1,0 +1,14 @@
+"""The app both servers serve in the benchmarks: a small plain-text response."""
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"text/plain"), (b"content-length", b"13")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"Hello, world!"})
