@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
-from site_kbdata import BASE_URL, write_site_kb
+from site_kbdata import BASE_URL, Export, write_site_kb
 
 from troubleshoot.config import Settings
 from troubleshoot.site.export import export_site
-
-
-@dataclass(frozen=True)
-class Export:
-    settings: Settings
-    root: Path  # the exported site
-    base_url: str | None
 
 
 @pytest.fixture(scope="session")

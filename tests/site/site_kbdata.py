@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 from troubleshoot.config import Settings
@@ -265,3 +266,10 @@ def write_site_kb(root: Path) -> Settings:
         "print('</script><script>alert(18)</script>')\n"
     )
     return Settings(kb_dir=kb, fixes_dir=fixes, db_path=root / "cache" / "kb.db")
+
+
+@dataclass(frozen=True)
+class Export:
+    settings: Settings
+    root: Path  # the exported site
+    base_url: str | None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Export
 from site_htmlcheck import html_files, parse, scheme
+from site_kbdata import Export
 
 from troubleshoot.site.markup import render_markdown, safe_href, web_url
 

@@ -7,10 +7,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import Export
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 from site_htmlcheck import parse
+from site_kbdata import Export
 
 from troubleshoot.site.osv import Unconvertible, range_events
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import Export
 from site_htmlcheck import Page, html_files, parse, scheme
+from site_kbdata import Export
 
 LINK_ATTRS = ("href", "src")
 
@@ -66,7 +66,9 @@ def test_no_broken_internal_links_and_every_file_reachable(
     served = {
         p.resolve()
         for p in export.root.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and p.suffix in (".html", ".css", ".js")
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.suffix in (".html", ".css", ".js", ".svg")
     }
     assert served - reached == set()
     repro = export.root / "fixes" / "alpha-pickle" / "repro"

@@ -13,7 +13,7 @@ from troubleshoot.site.pages import PageData, collect
 from troubleshoot.site.urls import SiteUrls, normalize_base_url
 
 STATIC = Path(__file__).resolve().parent / "static"
-ASSETS = ("style.css", "site.js")
+ASSETS = ("favicon.svg", "site.js", "style.css")
 
 # progress(done, total, what): called as pages are rendered.
 Progress = Callable[[int, int, str], None]

@@ -1,0 +1,337 @@
+"""The exported site in a real browser: Debian's chromium driven by Playwright.
+
+Skipped only when no ``chromium`` executable is installed (CI installs it).
+Screenshots go to ``test-artifacts/site/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+from site_kbdata import BASE_URL, write_site_kb
+
+from troubleshoot.kbstore import Store
+from troubleshoot.site.export import export_site
+from troubleshoot.versions import verdict
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no `chromium` executable: install Debian's chromium package (apt-get install chromium)",
+)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "site"
+PAGES = ["alpha-pickle", "beta-reload-windows", "gamma-main-guard", "xss-probe"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    root = tmp_path_factory.mktemp("browser")
+    settings = write_site_kb(root / "src")
+    export_site(settings, root / "site", BASE_URL)
+    return root / "site", settings
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+class Tab:
+    """A page plus everything it complained about."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        page.on("dialog", self._dialog)
+
+    def _console(self, message: Any) -> None:
+        if message.type in ("error", "warning"):
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Tab]:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        yield Tab(page)
+    finally:
+        context.close()
+
+
+def _url(site: tuple[Path, Any], rel: str = "index.html") -> str:
+    return (site[0] / rel).as_uri()
+
+
+def _results(tab: Tab) -> list[str]:
+    return list(
+        tab.page.eval_on_selector_all(
+            "#results li > a", "els => els.map(a => a.getAttribute('href'))"
+        )
+    )
+
+
+def _search(tab: Tab, text: str) -> list[str]:
+    tab.page.fill("#q", text)
+    return _results(tab)
+
+
+def test_index_loads_without_errors_or_csp_violations(site: Any, tab: Tab) -> None:
+    tab.page.goto(_url(site))
+    assert tab.page.title().startswith("uvicorn-doctor")
+    assert _results(tab) == [f"fixes/{p}/index.html" for p in PAGES]
+    assert tab.page.inner_text("#list-h") == "All fixes"
+    # The stylesheet applied (CSP 'self' admits file:// assets).
+    bg = tab.page.eval_on_selector("body", "b => getComputedStyle(b).maxWidth")
+    assert bg != "none"
+    assert tab.problems == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "AttributeError: Can't pickle local object 'request_response.<locals>.app'",
+            "alpha-pickle",
+        ),
+        ("Can't pickle local object", "alpha-pickle"),
+        ("OSError: [WinError 87] The parameter is incorrect", "beta-reload-windows"),
+        ("finished its bootstrapping phase", "gamma-main-guard"),
+        ("RuntimeError", "gamma-main-guard"),
+        ("pickle", "alpha-pickle"),
+    ],
+)
+def test_search_for_an_error_finds_the_page(site: Any, tab: Tab, query: str, expected: str) -> None:
+    tab.page.goto(_url(site))
+    hits = _search(tab, query)
+    assert hits and hits[0] == f"fixes/{expected}/index.html", hits
+    assert tab.problems == []
+
+
+def test_nonsense_finds_nothing(site: Any, tab: Tab) -> None:
+    tab.page.goto(_url(site))
+    assert _search(tab, "zebrafish quantum teapot") == []
+    assert tab.page.inner_text("#answer").startswith("No known match")
+
+
+def test_filters_by_kind_and_tag(site: Any, tab: Tab) -> None:
+    tab.page.goto(_url(site))
+    tab.page.select_option("#kind", "misuse")
+    assert _results(tab) == ["fixes/gamma-main-guard/index.html"]
+    tab.page.select_option("#kind", "")
+    tab.page.select_option("#tag", "reload")
+    assert _results(tab) == [
+        "fixes/beta-reload-windows/index.html",
+        "fixes/gamma-main-guard/index.html",
+    ]
+    tab.page.goto(_url(site) + "?tag=workers")
+    assert tab.page.input_value("#tag") == "workers"
+    assert _results(tab) == ["fixes/alpha-pickle/index.html", "fixes/gamma-main-guard/index.html"]
+
+
+@pytest.mark.parametrize("version", ["0.10.0", "0.10.3", "0.10.6", "0.11.2", "0.12.0", "1.0.0"])
+def test_version_question_answers_like_the_python_verdict(
+    site: Any, tab: Tab, version: str
+) -> None:
+    store = Store.open(site[1])
+    try:
+        verdicts = {e.id: verdict(e, {"uvicorn": version}).status for e in store.entries()}
+    finally:
+        store.close()
+    # Without an environment, a range that depends on a marker is "unknown" in Python and
+    # "only on some platforms" on the site; no range at all is left out of the answer.
+    affected = sorted(i for i, s in verdicts.items() if s == "affected")
+    conditional = sorted(
+        i for i, s in verdicts.items() if s == "unknown" and i != "gamma-main-guard"
+    )
+    tab.page.goto(_url(site))
+    hits = _search(tab, f"is {version} affected?")
+    answer = tab.page.inner_text("#answer")
+    assert sorted(h.split("/")[1] for h in hits) == sorted(affected + conditional)
+    if affected:
+        noun = "failure" if len(affected) == 1 else "failures"
+        assert answer.startswith(
+            f"Yes: uvicorn {version} is affected by {len(affected)} known {noun}"
+        )
+    else:
+        assert answer.startswith(f"No: uvicorn {version} is not affected")
+    if conditional:
+        assert f"{len(conditional)} more only on some platforms" in answer
+    verdict_texts = tab.page.eval_on_selector_all(
+        "#results .verdict", "els => els.map(e => e.textContent)"
+    )
+    assert len(verdict_texts) == len(hits)
+
+
+SPECS = [
+    ">=0.10.1,<0.10.6",
+    "<0.11.4",
+    "<=0.11.3",
+    "==0.10.3",
+    "!=0.10.3",
+    "~=0.10.1",
+    "~=0.10",
+    "==0.13.*",
+    "!=0.13.*",
+    ">0.10.3",
+    ">=0.11.0,<0.12.0",
+    "",
+]
+VERSIONS = [
+    "0.9",
+    "0.10",
+    "0.10.0",
+    "0.10.1",
+    "0.10.3",
+    "0.10.3rc1",
+    "0.10.3.post1",
+    "0.10.3.dev0",
+    "0.10.4a2",
+    "0.10.5",
+    "0.10.6",
+    "0.11",
+    "0.11.0a1",
+    "0.11.3",
+    "0.11.4",
+    "0.12.0",
+    "0.13.0",
+    "0.13.4",
+    "0.14.0",
+    "1.0",
+    "v0.10.2",
+]
+
+
+def test_js_version_comparison_agrees_with_packaging(site: Any, tab: Tab) -> None:
+    tab.page.goto(_url(site))
+    got = tab.page.evaluate(
+        "([specs, versions]) => specs.map("
+        "s => versions.map(v => window.doctorSite.contains(s, v)))",
+        [SPECS, VERSIONS],
+    )
+    for spec, row in zip(SPECS, got, strict=True):
+        for version, answer in zip(VERSIONS, row, strict=True):
+            expected = SpecifierSet(spec).contains(Version(version), prereleases=True)
+            assert answer is expected, f"{version} in {spec!r}: JS {answer}, packaging {expected}"
+    ordered = tab.page.evaluate(
+        "vs => vs.slice().sort((a, b) => window.doctorSite.compare("
+        "window.doctorSite.parseVersion(a), window.doctorSite.parseVersion(b)))",
+        VERSIONS,
+    )
+    assert [Version(v) for v in ordered] == sorted(Version(v) for v in VERSIONS)
+
+
+def test_links_work(site: Any, tab: Tab) -> None:
+    page = tab.page
+    page.goto(_url(site))
+    _search(tab, "Can't pickle local object")
+    page.click("#results li > a")
+    page.wait_for_url("**/fixes/alpha-pickle/index.html")
+    assert page.inner_text("h1") == "Can't pickle local object with workers"
+    page.click("text=Reloader loses its child on Windows")  # related entry
+    page.wait_for_url("**/fixes/beta-reload-windows/index.html")
+    page.click("nav.crumbs a")
+    page.wait_for_url("**/index.html")
+    assert len(_results(tab)) == 4
+    page.goto(_url(site, "fixes/alpha-pickle/index.html"))
+    page.click("a.tag >> text=#pickle")
+    page.wait_for_url("**/index.html?tag=pickle")
+    assert _results(tab) == ["fixes/alpha-pickle/index.html"]
+    page.goto(_url(site, "fixes/alpha-pickle/index.html"))
+    assert page.is_visible("button[data-copy='sig-text']")
+    page.click("button[data-copy='repro-cmd']")
+    page.wait_for_function(
+        "() => document.querySelector(\"button[data-copy='repro-cmd']\").textContent !== 'Copy'"
+    )
+    download = page.get_attribute("a[href='repro/main.py']", "href")
+    assert download == "repro/main.py"
+    assert tab.problems == []
+
+
+def test_hostile_entry_runs_nothing(site: Any, tab: Tab) -> None:
+    tab.page.goto(_url(site, "fixes/xss-probe/index.html"))
+    tab.page.goto(_url(site))
+    _search(tab, "<script>alert(1)</script> probe")
+    tab.page.fill("#q", "javascript")
+    assert tab.page.evaluate("() => window.__xss") is None
+    assert tab.dialogs == []
+    assert tab.problems == []
+
+
+@pytest.fixture
+def http_root(site: Any) -> Iterator[str]:
+    handler = partial(_QuietHandler, directory=str(site[0]))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_works_from_a_static_http_host(http_root: str, tab: Tab) -> None:
+    tab.page.goto(http_root)
+    hits = _search(tab, "is 0.10.3 affected?")
+    assert "fixes/alpha-pickle/index.html" in hits
+    tab.page.click("#results li > a >> nth=0")
+    tab.page.wait_for_selector("h1")
+    assert tab.problems == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots(site: Any, browser: Any, scheme: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(_url(site))
+        page.fill("#q", "is 0.10.3 affected?")
+        page.screenshot(path=str(ARTIFACTS / f"index-{scheme}.png"), full_page=True)
+        page.goto(_url(site, "fixes/alpha-pickle/index.html"))
+        page.screenshot(path=str(ARTIFACTS / f"page-{scheme}.png"), full_page=True)
+    finally:
+        context.close()
+    assert (ARTIFACTS / f"index-{scheme}.png").stat().st_size > 1000
+    assert (ARTIFACTS / f"page-{scheme}.png").stat().st_size > 1000
