@@ -171,3 +171,16 @@ def test_bad_base_url_fails_before_any_work(site_settings: Settings, tmp_path: P
         with pytest.raises(InputError, match="--base-url"):
             export_site(site_settings, tmp_path / "site", bad)
     assert not (tmp_path / "site").exists()
+
+
+def test_a_kb_without_any_evidence_exports(tmp_path: Path) -> None:
+    from site_kbdata import write_site_kb
+
+    settings = write_site_kb(tmp_path / "src")
+    for path in settings.evidence_dir.glob("*.json"):
+        path.unlink()
+    alpha = settings.entries_dir / "alpha-pickle.toml"
+    alpha.write_text(alpha.read_text().replace('status = "verified"', 'status = "unverified"'))
+    export_site(settings, tmp_path / "site")
+    page = (tmp_path / "site" / "fixes" / "alpha-pickle" / "index.html").read_text()
+    assert "No recorded runs yet" in page
