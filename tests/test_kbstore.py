@@ -96,3 +96,11 @@ def test_kb_stats_counts_kinds_and_missing_evidence(mini_kb: Path) -> None:
     # The evidence reaches `show` through the rebuilt DB.
     show = run_doctor("show", "alpha-pickle")
     assert "0.10.3" in show.stdout and "reproduces" in show.stdout
+
+
+def test_empty_tables_keep_their_columns(mini_kb: Path) -> None:
+    """No evidence yet: the evidence table still has every documented column."""
+    conn = sqlite3.connect(ensure_db(Settings.resolve()))
+    columns = {r[1] for r in conn.execute("pragma table_info(evidence)")}
+    assert columns == {"entry_id", "server", "version", "python", "platform", "outcome",
+                       "date", "scenario", "excerpt"}

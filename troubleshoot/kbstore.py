@@ -30,7 +30,7 @@ from troubleshoot.schema import Entry, Signature, entry_from_dict, parse_entry
 from troubleshoot.sigkeys import regex_keys
 
 # Bump when the table layout changes: an old cache is then rebuilt.
-DB_FORMAT = 1
+DB_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -161,6 +161,54 @@ def build_db(kb: KnowledgeBase, path: Path, digest: str) -> None:
         raise
 
 
+_COLUMNS: dict[str, dict[str, type]] = {
+    "affected": {
+        "entry_id": str,
+        "position": int,
+        "package": str,
+        "specifier": str,
+        "marker": str,
+        "note": str,
+        "status": str,
+    },
+    "signatures": {
+        "entry_id": str,
+        "sig_id": str,
+        "kind": str,
+        "weight": float,
+        "required": int,
+        "exc_type": str,
+        "message": str,
+        "pattern": str,
+        "module": str,
+        "function": str,
+        "versions": str,
+    },
+    "signature_keys": {"key": str, "entry_id": str, "sig_id": str},
+    "fixes": {
+        "entry_id": str,
+        "position": int,
+        "type": str,
+        "title": str,
+        "body": str,
+        "when_not": str,
+        "versions": str,
+    },
+    "upstream_refs": {"entry_id": str, "kind": str, "position": int, "ref": str, "repo": str},
+    "evidence": {
+        "entry_id": str,
+        "server": str,
+        "version": str,
+        "python": str,
+        "platform": str,
+        "outcome": str,
+        "date": str,
+        "scenario": str,
+        "excerpt": str,
+    },
+}
+
+
 def _fill(db: Any, kb: KnowledgeBase, digest: str) -> None:
     entries, affected, signatures, keys, fixes, refs, evidence = [], [], [], [], [], [], []
     for e in kb.entries:
@@ -261,22 +309,21 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str) -> None:
     db["entries"].enable_fts(
         ["title", "summary", "mechanism", "error", "tags", "signature_text"], create_triggers=False
     )
-    for name, rows, fk in (
-        ("affected", affected, True),
-        ("signatures", signatures, True),
-        ("signature_keys", keys, True),
-        ("fixes", fixes, True),
-        ("upstream_refs", refs, True),
-        ("evidence", evidence, True),
+    for name, rows in (
+        ("affected", affected),
+        ("signatures", signatures),
+        ("signature_keys", keys),
+        ("fixes", fixes),
+        ("upstream_refs", refs),
+        ("evidence", evidence),
     ):
         table = db[name]
+        # Explicit columns, so a table with no rows still has its documented shape.
+        table.create(_COLUMNS[name])
         if rows:
             table.insert_all(rows)
-        else:  # keep the schema even when empty
-            table.create({"entry_id": str})
-        if fk:
-            table.create_index(["entry_id"], if_not_exists=True)
-    db["signature_keys"].create_index(["key"], if_not_exists=True)
+        table.create_index(["entry_id"])
+    db["signature_keys"].create_index(["key"])
     db["meta"].insert_all(
         [
             {"key": "source_hash", "value": digest},
