@@ -40,16 +40,22 @@ class TextFormat(Format):
             )
         if report.findings:
             table = Table(title="Findings", title_justify="left", show_lines=False)
-            for column in ("", "Severity", "Entry", "Package", "Version", "Fixed in", "Fix"):
+            # Package findings (check-env) show versions; code findings (scan) show where.
+            by_package = any(f.package for f in report.findings)
+            extra = ("Package", "Version", "Fixed in") if by_package else ("Where",)
+            for column in ("", "Severity", "Entry", *extra, "Fix"):
                 table.add_column(column, overflow="fold")
             for f in report.findings:
+                cells = (
+                    (f.package or "", f.version or "", f.fixed_in or "")
+                    if by_package
+                    else (str(f.location or ""),)
+                )
                 table.add_row(
                     Text("FAIL" if f.failing else "warn", style="bold red" if f.failing else ""),
                     Text(f.severity, style=SEVERITY_STYLE[f.severity]),
                     f.entry_id,
-                    f.package or "",
-                    f.version or "",
-                    f.fixed_in or "",
+                    *cells,
                     f.fix,
                 )
             console.print(table)

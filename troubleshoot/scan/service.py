@@ -148,20 +148,19 @@ def _order(finding: Finding) -> tuple[str, int, int, str]:
 
 
 def _finding(entry: Entry, hit: Hit, version: str | None, fail_on: Severity) -> Finding:
+    """A finding whose message starts with file:line:column, like check-env's says where."""
     options = fixes_for(entry, version) or list(entry.fixes)
     why = f": {hit.why}" if hit.why else ""
     return Finding(
         entry_id=entry.id,
         severity=entry.severity,
         title=entry.title,
-        message=f"`{hit.what}`{why}. {entry.title}.",
+        message=f"{_location(hit)}: `{hit.what}`{why}. {entry.title}.",
         fix=options[0].title if options else "see the entry",
         location=_location(hit),
         failing=at_or_above(entry.severity, fail_on),
         kind=entry.kind,
         url=issue_url(entry),
-        package=None,
-        version=version,
     )
 
 
