@@ -41,7 +41,8 @@ from troubleshoot.formats.interface import (
     Rule,
     Unevaluated,
 )
-from troubleshoot.schema import SEVERITIES, SEVERITY_RANK, Entry, Severity
+from troubleshoot.schema import SEVERITIES, SEVERITY_RANK, Entry
+from troubleshoot.vocab import Severity
 from troubleshoot.sources.interface import Package, Snapshot
 from troubleshoot.versions import Verdict, fixes_for, verdict
 

@@ -25,7 +25,7 @@ from troubleshoot.sigkeys import words
 from troubleshoot.versions import Verdict, contains, fixes_for, variant_for, verdict
 
 Confidence = Literal["high", "medium", "low"]
-DEFAULT_MIN_SCORE = 0.5
+DEFAULT_MIN_SCORE = 0.5  # also the default of `paste-traceback --min-score`
 # Two matches closer than this are ambiguous: say what separates them.
 AMBIGUITY_GAP = 0.15
 

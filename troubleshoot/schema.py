@@ -20,9 +20,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from troubleshoot.errors import EntryInvalid, Problem
+from troubleshoot.vocab import Kind, Severity
 
-Kind = Literal["version-bug", "regression", "misuse", "docs-only", "environment", "wontfix"]
-Severity = Literal["low", "medium", "high", "critical"]
 FixType = Literal["upgrade", "code-change", "config", "workaround"]
 SignatureKind = Literal["exception", "log", "text", "frame", "code"]
 BoundaryStatus = Literal["verified", "unverified"]

@@ -15,7 +15,7 @@ from troubleshoot.cli import app
 from troubleshoot.cli._common import settings
 from troubleshoot.errors import InputError
 from troubleshoot.formats import FormatName
-from troubleshoot.schema import Severity
+from troubleshoot.vocab import Severity
 
 if TYPE_CHECKING:
     from troubleshoot.checkenv import ToolConfig

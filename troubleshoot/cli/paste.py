@@ -9,7 +9,6 @@ import typer
 
 from troubleshoot.cli import app
 from troubleshoot.cli._common import console, settings
-from troubleshoot.match import DEFAULT_MIN_SCORE
 
 
 @app.command("paste-traceback")
@@ -21,7 +20,7 @@ def paste_traceback(
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     min_score: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Report matches scoring at least this.")
-    ] = DEFAULT_MIN_SCORE,
+    ] = 0.5,  # match.DEFAULT_MIN_SCORE, not imported: it would slow every start-up
     no_env: Annotated[
         bool,
         typer.Option(

@@ -7,9 +7,10 @@ for rich.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
-from troubleshoot.formats.interface import Format
+if TYPE_CHECKING:  # the interface pulls in the schema: keep it off the start-up path
+    from troubleshoot.formats.interface import Format
 
 FormatName = Literal["text", "json", "github", "sarif", "junit", "markdown"]
 FORMAT_NAMES: tuple[str, ...] = get_args(FormatName)
@@ -32,4 +33,4 @@ def get_format(name: str, *, color: bool = False, width: int | None = None) -> F
     return cls(color=color, width=width)
 
 
-__all__ = ["FORMAT_NAMES", "Format", "FormatName", "get_format"]
+__all__ = ["FORMAT_NAMES", "FormatName", "get_format"]

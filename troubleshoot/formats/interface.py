@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
-from troubleshoot.schema import Severity
+from troubleshoot.vocab import Severity
 
 
 @dataclass(frozen=True)

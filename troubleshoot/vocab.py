@@ -1,0 +1,8 @@
+"""Closed vocabularies shared by the schema and the CLI (cheap to import)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Kind = Literal["version-bug", "regression", "misuse", "docs-only", "environment", "wontfix"]
+Severity = Literal["low", "medium", "high", "critical"]
