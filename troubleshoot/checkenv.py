@@ -42,9 +42,9 @@ from troubleshoot.formats.interface import (
     Unevaluated,
 )
 from troubleshoot.schema import SEVERITIES, SEVERITY_RANK, Entry
-from troubleshoot.vocab import Severity
 from troubleshoot.sources.interface import Package, Snapshot
 from troubleshoot.versions import Verdict, fixes_for, verdict
+from troubleshoot.vocab import Severity
 
 DEFAULT_FAIL_ON: Severity = "medium"
 
