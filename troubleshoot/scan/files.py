@@ -18,7 +18,14 @@ from pathlib import Path
 
 from troubleshoot.scan import commands
 from troubleshoot.scan.model import FileFacts, Launch, Skipped
-from troubleshoot.scan.python import KEYWORDS, notebook_source, parse, read_tree
+from troubleshoot.scan.python import (
+    KEYWORDS,
+    LOOP_KEYWORDS,
+    loops_at_import,
+    notebook_source,
+    parse,
+    read_tree,
+)
 
 _SKIP_DIRS = {"__pycache__", "node_modules"}
 _COMPOSE = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
@@ -162,6 +169,9 @@ def _python(data: bytes, name: str, path: Path) -> FileFacts | Skipped | None:
     # cannot matter; the walk only runs where a launch or import can be.
     named_uvicorn = "uvicorn" in (path.stem, path.parent.name)
     if not named_uvicorn and not any(word in data for word in KEYWORDS):
+        if any(word in data for word in LOOP_KEYWORDS):
+            facts = loops_at_import(tree, name)
+            return facts if facts.loops_at_import else None
         return None
     facts = read_tree(tree, name, module=_module_name(path))
     text = data.decode("utf-8", errors="replace") if b"doctor:" in data else ""
@@ -169,8 +179,6 @@ def _python(data: bytes, name: str, path: Path) -> FileFacts | Skipped | None:
 
 
 def _notebook(text: str, name: str, path: Path) -> FileFacts | Skipped | None:
-    if "uvicorn" not in text and "reference_server" not in text:
-        return None
     try:
         document = json.loads(text)
     except ValueError as exc:
@@ -178,6 +186,8 @@ def _notebook(text: str, name: str, path: Path) -> FileFacts | Skipped | None:
     cells = document.get("cells") if isinstance(document, dict) else None
     if not isinstance(cells, list):
         return Skipped(name, "not a notebook (no 'cells' list)")
+    if "uvicorn" not in text and "reference_server" not in text:
+        return None
     source, line_map = notebook_source(cells, text)
     try:
         tree = parse(source, name, notebook=True)

@@ -43,6 +43,8 @@ _STRING_CALLS = {"os.getenv", "os.environ.get", "str"}
 _LOOP_RUNNERS = {"run_until_complete", "run_forever"}
 # Words a file must contain for the walk to be worth it (the parse always runs).
 KEYWORDS = (b"uvicorn", b"reference_server", b"worker_class")
+# Words of an event loop run at import time (checked with a cheap top-level pass).
+LOOP_KEYWORDS = (b"asyncio.run", b"run_until_complete", b"run_forever")
 _MAX_TEXT = 90
 
 
@@ -416,3 +418,28 @@ def notebook_source(cells: Iterable[object], raw_text: str) -> tuple[str, list[i
         lines.append("")
         line_map.append(line_no)
     return "\n".join(lines) + "\n", line_map
+
+
+def loops_at_import(tree: ast.Module, path: str) -> FileFacts:
+    """Only the module-level event-loop runs of a file that never mentions uvicorn.
+
+    An application module does not need to import uvicorn to break under it;
+    this pass looks at module-level statements only, so it stays cheap.
+    """
+    reader = _Reader(path)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            reader.collect_names(ast.Module(body=[node], type_ignores=[]))
+    todo: list[ast.stmt] = list(tree.body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, ast.If) and reader._main_guard(stmt.test) is not None:
+            continue
+        if isinstance(stmt, ast.If | ast.Try | ast.With):
+            todo += [s for s in ast.iter_child_nodes(stmt) if isinstance(s, ast.stmt)]
+        elif isinstance(stmt, ast.Expr | ast.Assign | ast.AnnAssign):
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Call):
+                    reader._on_call(node, _Ctx())
+    loops = sorted(reader.loops, key=lambda loop: loop.span.line)
+    return FileFacts(path, loops_at_import=tuple(loops))

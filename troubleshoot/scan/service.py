@@ -28,8 +28,9 @@ from troubleshoot.formats.interface import (
 from troubleshoot.scan.detectors import DETECTORS, Hit, Scope
 from troubleshoot.scan.files import ReadResult, read_all
 from troubleshoot.scan.model import FileFacts
-from troubleshoot.schema import Entry, Severity, Signature
+from troubleshoot.schema import Entry, Signature
 from troubleshoot.versions import contains, fixes_for
+from troubleshoot.vocab import Severity
 
 DEFAULT_FAIL_ON: Severity = "medium"
 

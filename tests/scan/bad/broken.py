@@ -1,0 +1,4 @@
+import uvicorn
+
+def oops(:
+    uvicorn.run("app.web:app", reload=True)

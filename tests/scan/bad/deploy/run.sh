@@ -1,0 +1,2 @@
+#!/bin/bash
+cd /srv && exec uvicorn app.web:app --reload --workers=3

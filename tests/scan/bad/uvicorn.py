@@ -1,0 +1,3 @@
+import uvicorn
+
+uvicorn.run("app.web:app")
