@@ -10,7 +10,9 @@ scenario does. See docs/repro-harness.md.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -21,7 +23,7 @@ from typing import TypeAlias
 import httpx
 
 from troubleshoot.errors import HarnessError
-from troubleshoot.harness.procs import Proc, free_port, wait_until
+from troubleshoot.harness.procs import Proc, free_port, list_processes, wait_until
 from troubleshoot.harness.servers import PreparedServer
 from troubleshoot.harness.tls import TLSFiles, make_tls
 from troubleshoot.harness.verdict import (
@@ -144,9 +146,14 @@ class Run:
         ``run`` from ``doctor_sut`` (uvicorn's or the reference server's)."""
         return self._start(name, [str(self.server.python), script, *args])
 
-    def _start(self, name: str, cmd: list[str]) -> Proc:
+    def start_script_env(self, script: str, *args: str, name: str = "script", **env: str) -> Proc:
+        """:meth:`start_script` with extra environment variables (inherited by children)."""
+        return self._start(name, [str(self.server.python), script, *args], env)
+
+    def _start(self, name: str, cmd: list[str], extra: dict[str, str] | None = None) -> Proc:
         index = len(self.procs)
-        proc = Proc(name, cmd, self.workdir, self._env(), self.workdir / f"{index}-{name}.log")
+        env = {**self._env(), **(extra or {})}
+        proc = Proc(name, cmd, self.workdir, env, self.workdir / f"{index}-{name}.log")
         self.procs.append(proc)
         self.step(f"started {name} (pid {proc.pid}): {_show(cmd, self.workdir)}")
         return proc
@@ -187,16 +194,26 @@ class Run:
             return False
 
     def exit_or_serve(
-        self, proc: Proc, port: int, *, tls: bool = False, timeout: float = 15
+        self,
+        proc: Proc,
+        port: int,
+        *,
+        tls: bool = False,
+        timeout: float = 15,
+        watch: str | None = None,
     ) -> str:
-        """Wait until the process exits (``"exited"``), answers ``GET /`` with 200
-        (``"serving"``), or ``timeout`` passes (``"timeout"``)."""
+        """Wait until the process exits (``"exited"``), its output matches ``watch``
+        (``"matched"``), it answers ``GET /`` with 200 (``"serving"``), or
+        ``timeout`` passes (``"timeout"``)."""
         state = "timeout"
+        pattern = re.compile(watch) if watch else None
 
         def settled() -> bool:
             nonlocal state
             if proc.returncode is not None:
                 state = "exited"
+            elif pattern is not None and pattern.search(proc.output()):
+                state = "matched"
             elif self.get(port, tls=tls, timeout=1.0).ok:
                 state = "serving"
             return state != "timeout"
@@ -217,11 +234,66 @@ class Run:
             return HttpResult(None, "", f"{type(exc).__name__}: {exc}")
         return HttpResult(response.status_code, response.text)
 
+    def edit_until_served(
+        self,
+        name: str,
+        text: str,
+        port: int,
+        body: str,
+        *,
+        tls: bool = False,
+        timeout: float = 20,
+        interval: float = 1.5,
+    ) -> bool:
+        """Write ``text`` to ``name`` until ``GET /`` returns ``body``.
+
+        A reloader takes its first snapshot of mtimes some time after the child
+        serves; an edit made before that snapshot is its baseline and never
+        triggers a reload. Re-writing (each time with a later mtime) until the
+        new code serves, within one deadline, removes that race.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.write(name, text)
+            wait = min(interval, max(0.0, deadline - time.monotonic()))
+            if self.wait_for_body(port, body, tls=tls, timeout=wait):
+                return True
+        return False
+
     def wait_for_body(self, port: int, body: str, *, tls: bool = False, timeout: float = 20) -> bool:
         """Poll until ``GET /`` returns exactly ``body`` (the reloaded code serves)."""
         return wait_until(
             lambda: self.get(port, tls=tls, timeout=1.0).text == body, timeout, interval=0.1
         )
+
+    def kill(self, pid: int, signum: int) -> None:
+        """Signal one process of a group this run started (a worker, say)."""
+        started = {p.pgid for p in self.procs}
+        member = next((p for p in list_processes() if p.pid == pid), None)
+        if member is None:
+            return
+        if member.pgid not in started:
+            raise HarnessError(f"refusing to signal pid {pid}: not started by this run")
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signum)
+
+    @staticmethod
+    def workers(proc: Proc) -> list[int]:
+        """Pids of the server's worker children (multiprocessing spawn/fork children
+        of the main process; the resource tracker does not count)."""
+        return [
+            p.pid
+            for p in proc.children()
+            if "resource_tracker" not in p.cmdline and "semaphore_tracker" not in p.cmdline
+        ]
+
+    @staticmethod
+    def unsupported(output: str) -> str | None:
+        """The release rejected an option the scenario needs: a not-applicable reason."""
+        match = re.search(r"(?:no such option|unexpected keyword argument):? '?(--?[\w-]+)", output)
+        if match is None:
+            return None
+        return f"this release has no {match[1]} option: the trigger cannot be expressed"
 
     def cleanup(self, keep: bool) -> list[str]:
         """Stop every process group; describe survivors (there should be none)."""

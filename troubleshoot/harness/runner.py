@@ -8,9 +8,11 @@ is stopped and checked for survivors, and the directory is removed unless
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import importlib.util
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -179,6 +181,7 @@ def _run_one(
         )
     finally:
         survivors = run.cleanup(keep)
+    verdict = _scrub(verdict, workdir)
     if survivors:
         verdict = harness_error(
             "processes survived the scenario: " + "; ".join(survivors), verdict.excerpt
@@ -188,6 +191,16 @@ def _run_one(
     return _result(
         repro, scen, server, verdict, server.python_version, elapsed, workdir if keep else None
     )
+
+
+_ABSOLUTE = re.compile(r"(?:/[\w.+-]+)+/(site-packages|lib/python3\.\d+)/")
+
+
+def _scrub(verdict: Verdict, workdir: Path) -> Verdict:
+    """No machine paths in evidence: the run folder becomes ``.``, install paths short."""
+    excerpt = verdict.excerpt.replace(str(workdir), ".")
+    excerpt = _ABSOLUTE.sub(r"\1/", excerpt)
+    return dataclasses.replace(verdict, excerpt=excerpt)
 
 
 def _result(

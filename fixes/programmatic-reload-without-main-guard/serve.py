@@ -1,0 +1,13 @@
+"""The mistake: run(..., reload=True) (or workers=2) at module level, with no
+`if __name__ == "__main__":` guard. A spawned child re-imports this script
+(as __mp_main__) and so calls run() again while it is still bootstrapping.
+
+Usage: PORT=8000 MODE=reload|workers python serve.py
+"""
+
+import os
+
+from doctor_sut import run  # uvicorn.run, or reference_server.run: chosen by the harness
+
+options = {"reload": True} if os.environ["MODE"] == "reload" else {"workers": 2}
+run("app:app", host="127.0.0.1", port=int(os.environ["PORT"]), **options)
