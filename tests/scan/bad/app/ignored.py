@@ -1,5 +1,4 @@
 import uvicorn
-
 from app.web import app
 
 if __name__ == "__main__":

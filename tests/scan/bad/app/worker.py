@@ -2,4 +2,4 @@ from uvicorn.workers import UvicornWorker
 
 
 class MyWorker(UvicornWorker):
-    CONFIG_KWARGS = {"loop": "asyncio"}
+    CONFIG_KWARGS = {"loop": "asyncio"}  # noqa: RUF012 (gunicorn reads this attribute)

@@ -1,5 +1,4 @@
 import uvicorn as u
-
 from app.main import app
 
 

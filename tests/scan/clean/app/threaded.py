@@ -1,7 +1,6 @@
 import threading
 
 import uvicorn
-
 from app.main import app
 
 

@@ -1,4 +1,0 @@
-import uvicorn
-
-def oops(:
-    uvicorn.run("app.web:app", reload=True)
