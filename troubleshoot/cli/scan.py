@@ -14,7 +14,7 @@ from troubleshoot.cli import app
 from troubleshoot.cli._common import settings
 from troubleshoot.errors import InputError
 from troubleshoot.formats import FormatName
-from troubleshoot.schema import Severity
+from troubleshoot.vocab import Severity
 
 
 @app.command("scan")

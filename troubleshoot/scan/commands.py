@@ -405,8 +405,8 @@ def _compose_items_lines(text: str) -> Iterator[tuple[str, str, str | list[str],
                     line + 1,
                     (_indent(block[0]) + 1),
                 )
-            elif items:
-                yield service, key, " ".join(items), line + 1, _indent(block[0]) + 1
+            elif items:  # a block scalar: located at its indicator, as PyYAML does
+                yield service, key, " ".join(items), line, column
         elif value.startswith("["):
             yield service, key, _flow_list(value), line, column
         else:
