@@ -15,7 +15,9 @@ import signal
 import socket
 import sys
 import time
+import weakref
 from multiprocessing.connection import Connection
+from typing import Any
 
 from reference_server.errors import EXIT_OK, ServerError
 from reference_server.http11 import HTTPConnection, ServerState
@@ -26,6 +28,7 @@ from reference_server.settings import Settings
 
 # How often a draining worker checks whether its connections are done.
 DRAIN_POLL = 0.02
+ACCEPT_TURNS = 4
 # Seconds an idle connection gets, once shutdown starts, to deliver a request in flight.
 IDLE_GRACE = 1.0
 
@@ -53,6 +56,9 @@ class Worker:
         self._stop: asyncio.Event | None = None
         self._force = False
         self._tasks: set[asyncio.Task[None]] = set()
+        # every accepted connection, from accept() on (a handler task starts later);
+        # weak, because asyncio drops a protocol whose TLS handshake failed silently
+        self._protocols: weakref.WeakSet[_TrackedProtocol] = weakref.WeakSet()
 
     def request_stop(self, reason: str) -> None:
         if self._stop is None:
@@ -94,7 +100,11 @@ class Worker:
             finally:
                 self._tasks.discard(task)
 
-        server = await asyncio.start_server(handle, sock=self.sock, ssl=ssl_context)
+        def protocol_factory() -> asyncio.Protocol:
+            reader = asyncio.StreamReader(limit=2**16, loop=loop)
+            return _TrackedProtocol(self._protocols, reader, handle, loop=loop)
+
+        server = await loop.create_server(protocol_factory, sock=self.sock, ssl=ssl_context)
         if self.channel is not None:
             loop.add_reader(self.channel.fileno(), self._check_parent)
         self.log.info("worker_ready", tls=tls)
@@ -102,11 +112,25 @@ class Worker:
             self.channel.send(("ready", os.getpid()))
         await self._stop.wait()
         self.log.info("shutdown_start", reason=self.stop_reason or "-")
-        server.close()
+        await self._stop_accepting(server)
         state.shutting_down = True
         await self._drain(state)
         await lifespan.shutdown(max(settings.timeout_graceful_shutdown, 1.0))
         self.log.info("shutdown_complete", requests=state.total_requests)
+
+    async def _stop_accepting(self, server: asyncio.Server) -> None:
+        """Stop accepting, then close the server once accepted sockets are attached.
+
+        asyncio hands each accept()ed socket to a task that runs on a later loop
+        iteration and attaches it to the server; on a server closed in between,
+        that attach fails and the socket is dropped, resetting a client whose
+        request was already sent. So: stop watching the listener, let those tasks
+        run, then close (the shared listening socket stays open in the parent).
+        """
+        asyncio.get_running_loop().remove_reader(self.sock.fileno())
+        for _ in range(ACCEPT_TURNS):
+            await asyncio.sleep(0)
+        server.close()
 
     def _check_parent(self) -> None:
         assert self.channel is not None
@@ -135,16 +159,53 @@ class Worker:
             for conn in list(state.connections):
                 if conn.idle and now >= idle_deadline:
                     conn.writer.transport.abort()  # nothing in flight; TLS close would linger
-            if not self._tasks or now >= deadline or self._force:
+            # accepted but not connected yet (TLS handshake): worth waiting for briefly
+            pending = any(p.connected or now < idle_deadline for p in list(self._protocols))
+            if not (self._tasks or pending) or now >= deadline or self._force:
                 break
             await asyncio.sleep(DRAIN_POLL)
         if self._tasks:
             self.log.warning("shutdown_cancelled_requests", count=len(self._tasks))
-            for conn in list(state.connections):
-                conn.writer.transport.abort()
+            for protocol in list(self._protocols):
+                protocol.abort()
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+class _TrackedProtocol(asyncio.StreamReaderProtocol):
+    """A stream protocol that stays registered from accept() to connection_lost().
+
+    The handler task of a connection starts a few loop iterations after accept (and
+    after the TLS handshake), so a draining worker must count connections here, or
+    it would exit with accepted-but-unstarted connections and reset them.
+    """
+
+    def __init__(
+        self, registry: weakref.WeakSet[_TrackedProtocol], *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._registry = registry
+        self._tracked_transport: asyncio.BaseTransport | None = None
+        registry.add(self)
+
+    @property
+    def connected(self) -> bool:
+        return self._tracked_transport is not None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._tracked_transport = transport
+        super().connection_made(transport)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._registry.discard(self)
+        super().connection_lost(exc)
+
+    def abort(self) -> None:
+        transport = self._tracked_transport
+        if isinstance(transport, asyncio.Transport):
+            transport.abort()
+        self._registry.discard(self)
 
 
 def serve_in_process(
