@@ -35,6 +35,9 @@ class ExceptionRecord:
     chained_from: Chain | None = None  # how the *next* exception relates to this one
     group_depth: int = 0  # >0 when found inside an exception group's sub-tracebacks
     process: str | None = None  # "SpawnProcess-2", a PID, when the paste says so
+    # False when the paste stops (or is cut) before the "Type: message" line: only the
+    # frames are known, and ``type`` and ``message`` are "".
+    complete: bool = True
 
     @property
     def short_type(self) -> str:

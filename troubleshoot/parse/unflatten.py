@@ -1,0 +1,70 @@
+"""Re-split tracebacks whose line breaks were lost (copied from a web page or a chat).
+
+``... INFO: Started reloader process [31388] Traceback (most recent call last): File
+"/x/bin/uvicorn", line 11, in <module> load_entry_point(...)() File "..."`` becomes
+the lines CPython printed: the header, each ``File`` line, each source line, and
+the final ``Type: message``.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BREAK = re.compile(
+    r" (?=Traceback \(most recent call last\):|File \"[^\"]{0,4096}\", line \d"
+    r"|During handling of the above exception|The above exception was the direct cause"
+    r"|\.\.\. \(truncated\)|(?:INFO|ERROR|WARNING|DEBUG|CRITICAL):\s)"
+)
+_FRAME = re.compile(
+    r"File \"(?P<file>[^\"]*)\", line (?P<line>\d{1,9})(?:, in (?P<func>\S+))?(?: (?P<rest>.*))?$"
+)
+_HEADER = "Traceback (most recent call last):"
+# the exception at the end of the last frame's source: "... raise X(y) ValueError: y"
+_TRAILING_EXC = re.compile(
+    r"(?:^| )(?=(?:[A-Za-z_]\w{0,100}\.){0,20}[A-Z]\w{0,100}"
+    r"(?:Error|Exception|Interrupt|Exit|Group|Warning)(?::|$))"
+)
+
+
+def looks_flattened(line: str) -> bool:
+    """A whole traceback squeezed onto one line."""
+    if ' File "' not in line:
+        return False
+    return line.count(' File "') >= 2 or f"{_HEADER} " in line
+
+
+def _split_frame(piece: str) -> list[str]:
+    m = _FRAME.match(piece)
+    if m is None:
+        return [piece]
+    head = f'  File "{m.group("file")}", line {m.group("line")}'
+    if m.group("func"):
+        head += f", in {m.group('func')}"
+    rest = (m.group("rest") or "").strip()
+    if not rest:
+        return [head]
+    cut = None
+    for found in _TRAILING_EXC.finditer(rest):
+        cut = found.end()
+    if cut is None:
+        return [head, f"    {rest}"]
+    source, exception = rest[:cut].strip(), rest[cut:].strip()
+    return [head, f"    {source}", exception] if source else [head, exception]
+
+
+def unflatten(line: str) -> list[str]:
+    """The lines a flattened traceback had; ``[line]`` when it is not one."""
+    if not looks_flattened(line):
+        return [line]
+    out: list[str] = []
+    for raw in _BREAK.split(line):
+        piece = raw.strip()
+        if not piece:
+            continue
+        if piece.startswith("File "):
+            out.extend(_split_frame(piece))
+        elif piece.startswith(_HEADER) and len(piece) > len(_HEADER):
+            out.extend((_HEADER, piece[len(_HEADER) :].strip()))
+        else:
+            out.append(piece)
+    return out
