@@ -24,9 +24,20 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on `app` when imported.
-from troubleshoot.cli import browse, check_env, interactive, kb, paste, scan, site  # noqa: E402
+from troubleshoot.cli import browse, check_env, interactive, kb, paste, repro, scan, site  # noqa: E402
 
-__all__ = ["app", "browse", "check_env", "interactive", "kb", "main", "paste", "scan", "site"]
+__all__ = [
+    "app",
+    "browse",
+    "check_env",
+    "interactive",
+    "kb",
+    "main",
+    "paste",
+    "repro",
+    "scan",
+    "site",
+]
 
 
 def main() -> None:

@@ -52,7 +52,10 @@ ScenarioFn: TypeAlias = Callable[["Run"], Verdict]
 Requires: TypeAlias = Callable[[PreparedServer], str | None]
 
 SHIM = "doctor_sut.py"
-_SHIM_TEXT = '''"""Written by the uvicorn-doctor harness: ``run`` of the server under test ({label})."""
+_SHIM_TEXT = '''"""Written by the uvicorn-doctor harness: ``run`` of the server under test.
+
+Server: {label}
+"""
 import functools
 
 import {module}
@@ -180,7 +183,9 @@ class Run:
 
     # -- observing -------------------------------------------------------------------
 
-    def wait_serving(self, proc: Proc, port: int, *, tls: bool = False, timeout: float = 20) -> bool:
+    def wait_serving(
+        self, proc: Proc, port: int, *, tls: bool = False, timeout: float = 20
+    ) -> bool:
         """Poll until ``GET /`` answers 200, or the process exits, or ``timeout``."""
 
         def serving() -> bool:
@@ -260,7 +265,9 @@ class Run:
                 return True
         return False
 
-    def wait_for_body(self, port: int, body: str, *, tls: bool = False, timeout: float = 20) -> bool:
+    def wait_for_body(
+        self, port: int, body: str, *, tls: bool = False, timeout: float = 20
+    ) -> bool:
         """Poll until ``GET /`` returns exactly ``body`` (the reloaded code serves)."""
         return wait_until(
             lambda: self.get(port, tls=tls, timeout=1.0).text == body, timeout, interval=0.1

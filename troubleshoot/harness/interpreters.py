@@ -13,7 +13,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-_PROBE = "import sys, platform; print('%d.%d.%d' % sys.version_info[:3], platform.python_implementation())"
+_PROBE = (
+    "import sys, platform; "
+    "print('%d.%d.%d' % sys.version_info[:3], platform.python_implementation())"
+)
 _TIMEOUT = 20.0
 
 
@@ -100,9 +103,7 @@ def find_interpreter(minors: tuple[str, ...]) -> InterpreterSearch:
     """The first interpreter matching one of ``minors`` (in preference order)."""
     tried: list[str] = []
     pyenv = _pyenv_interpreters()
-    tried.append(
-        "pyenv versions: " + (", ".join(i.version for i in pyenv) if pyenv else "none")
-    )
+    tried.append("pyenv versions: " + (", ".join(i.version for i in pyenv) if pyenv else "none"))
     for minor in minors:
         matches = sorted(
             (i for i in pyenv if i.minor == minor),

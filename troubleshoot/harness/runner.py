@@ -134,15 +134,15 @@ def run_repro(
         raise HarnessError(f"{repro.entry_id} has no scenario {only!r} (it has: {names})")
     skip = _skip_reason(repro, spec)
     if skip is not None:
-        return [_result(repro, s, spec, not_applicable(skip), "-", 0.0) for s in chosen]
+        return [_result(repro, s, spec, not_applicable(skip), python="-") for s in chosen]
     report(f"preparing {spec.label}")
     try:
         server = prepare(spec)
     except HarnessError as exc:
-        return [_result(repro, s, spec, harness_error(exc.message), "-", 0.0) for s in chosen]
+        return [_result(repro, s, spec, harness_error(exc.message), python="-") for s in chosen]
     if isinstance(server, Unavailable):
         verdict = not_applicable(server.reason)
-        return [_result(repro, s, spec, verdict, server.python, 0.0) for s in chosen]
+        return [_result(repro, s, spec, verdict, python=server.python) for s in chosen]
     return [_run_one(repro, s, server, keep, report) for s in chosen]
 
 
@@ -150,12 +150,17 @@ def _skip_reason(repro: Repro, spec: ServerSpec) -> str | None:
     plat = sys.platform
     if plat not in repro.platforms:
         return f"this repro runs on {', '.join(repro.platforms)}, not {plat}"
-    if spec.kind == "uvicorn" and spec.version and str(repro.releases):
-        if not repro.releases.contains(spec.version, prereleases=True):
-            return (
-                f"the trigger does not exist in uvicorn {spec.version} "
-                f"(the scenario covers uvicorn{repro.releases})"
-            )
+    version = spec.version
+    if (
+        spec.kind == "uvicorn"
+        and version is not None
+        and str(repro.releases)
+        and not repro.releases.contains(version, prereleases=True)
+    ):
+        return (
+            f"the trigger does not exist in uvicorn {version} "
+            f"(the scenario covers uvicorn{repro.releases})"
+        )
     return None
 
 
@@ -165,7 +170,7 @@ def _run_one(
     started = time.monotonic()
     reason = scen.requires(server) if scen.requires else None
     if reason is not None:
-        return _result(repro, scen, server, not_applicable(reason), server.python_version, 0.0)
+        return _result(repro, scen, server, not_applicable(reason), python=server.python_version)
     workdir = Path(tempfile.mkdtemp(prefix=f"doctor-{repro.entry_id}-"))
     shutil.copytree(repro.folder, workdir, ignore=_NOT_COPIED, dirs_exist_ok=True)
     run = Run(server, workdir, report)
@@ -188,8 +193,9 @@ def _run_one(
         )
     elapsed = time.monotonic() - started
     report(f"{scen.name}: {verdict.outcome} ({verdict.kind}) in {elapsed:.1f}s")
+    kept = workdir if keep else None
     return _result(
-        repro, scen, server, verdict, server.python_version, elapsed, workdir if keep else None
+        repro, scen, server, verdict, python=server.python_version, seconds=elapsed, kept=kept
     )
 
 
@@ -208,8 +214,9 @@ def _result(
     scen: Scenario,
     server: PreparedServer | ServerSpec,
     verdict: Verdict,
+    *,
     python: str,
-    seconds: float,
+    seconds: float = 0.0,
     kept: Path | None = None,
 ) -> Result:
     if isinstance(server, PreparedServer):
@@ -219,6 +226,13 @@ def _result(
     else:
         version = server.version or "-"
     return Result(
-        repro.entry_id, scen.name, server.kind, version, python, this_platform(), verdict,
-        seconds, kept,
+        repro.entry_id,
+        scen.name,
+        server.kind,
+        version,
+        python,
+        this_platform(),
+        verdict,
+        seconds,
+        kept,
     )

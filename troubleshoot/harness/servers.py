@@ -99,7 +99,7 @@ def _reference() -> PreparedServer:
         kind="reference",
         version=__version__,
         python=Path(sys.executable),
-        python_version="%d.%d.%d" % sys.version_info[:3],
+        python_version=".".join(str(n) for n in sys.version_info[:3]),
         cli=(sys.executable, "-m", "reference_server"),
         module="reference_server",
         env={"PYTHONPATH": package_root},
