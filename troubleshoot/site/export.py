@@ -51,8 +51,6 @@ def build_site(
     total = len(pages)
     for done, page in enumerate(pages, 1):
         files[urls.page_file(page.slug)] = renderer.entry_page(page)
-        for repro in page.repro_files:
-            files[f"fixes/{page.slug}/repro/{repro.path}"] = repro.data
         if progress is not None:
             progress(done, total, page.slug)
     index = feeds.search_index(pages)

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html import escape
+from pathlib import PurePosixPath
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name, get_lexer_for_filename
+from pygments.token import STANDARD_TYPES, _TokenType
 from pygments.util import ClassNotFound
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -28,7 +29,7 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 # Browsers ignore ASCII control characters and whitespace inside a scheme
 # ("java\tscript:"), so they are removed before the scheme is read.
 _IGNORED = re.compile(r"[\x00-\x20\x7f]")
-_FORMATTER = HtmlFormatter(nowrap=True, classprefix="tok-")
+_TOKEN_CLASS: dict[_TokenType, str] = {}
 
 
 def safe_href(url: str) -> bool:
@@ -56,19 +57,55 @@ def _lexer_by_name(lang: str) -> Lexer:
         return TextLexer()
 
 
+@lru_cache(maxsize=256)
+def _lexer_for_file(key: str) -> Lexer:
+    # Keyed by suffix (or the whole name when there is none): one lookup per file type.
+    try:
+        return get_lexer_for_filename(key)
+    except ClassNotFound:
+        return TextLexer()
+
+
+def _token_class(ttype: _TokenType) -> str:
+    """Pygments' short CSS class for a token type (as HtmlFormatter names it)."""
+    cls = _TOKEN_CLASS.get(ttype)
+    if cls is None:
+        parent = ttype
+        while parent not in STANDARD_TYPES:
+            parent = parent.parent
+        cls = _TOKEN_CLASS[ttype] = STANDARD_TYPES[parent]
+    return cls
+
+
+def _spans(lexer: Lexer, code: str) -> str:
+    # A minimal HTML formatter: HtmlFormatter's line handling is most of its cost,
+    # and classes are all the stylesheet needs (no inline styles: the CSP forbids them).
+    out: list[str] = []
+    run_class, run = "", list[str]()
+    for ttype, value in lexer.get_tokens(code):
+        cls = _token_class(ttype)
+        if cls != run_class and run:
+            text = escape("".join(run), quote=False)
+            out.append(f'<span class="tok-{run_class}">{text}</span>' if run_class else text)
+            run = []
+        run_class = cls
+        run.append(value)
+    if run:
+        text = escape("".join(run), quote=False)
+        out.append(f'<span class="tok-{run_class}">{text}</span>' if run_class else text)
+    return "".join(out)
+
+
 def highlight_code(code: str, lang: str = "") -> str:
     """Highlighted HTML spans for ``code`` (escaped; no wrapper element)."""
     lexer = _lexer_by_name(lang.strip().lower()) if lang.strip() else TextLexer()
-    return str(highlight(code, lexer, _FORMATTER))
+    return _spans(lexer, code)
 
 
 def highlight_file(name: str, code: str) -> str:
     """Highlighted HTML spans for a repro file, the lexer chosen by its name."""
-    try:
-        lexer: Lexer = get_lexer_for_filename(name, code)
-    except ClassNotFound:
-        lexer = TextLexer()
-    return str(highlight(code, lexer, _FORMATTER))
+    path = PurePosixPath(name)
+    return _spans(_lexer_for_file(f"x{path.suffix}" if path.suffix else path.name), code)
 
 
 def _fence_highlight(code: str, lang: str, _attrs: Any) -> str:
@@ -111,6 +148,7 @@ def render_markdown(text: str, heading_base: int = 3) -> str:
     return str(md.renderer.render(tokens, md.options, {}))
 
 
+@lru_cache(maxsize=8192)
 def plain_text(text: str) -> str:
     """The words of a Markdown text, without markup (for descriptions and search)."""
     words: list[str] = []

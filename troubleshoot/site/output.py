@@ -109,10 +109,13 @@ def marker_text(files: Mapping[str, bytes], generator_version: str) -> str:
 
 
 def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
+    made: set[str] = set()
     for rel in sorted(files):
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(files[rel])
+        folder, _, _name = rel.rpartition("/")
+        if folder and folder not in made:
+            (root / folder).mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        (root / rel).write_bytes(files[rel])
 
 
 def write_site(out_dir: Path, files: Mapping[str, bytes], generator_version: str) -> None:

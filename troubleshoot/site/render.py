@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -71,7 +70,6 @@ def environment() -> Environment:
         plain=plain_text,
         code=_code,
         code_file=_code_file,
-        urlpath=lambda p: quote(p, safe="/"),
     )
     env.tests["web_url"] = web_url
     env.globals.update(csp=CSP, site_title=SITE_TITLE, kinds=KINDS)
