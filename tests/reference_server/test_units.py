@@ -122,3 +122,23 @@ def test_log_line_format_is_the_documented_one() -> None:
 )
 def test_main_guard_detection(source: str, line: int, expected: bool | None) -> None:
     assert line_is_guarded(source, line) is expected
+
+
+def test_docs_list_every_option_and_event() -> None:
+    """docs/reference-server.md cannot drift from the settings record or the events."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    doc = (root / "docs" / "reference-server.md").read_text()
+    parser = build_parser()
+    for action in parser._actions:
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag not in ("--help",):
+                assert f"`{flag}" in doc, f"{flag} is not documented"
+    source = "\n".join(p.read_text() for p in (root / "reference_server").glob("*.py"))
+    events = set(re.findall(r'\.(?:info|warning|debug|failure)\(\s*"([a-z_]+)"', source))
+    events |= set(re.findall(r'event = "([a-z_]+)"', source))
+    events |= set(re.findall(r'^\s+"([a-z_]+)",\n\s+(?:exc|status|reason)=', source, re.M))
+    for event in events:
+        assert f"`{event}`" in doc, f"event {event} is not documented"
