@@ -11,8 +11,9 @@ from typing import Literal
 
 Chain = Literal["cause", "context"]
 
+# "^C" is the terminal's echo of Ctrl-C, printed right before KeyboardInterrupt's traceback
 _HEADER = re.compile(
-    r"\s*(?:Exception Group )?Traceback \((?:most recent call last|innermost last)\):?$"
+    r"\s*(?:\^C)?(?:Exception Group )?Traceback \((?:most recent call last|innermost last)\):?$"
 )
 _FRAME = re.compile(
     r"\s*(?:> ?)?File \"(?P<file>[^\"]*)\", line (?P<line>\d{1,9})(?:, in (?P<func>\S+))?$"
@@ -88,6 +89,11 @@ def is_truncation(line: str) -> bool:
         return False
     stripped = line.strip()
     return "(truncated)" in stripped or (len(stripped) < 80 and stripped[:1] in ".<[(")
+
+
+def is_cut_line(line: str) -> bool:
+    """A line that is only a cut mark (nothing else to read on it)."""
+    return not strip_truncation(line).strip(" .") or line.strip()[:1] in "<[("
 
 
 def strip_truncation(line: str) -> str:

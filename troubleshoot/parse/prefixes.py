@@ -56,7 +56,7 @@ class Prefix(NamedTuple):
     stream: str | None  # where the line came from (compose service, journald ident)
     level: str | None  # the log level, when a log prefix was removed
     logged: bool  # a log prefix was removed: the content is a log message
-    pid: str | None  # a process id printed in the prefix
+    pid: str | None  # a process id printed in a log prefix (gunicorn)
 
 
 def _stream_prefix(line: str) -> tuple[str, str | None, str | None] | None:
@@ -69,7 +69,7 @@ def _stream_prefix(line: str) -> tuple[str, str | None, str | None] | None:
         if m:
             pid = m.group("pid")
             ident = m.group("ident")
-            return line[m.end() :], f"{ident}[{pid}]" if pid else ident, pid
+            return line[m.end() :], f"{ident}[{pid}]" if pid else ident, None
     if first == "[":
         m = _KUBECTL.match(line)
         if m:

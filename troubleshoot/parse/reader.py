@@ -195,10 +195,10 @@ class Reader:
             return
         if ln.is_truncation(stripped):
             self.sink.truncated = True
+            if ln.is_cut_line(stripped):
+                return
             line = ln.strip_truncation(line)
             stripped = line.strip()
-            if not stripped:
-                return
         indent = len(line) - len(line.lstrip())
         if ln.is_header(line):
             self.start(line_no, indent)
