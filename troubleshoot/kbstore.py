@@ -117,18 +117,23 @@ def _cross_check(
 def _boundary_problems(
     entry: Entry, records: tuple[EvidenceRecord, ...], file: str
 ) -> list[Problem]:
-    """A boundary marked verified must have a release run behind it."""
+    """A boundary marked verified must have release runs behind it: one inside the
+    range that reproduces, and one at ``fixed_in`` that shows it fixed."""
+    from packaging.specifiers import SpecifierSet
+
     seen = {(r.version, r.outcome) for r in records if r.server == "uvicorn"}
     problems = []
     for index, aff in enumerate(entry.affected):
         if aff.status != "verified" or entry.unverifiable:
             continue
-        if not any(outcome == "reproduces" for _, outcome in seen):
+        inside = SpecifierSet(aff.specifier)
+        if not any(o == "reproduces" and inside.contains(v, prereleases=True) for v, o in seen):
             problems.append(
                 Problem(
                     file,
                     f"affected[{index}].status",
-                    "is 'verified' but no evidence shows a release reproducing it",
+                    f"is 'verified' but no evidence shows a release in {aff.specifier} "
+                    "reproducing it",
                 )
             )
         if entry.fixed_in and (entry.fixed_in, "fixed") not in seen:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
 
 # run(app, workers=N) exists since 0.2 and the spawn start method since 0.10.1;
 # older releases used fork and are included so bisect can see the bug appear.
@@ -20,6 +20,8 @@ RELEASES = ">=0.5.0"
 
 PICKLE = r"(Can't pickle|cannot pickle|can't pickle)[^\n]*"
 IMPORT_STRING = r"[Ii]mport string"
+# 0.7.3-0.8.0 crash on every reload/workers run, object or not (another entry)
+OTHER_BUG = r"AttributeError: 'Config' object has no attribute 'ssl'"
 
 
 def _decide(run: Run, mode: str) -> Verdict:
@@ -44,6 +46,11 @@ def _decide(run: Run, mode: str) -> Verdict:
         return reproduces("hang", f"still running after 15s, not serving: {mode}", _tail(text))
     code = proc.returncode
     text = proc.output()
+    if found := re.search(OTHER_BUG, text):
+        return not_applicable(
+            f"this release cannot start {mode} at all ({found[0]}: uvicorn #374, see "
+            "ssl-with-reload-crash), so passing an app object cannot be observed"
+        )
     pickle = re.search(PICKLE, text)
     warned = re.search(IMPORT_STRING, text)
     if pickle:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import signal
 
 from troubleshoot.harness.api import (
-    PreparedServer,
+    ServerSpec,
     Run,
     Verdict,
     fixed,
@@ -26,7 +26,7 @@ from troubleshoot.harness.procs import wait_until
 RELOADS = 5
 
 
-def _needs_debugger(server: PreparedServer) -> str | None:
+def _needs_debugger(server: ServerSpec) -> str | None:
     if server.kind == "reference":
         return None
     return (

@@ -20,7 +20,7 @@ import signal
 import sys
 
 from troubleshoot.harness.api import (
-    PreparedServer,
+    ServerSpec,
     Run,
     Verdict,
     fixed,
@@ -33,7 +33,7 @@ BROKEN = 'raise RuntimeError("broken on purpose")\n'
 STOP_ERRORS = r"PermissionError|ProcessLookupError|WinError"
 
 
-def _windows_only(server: PreparedServer) -> str | None:
+def _windows_only(server: ServerSpec) -> str | None:
     if server.kind == "reference" or sys.platform == "win32":
         return None
     return (

@@ -24,7 +24,7 @@ import httpx
 
 from troubleshoot.errors import HarnessError
 from troubleshoot.harness.procs import Proc, free_port, list_processes, wait_until
-from troubleshoot.harness.servers import PreparedServer
+from troubleshoot.harness.servers import PreparedServer, ServerSpec
 from troubleshoot.harness.tls import TLSFiles, make_tls
 from troubleshoot.harness.verdict import (
     Verdict,
@@ -40,6 +40,7 @@ __all__ = [
     "Proc",
     "Run",
     "ScenarioFn",
+    "ServerSpec",
     "Verdict",
     "fixed",
     "harness_error",
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 ScenarioFn: TypeAlias = Callable[["Run"], Verdict]
-Requires: TypeAlias = Callable[[PreparedServer], str | None]
+Requires: TypeAlias = Callable[[ServerSpec], str | None]
 
 SHIM = "doctor_sut.py"
 _SHIM_TEXT = '''"""Written by the uvicorn-doctor harness: ``run`` of the server under test.

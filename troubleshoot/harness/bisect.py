@@ -1,8 +1,9 @@
 """Find where a scenario's outcome changes across uvicorn releases.
 
 The search is anchored on what is claimed (one release inside each of the
-entry's stated ``affected`` ranges), the oldest release the scenario covers and
-the newest one. Between two probed releases whose result differs, a binary
+entry's stated ``affected`` ranges), the oldest release the scenario covers,
+the newest one and a coarse sample (about ``SAMPLES`` evenly spaced releases).
+Between two probed releases whose result differs, a binary
 search (outcome assumed monotonic between them) finds the adjacent pair where
 it changes; the same is done for a change of *kind* within one outcome (a
 release that prints a warning but still crashes). The neighbours of every edge
@@ -22,6 +23,7 @@ from packaging.specifiers import SpecifierSet
 from troubleshoot.harness.runner import Result
 
 DECISIVE = ("reproduces", "fixed")
+SAMPLES = 12
 Probe = Callable[[str], Result]
 
 
@@ -141,7 +143,9 @@ def bisect(
 ) -> BisectReport:
     """Probe ``releases`` (oldest first) to map where the scenario's result changes."""
     search = _Search(releases, probe, budget)
-    anchors = {0, len(releases) - 1}
+    # a coarse sample too, so a stretch the claims do not mention is still likely seen
+    stride = max(1, len(releases) // SAMPLES)
+    anchors = {0, len(releases) - 1, *range(0, len(releases), stride)}
     for spec in claimed:
         inside = [i for i, v in enumerate(releases) if SpecifierSet(spec).contains(v)]
         if inside:

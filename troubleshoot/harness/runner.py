@@ -41,7 +41,7 @@ Reporter = Callable[[str], None]
 class Scenario:
     name: str
     fn: ScenarioFn
-    requires: Callable[[PreparedServer], str | None] | None
+    requires: Callable[[ServerSpec], str | None] | None
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,12 @@ def run_repro(
     skip = _skip_reason(repro, spec)
     if skip is not None:
         return [_result(repro, s, spec, not_applicable(skip), python="-") for s in chosen]
+    declined = {s.name: s.requires(spec) for s in chosen if s.requires is not None}
+    if all(declined.get(s.name) for s in chosen):
+        return [
+            _result(repro, s, spec, not_applicable(declined[s.name] or ""), python="-")
+            for s in chosen
+        ]
     report(f"preparing {spec.label}")
     try:
         server = prepare(spec)
@@ -143,7 +149,12 @@ def run_repro(
     if isinstance(server, Unavailable):
         verdict = not_applicable(server.reason)
         return [_result(repro, s, spec, verdict, python=server.python) for s in chosen]
-    return [_run_one(repro, s, server, keep, report) for s in chosen]
+    return [
+        _result(repro, s, server, not_applicable(reason), python=server.python_version)
+        if (reason := declined.get(s.name))
+        else _run_one(repro, s, server, keep, report)
+        for s in chosen
+    ]
 
 
 def _skip_reason(repro: Repro, spec: ServerSpec) -> str | None:
@@ -168,9 +179,6 @@ def _run_one(
     repro: Repro, scen: Scenario, server: PreparedServer, keep: bool, report: Reporter
 ) -> Result:
     started = time.monotonic()
-    reason = scen.requires(server) if scen.requires else None
-    if reason is not None:
-        return _result(repro, scen, server, not_applicable(reason), python=server.python_version)
     workdir = Path(tempfile.mkdtemp(prefix=f"doctor-{repro.entry_id}-"))
     shutil.copytree(repro.folder, workdir, ignore=_NOT_COPIED, dirs_exist_ok=True)
     run = Run(server, workdir, report)

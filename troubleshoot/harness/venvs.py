@@ -34,6 +34,9 @@ def cache_root() -> Path:
 
 
 def envs_dir() -> Path:
+    """``DOCTOR_ENVS_DIR`` (a CI cache), else ``<cache>/envs``."""
+    if explicit := os.environ.get("DOCTOR_ENVS_DIR"):
+        return Path(explicit)
     return cache_root() / "envs"
 
 

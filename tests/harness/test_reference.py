@@ -1,0 +1,33 @@
+"""Every repro, against the bundled reference server: the outcome must be ``fixed``."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness.conftest import FIXES, repro_ids
+from troubleshoot.harness.runner import load_repro, run_repro
+from troubleshoot.harness.servers import ServerSpec
+
+CASES = [
+    (entry, scen.name)
+    for entry in repro_ids()
+    for scen in load_repro(FIXES, entry).scenarios
+]
+
+
+def test_every_seed_entry_has_a_repro() -> None:
+    seeds = {
+        "app-instance-with-workers-or-reload",
+        "ssl-with-reload-crash",
+        "windows-reload-permissionerror-after-crash",
+        "reloader-only-reloads-once-debugger",
+        "programmatic-reload-without-main-guard",
+    }
+    assert seeds <= set(repro_ids())
+
+
+@pytest.mark.parametrize(("entry", "scenario"), CASES, ids=[f"{e}:{s}" for e, s in CASES])
+def test_reference_server_is_fixed(entry: str, scenario: str) -> None:
+    [result] = run_repro(load_repro(FIXES, entry), ServerSpec("reference"), only=scenario)
+    assert result.verdict.outcome == "fixed", result.verdict
+    assert result.server == "reference"
