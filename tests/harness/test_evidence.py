@@ -12,7 +12,9 @@ from troubleshoot.harness.verdict import Verdict
 
 def _result(version: str, outcome: str) -> Result:
     verdict = Verdict(outcome, "pickle-error", "why", "AttributeError: Can't pickle local object")  # type: ignore[arg-type]
-    return Result("alpha-pickle", "workers", "uvicorn", version, "3.8.18", "linux-x86_64", verdict, 0.1)
+    return Result(
+        "alpha-pickle", "workers", "uvicorn", version, "3.8.18", "linux-x86_64", verdict, 0.1
+    )
 
 
 VERIFIED = ENTRY_A.replace(

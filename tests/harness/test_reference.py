@@ -8,11 +8,7 @@ from tests.harness.conftest import FIXES, repro_ids
 from troubleshoot.harness.runner import load_repro, run_repro
 from troubleshoot.harness.servers import ServerSpec
 
-CASES = [
-    (entry, scen.name)
-    for entry in repro_ids()
-    for scen in load_repro(FIXES, entry).scenarios
-]
+CASES = [(entry, scen.name) for entry in repro_ids() for scen in load_repro(FIXES, entry).scenarios]
 
 
 def test_every_seed_entry_has_a_repro() -> None:
