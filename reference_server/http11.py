@@ -205,7 +205,13 @@ class HTTPConnection:
     async def _handle(self, request: h11.Request) -> None:
         self.state.total_requests += 1
         headers: list[tuple[bytes, bytes]] = list(request.headers)  # h11 lowercases names
-        if _is_websocket_upgrade(headers):
+        head_size = len(request.target)
+        websocket = False
+        for name, value in headers:
+            head_size += len(name) + len(value) + 4
+            if name == b"upgrade" and value.strip().lower() == b"websocket":
+                websocket = True
+        if websocket:
             self.log.warning(
                 "websocket_refused",
                 reason="WebSocket is not supported by reference_server",
@@ -214,7 +220,6 @@ class HTTPConnection:
             body = b"WebSocket upgrades are not supported by reference_server.\n"
             await self._simple_response(501, body, close=True)
             return
-        head_size = len(request.target) + sum(len(n) + len(v) + 4 for n, v in headers)
         if head_size > self.state.max_incomplete:
             self.log.warning(
                 "bad_request",
@@ -239,13 +244,6 @@ _REASONS = {int(s): s.phrase.encode("ascii") for s in http.HTTPStatus}
 
 def _reason(status: int) -> bytes:
     return _REASONS.get(status, b"")
-
-
-def _is_websocket_upgrade(headers: list[tuple[bytes, bytes]]) -> bool:
-    for name, value in headers:
-        if name == b"upgrade" and value.strip().lower() == b"websocket":
-            return True
-    return False
 
 
 def _client_str(addr: tuple[str, int] | None) -> str:
@@ -446,12 +444,12 @@ class RequestCycle:
         self.response_started = True
         self.status = int(message["status"])
         headers: list[tuple[bytes, bytes]] = []
-        for name, value in message.get("headers", []):
-            lname = bytes(name).lower()
+        for name, value in message.get("headers", ()):
+            lname = name.lower() if type(name) is bytes else bytes(name).lower()
             if lname == b"content-length":
                 with contextlib.suppress(ValueError):
                     self.declared_length = int(value)
-            headers.append((lname, bytes(value)))
+            headers.append((lname, value if type(value) is bytes else bytes(value)))
         self.response_headers = headers
 
     async def _body(self, body: bytes, more: bool) -> None:

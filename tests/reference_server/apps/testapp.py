@@ -40,7 +40,7 @@ async def app(scope, receive, send):
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-    path = scope["path"]
+    path = scope["path"][len(scope.get("root_path", "")) :]
     if path == "/pid":
         await _text(send, str(os.getpid()).encode())
     elif path.startswith("/scope"):
@@ -86,3 +86,8 @@ async def app(scope, receive, send):
         await _text(send, message["type"].encode())
     else:
         await _text(send, b"hello")
+
+
+def create_app():
+    """For --factory."""
+    return app
