@@ -70,25 +70,31 @@ def entry_toml(i: int, n: int) -> str:
         'mechanism = """\nWorkers are *spawned*: the application crosses the process boundary '
         "by pickle.\n\n- the parent builds the config\n- each child unpickles it\n\n"
         f'See the [upstream issue](https://github.com/Kludex/uvicorn/issues/{i + 1}).\n"""',
-        f'error = "AttributeError: Can\'t pickle local object \'make{i}.<locals>.app\'"',
+        f"error = \"AttributeError: Can't pickle local object 'make{i}.<locals>.app'\"",
         f'related = ["entry-{(i + 1) % n:04d}"]',
     ]
     if versioned:
         lines.append(f'fixed_in = "0.{minor}.6"')
     lines += ["", "[conditions]", "workers = true", "app_object = true", ""]
     if versioned:
-        lines += ["[[affected]]", 'package = "uvicorn"', f'specifier = ">=0.{minor}.1,<0.{minor}.6"']
+        lines += [
+            "[[affected]]",
+            'package = "uvicorn"',
+            f'specifier = ">=0.{minor}.1,<0.{minor}.6"',
+        ]
         lines += ['status = "verified"', ""]
     lines += [
         "[[signatures]]",
         f'id = "sig-{i}"',
         'kind = "exception"',
         'exc_type = "AttributeError"',
-        f'message = "Can\'t pickle local object \'make{i}"',
+        f"message = \"Can't pickle local object 'make{i}\"",
         "weight = 0.9",
         "",
     ]
-    for j, (ftype, title) in enumerate((("code-change", "Pass an import string"), ("config", "Run one worker"))):
+    for j, (ftype, title) in enumerate(
+        (("code-change", "Pass an import string"), ("config", "Run one worker"))
+    ):
         lines += [
             "[[fixes]]",
             f'type = "{ftype}"',
@@ -104,13 +110,23 @@ def entry_toml(i: int, n: int) -> str:
 
 def evidence(i: int) -> dict[str, object]:
     minor = 8 + i % 20
-    runs = [(f"0.{minor}.0", "not-applicable"), (f"0.{minor}.1", "reproduces"),
-            (f"0.{minor}.5", "reproduces"), (f"0.{minor}.6", "fixed")]
+    runs = [
+        (f"0.{minor}.0", "not-applicable"),
+        (f"0.{minor}.1", "reproduces"),
+        (f"0.{minor}.5", "reproduces"),
+        (f"0.{minor}.6", "fixed"),
+    ]
     return {
         "entry": f"entry-{i:04d}",
         "records": [
-            {"server": "uvicorn", "version": v, "python": "3.11.7", "platform": "linux-x86_64",
-             "outcome": outcome, "date": "2026-01-02"}
+            {
+                "server": "uvicorn",
+                "version": v,
+                "python": "3.11.7",
+                "platform": "linux-x86_64",
+                "outcome": outcome,
+                "date": "2026-01-02",
+            }
             for v, outcome in runs
         ],
     }
@@ -122,11 +138,15 @@ def markdown_page(i: int, n: int) -> str:
     kind = KINDS[i % len(KINDS)]
     rows = "\n".join(
         f"| uvicorn | {v} | 3.11.7 | linux-x86_64 | {o} | 2026-01-02 |"
-        for v, o in ((f"0.{minor}.0", "not-applicable"), (f"0.{minor}.1", "reproduces"),
-                     (f"0.{minor}.5", "reproduces"), (f"0.{minor}.6", "fixed"))
+        for v, o in (
+            (f"0.{minor}.0", "not-applicable"),
+            (f"0.{minor}.1", "reproduces"),
+            (f"0.{minor}.5", "reproduces"),
+            (f"0.{minor}.6", "fixed"),
+        )
     )
     fixes = "\n\n".join(
-        f"### {title} ({i}.{j})\n\n```python\nuvicorn.run(\"main:app\", workers=2)\n```\n\n"
+        f'### {title} ({i}.{j})\n\n```python\nuvicorn.run("main:app", workers=2)\n```\n\n'
         "**When not to use it:** When the app is built at runtime and has no import path."
         for j, title in enumerate(("Pass an import string", "Run one worker"))
     )
@@ -255,8 +275,12 @@ def mkdocs_venv(work: Path) -> Path:
 def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(
-        cmd, check=True, env={**os.environ, **(env or {})}, cwd=cwd,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cmd,
+        check=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return time.perf_counter() - start
 
@@ -271,13 +295,17 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     gen_kb, mkdocs_dir = generate(work, args.entries)
     mkdocs = mkdocs_venv(work)
-    version = subprocess.run([str(mkdocs), "--version"], capture_output=True, text=True).stdout
+    version = subprocess.run(
+        [str(mkdocs), "--version"], capture_output=True, text=True, check=True
+    ).stdout.split(" from ")[0]
     doctor = [sys.executable, "-m", "troubleshoot", "export-site"]
     warm_cache = str(work / "cache-warm")
     # Warm-up: compile both KBs once and let the OS cache the files.
     timed([*doctor, str(work / "warmup-real")], {"DOCTOR_CACHE_DIR": warm_cache})
-    timed([*doctor, str(work / "warmup-gen")],
-          {"DOCTOR_KB_DIR": str(gen_kb), "DOCTOR_CACHE_DIR": warm_cache})
+    timed(
+        [*doctor, str(work / "warmup-gen")],
+        {"DOCTOR_KB_DIR": str(gen_kb), "DOCTOR_CACHE_DIR": warm_cache},
+    )
     timed([str(mkdocs), "build", "-q", "-d", str(work / "warmup-mkdocs")], cwd=mkdocs_dir)
     times: dict[str, list[float]] = {"real": [], "gen-warm": [], "gen-cold": [], "mkdocs": []}
     for r in range(args.rounds):
@@ -288,18 +316,29 @@ def main() -> None:
             timed([str(mkdocs), "build", "-q", "-d", str(out / "mkdocs")], cwd=mkdocs_dir)
         )
         times["gen-warm"].append(
-            timed([*doctor, str(out / "gen-warm")],
-                  {"DOCTOR_KB_DIR": str(gen_kb), "DOCTOR_CACHE_DIR": warm_cache})
+            timed(
+                [*doctor, str(out / "gen-warm")],
+                {"DOCTOR_KB_DIR": str(gen_kb), "DOCTOR_CACHE_DIR": warm_cache},
+            )
         )
         times["gen-cold"].append(
-            timed([*doctor, str(out / "gen-cold")],
-                  {"DOCTOR_KB_DIR": str(gen_kb), "DOCTOR_CACHE_DIR": str(out / "cache-cold")})
+            timed(
+                [*doctor, str(out / "gen-cold")],
+                {"DOCTOR_KB_DIR": str(gen_kb), "DOCTOR_CACHE_DIR": str(out / "cache-cold")},
+            )
         )
-        print(f"round {r + 1}/{args.rounds}: " + "  ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items()), flush=True)
+        print(
+            f"round {r + 1}/{args.rounds}: "
+            + "  ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items()),
+            flush=True,
+        )
     real_pages = len(list((REPO / "kb" / "entries").glob("*.toml")))
     med = {k: statistics.median(v) for k, v in times.items()}
     print()
-    print(f"mkdocs: {version.strip()}; {args.entries} generated entries; {args.rounds} interleaved rounds; median wall time")
+    print(
+        f"{version.strip()}; {args.entries} generated entries; "
+        f"{args.rounds} interleaved rounds; wall time per run"
+    )
     print(f"{'run':<44}{'median':>9}{'min':>9}{'vs mkdocs':>11}")
     rows = [
         (f"doctor export-site, real KB ({real_pages} entries)", "real"),
