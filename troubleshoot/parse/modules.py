@@ -49,13 +49,13 @@ def module_for(path: str) -> str | None:
     if path.startswith("<"):
         return None
     posix = path.replace("\\", "/")
+    egg = posix.rfind(".egg/")
+    if egg >= 0:
+        return _dotted(posix[egg + len(".egg/") :])
     for root in _PACKAGE_ROOTS:
         at = posix.rfind(root)
         if at >= 0:
             return _dotted(posix[at + len(root) :])
-    egg = posix.rfind(".egg/")
-    if egg >= 0:
-        return _dotted(posix[egg + len(".egg/") :])
     stdlib = _STDLIB.search(posix)
     if stdlib is not None:
         return _dotted(posix[stdlib.end() :])

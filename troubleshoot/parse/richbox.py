@@ -80,11 +80,13 @@ class RichBox:
         inner = box_inner(stripped)
         if inner.startswith(TOP):
             self.depth += 1
-            return inner, None
+            return inner.strip("╭─╮ "), None
         if inner.startswith(BOTTOM):
             self.depth -= 1
-            return inner, None
-        if self.depth > 1 or not self.is_traceback:
+            return "", None
+        if self.depth > 1:
+            return box_inner(inner), None
+        if not self.is_traceback:
             return inner, None
         return inner, self._frame_or_source(inner)
 

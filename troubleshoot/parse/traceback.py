@@ -172,12 +172,13 @@ def parse(text: str) -> Parsed:
     streams[None] = Stream(sink, None)
     out = _Text()
     source = LineSource(cleaned)
+    plain = streams[None]
     for line_no, line in source:
-        pieces = unflatten(line)
+        pieces = unflatten(line) if ' File "' in line else (line,)
         texts = []
         for piece in pieces:
             prefix = strip_prefixes(piece)
-            stream = _stream_for(streams, sink, prefix.stream)
+            stream = plain if prefix.stream is None else _stream_for(streams, sink, prefix.stream)
             normalised = stream.feed(line_no, prefix)
             scanner.scan(normalised)
             texts.append(normalised)

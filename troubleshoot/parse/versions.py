@@ -48,6 +48,10 @@ _NAMED = re.compile(
     r"|h11|websockets|wsproto|anyio)(?: version)?:? v?(?P<ver>" + _VER + r")(?![\w.])",
     re.IGNORECASE,
 )
+_NAMED_TRIGGER = re.compile(
+    r"uvicorn|gunicorn|starlette|fastapi|watch|uvloop|httptools|h11|websockets|wsproto|anyio",
+    re.IGNORECASE,
+)
 _PIP_SHOW_NAME = re.compile(r"Name: (?P<name>" + _NAME + r")$")
 _PIP_SHOW_VERSION = re.compile(r"Version: (?P<ver>" + _VER + r")$")
 
@@ -59,9 +63,9 @@ _EGG_PY = re.compile(r"-py(?P<v>\d\.\d{1,2})\.egg")
 _WIN_PATH = re.compile(r"(?<![\w])[A-Za-z]:\\|(?<![\w\\])\\\\[\w.$-]{1,80}\\")
 _POSIX_ROOT = re.compile(
     r"(?<![\w.~/-])/(?P<root>Users|Library/Frameworks|opt/homebrew|usr/local/Cellar|private/var/folders"
-    r"|home|root|app|srv|usr/lib/python|usr/local/lib/python|snap)/"
+    r"|home|root|app|srv|snap|usr/lib/python\d|usr/local/lib/python\d)[/.]"
 )
-_ROOT_PLATFORM = {
+_ROOT_PLATFORM: dict[str, str] = {
     "Users": "darwin",
     "Library/Frameworks": "darwin",
     "opt/homebrew": "darwin",
@@ -131,23 +135,7 @@ class VersionScanner:
             m = _STARTING_GUNICORN.search(line)
             if m:
                 self._package("gunicorn", m.group("ver"))
-        lowered = line.lower()
-        if any(
-            n in lowered
-            for n in (
-                "uvicorn",
-                "gunicorn",
-                "starlette",
-                "fastapi",
-                "watch",
-                "uvloop",
-                "httptools",
-                "h11",
-                "websockets",
-                "wsproto",
-                "anyio",
-            )
-        ):
+        if _NAMED_TRIGGER.search(line):
             for m in _NAMED.finditer(line):
                 self._package(m.group("name"), m.group("ver"))
 
