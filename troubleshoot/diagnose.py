@@ -30,8 +30,7 @@ def read_paste(stream: BinaryIO, name: str) -> str:
             f"{name}: the input is larger than {MAX_PASTE_BYTES // 2**20} MB; "
             "paste the traceback and the log lines around it, not the whole log"
         )
-    head = data[:8192]
-    if head and (head.count(b"\0") > len(head) // 10 or _binary_ratio(head) > 0.3):
+    if _looks_binary(data[:8192]):
         raise InputError(f"{name}: this looks like binary data, not a traceback or a log")
     text = data.decode("utf-8", errors="replace").replace("\0", "")
     if not text.strip():
@@ -39,9 +38,17 @@ def read_paste(stream: BinaryIO, name: str) -> str:
     return text
 
 
-def _binary_ratio(head: bytes) -> float:
-    text_bytes = set(range(32, 127)) | {9, 10, 12, 13, 27} | set(range(128, 256))
-    return sum(1 for b in head if b not in text_bytes) / len(head)
+_CONTROL = frozenset(range(32)) - {9, 10, 11, 12, 13, 27} | {127}
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Text pastes have almost no control bytes (tab, newlines and ESC aside) and
+    decode as UTF-8; a few stray ones are tolerated, since copies pick some up."""
+    if not head:
+        return False
+    controls = sum(1 for b in head if b in _CONTROL)
+    undecodable = head.decode("utf-8", errors="replace").count("\ufffd")
+    return controls > len(head) // 20 or undecodable > len(head) // 20
 
 
 def read_source(source: str | None) -> tuple[str, str]:

@@ -161,6 +161,17 @@ def score_entry(
     return round(1.0 - miss, 4), tuple(hits), tuple(skipped)
 
 
+def paste_words(parsed: Parsed) -> set[str]:
+    """Every word a signature could match on: the (capped) text, and the records,
+    which the parser keeps even when the text had to be cut."""
+    found = words(parsed.text)
+    for exc in parsed.exceptions:
+        found |= words(f"{exc.type} {exc.message}")
+    for event in parsed.log_events:
+        found |= words(event.message)
+    return found
+
+
 def match(
     parsed: Parsed,
     store: Store,
@@ -171,7 +182,7 @@ def match(
     limit: int = 5,
 ) -> MatchResult:
     """Rank the KB entries that explain ``parsed``."""
-    candidate_ids = store.candidates(words(parsed.text))
+    candidate_ids = store.candidates(paste_words(parsed))
     entries = store.entries(sorted(candidate_ids)) if candidate_ids else []
     env_versions = env_versions or {}
     found: list[Match] = []
