@@ -212,7 +212,9 @@ _ABSOLUTE = re.compile(r"(?:/[\w.+-]+)+/(site-packages|lib/python3\.\d+)/")
 
 def _scrub(verdict: Verdict, workdir: Path) -> Verdict:
     """No machine paths in evidence: the run folder becomes ``.``, install paths short."""
-    excerpt = verdict.excerpt.replace(str(workdir), ".")
+    # the excerpt may have been cut inside the folder name: match its prefix too
+    run_dir = re.compile(re.escape(str(workdir.parent)) + r"/doctor-[\w-]*")
+    excerpt = run_dir.sub(".", verdict.excerpt.replace(str(workdir), "."))
     excerpt = _ABSOLUTE.sub(r"\1/", excerpt)
     return dataclasses.replace(verdict, excerpt=excerpt)
 
