@@ -110,17 +110,9 @@ def _conditions(entry: Entry) -> tuple[Condition, ...]:
     return tuple(out)
 
 
-def _has_evidence_table(store: Store) -> bool:
-    # A KB compiled without any evidence has an `evidence` table with only `entry_id`
-    # (kbstore keeps the schema minimal when empty); Store.evidence cannot query it.
-    columns = {row[1] for row in store.conn.execute("pragma table_info(evidence)")}
-    return "outcome" in columns
-
-
 def collect(store: Store, fixes_dir: Path) -> list[PageData]:
     """One PageData per entry, ordered by id."""
     entries = store.entries()
-    with_evidence = _has_evidence_table(store)
     by_id = {e.id: e for e in entries}
     # Related is symmetric on the site: if A names B, B's page links back to A.
     related: dict[str, set[str]] = {e.id: set(e.related) for e in entries}
@@ -131,6 +123,6 @@ def collect(store: Store, fixes_dir: Path) -> list[PageData]:
     for e in entries:
         rel = tuple(by_id[i] for i in sorted(related[e.id] - {e.id}) if i in by_id)
         files = repro_files(fixes_dir / e.repro.folder) if e.repro else ()
-        evidence = tuple(store.evidence(e.id)) if with_evidence else ()
+        evidence = tuple(store.evidence(e.id))
         pages.append(PageData(e, evidence, files, rel, _conditions(e)))
     return pages
