@@ -140,3 +140,12 @@ def test_code_signature_round_trips_through_the_compiled_form() -> None:
     again = entry_from_dict(json.loads(json.dumps(original.to_dict())))
     assert again == original
     assert again.signatures[0].args == {"via": ("python", "cli"), "option": "log_level"}
+
+
+def test_ignore_text_in_docstrings_and_prose_is_not_an_ignore(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(
+        '"""Silence with `# doctor: ignore[host-zero]`."""\nimport uvicorn\n'
+        'uvicorn.run("m:app", log_level="x")  # see `# doctor: ignore[host-zero]`\n'
+    )
+    report = run_scan([tmp_path], (entry(LOG_LEVEL_TRACE),), "0.30.0")
+    assert len(report.findings) == 1 and report.ignored == () and report.warnings == ()

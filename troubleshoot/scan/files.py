@@ -31,7 +31,8 @@ from troubleshoot.scan.python import (
 _SKIP_DIRS = {"__pycache__", "node_modules"}
 _COMPOSE = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
 _DOCKERFILE = re.compile(r"^(Dockerfile|Containerfile)([.-][\w.-]+)?$|\.[Dd]ockerfile$")
-_IGNORE = re.compile(r"#\s*doctor:\s*ignore\[([^\]]*)\]\s*(?:[-:—]+\s*)?(.*)$")
+# The `#` must open the comment or follow whitespace: "see `# doctor: ignore[X]`" is prose.
+_IGNORE = re.compile(r"(?:^|(?<=\s))#\s*doctor:\s*ignore\[([^\]]*)\]\s*(?:[-:—]+\s*)?(.*)$")
 _COMMAND_WORDS = ("uvicorn", "gunicorn")
 
 
@@ -183,7 +184,7 @@ def _python(data: bytes, name: str, path: Path) -> FileFacts | Skipped | None:
         return None
     facts = read_tree(tree, name, module=_module_name(path))
     text = data.decode("utf-8", errors="replace") if b"doctor:" in data else ""
-    return _with_ignores(facts, text)
+    return _with_ignores(facts, text, python=True)
 
 
 def _notebook(text: str, name: str, path: Path) -> FileFacts | Skipped | None:
@@ -208,15 +209,17 @@ def _notebook(text: str, name: str, path: Path) -> FileFacts | Skipped | None:
     return _with_ignores(facts, text, json_lines=True)
 
 
-def _with_ignores(facts: FileFacts, text: str, *, json_lines: bool = False) -> FileFacts:
+def _with_ignores(
+    facts: FileFacts, text: str, *, json_lines: bool = False, python: bool = False
+) -> FileFacts:
     """Attach `# doctor: ignore[ID, ...] reason` comments, by line."""
     if "doctor:" not in text:
         return facts
     found: dict[int, tuple[tuple[str, str], ...]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if "doctor:" not in line:
+    for number, comment in _comments(text, python):
+        if "doctor:" not in comment:
             continue
-        match = _IGNORE.search(line.replace('\\"', '"') if json_lines else line)
+        match = _IGNORE.search(comment.replace('\\"', '"') if json_lines else comment)
         if match:
             reason = match.group(2).strip().rstrip('",').removesuffix("\\n").strip()
             ids = [i.strip() for i in match.group(1).split(",") if i.strip()]
@@ -224,6 +227,22 @@ def _with_ignores(facts: FileFacts, text: str, *, json_lines: bool = False) -> F
     if not found:
         return facts
     return FileFacts(facts.path, facts.launches, facts.imports, facts.loops_at_import, found)
+
+
+def _comments(text: str, python: bool) -> Iterator[tuple[int, str]]:
+    """(line, text) of comments: real comment tokens in Python (not docstrings), else lines."""
+    if python:
+        import io
+        import tokenize
+
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(text).readline):
+                if token.type == tokenize.COMMENT:
+                    yield token.start[0], token.string
+        except (tokenize.TokenError, SyntaxError):
+            return
+        return
+    yield from enumerate(text.splitlines(), start=1)
 
 
 def _module_name(path: Path) -> str:
