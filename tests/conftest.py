@@ -130,30 +130,43 @@ def write_kb(root: Path, entries: dict[str, str]) -> Path:
 @pytest.fixture
 def mini_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A three-entry KB in tmp_path/kb, selected through DOCTOR_KB_DIR."""
-    kb = write_kb(tmp_path, {"alpha-pickle": ENTRY_A, "beta-pickle-reload": ENTRY_B,
-                             "gamma-log": ENTRY_C})
+    kb = write_kb(
+        tmp_path, {"alpha-pickle": ENTRY_A, "beta-pickle-reload": ENTRY_B, "gamma-log": ENTRY_C}
+    )
     monkeypatch.setenv("DOCTOR_KB_DIR", str(kb))
     monkeypatch.setenv("DOCTOR_CACHE_DIR", str(tmp_path / "cache"))
     return kb
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory,
-                    monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Never write the user's real cache from tests."""
     if "DOCTOR_CACHE_DIR" not in os.environ:
         monkeypatch.setenv("DOCTOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     yield
 
 
-def run_doctor(*args: str, stdin: bytes | str | None = None, env: dict[str, str] | None = None,
-               timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_doctor(
+    *args: str,
+    stdin: bytes | str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
     """Run the real `doctor` entry point in a subprocess (as a user would)."""
     data = stdin.encode() if isinstance(stdin, str) else stdin
     proc = subprocess.run(
-        [sys.executable, "-m", "troubleshoot", *args], input=data, capture_output=True,
-        timeout=timeout, env={**os.environ, **(env or {})}, check=False,
+        [sys.executable, "-m", "troubleshoot", *args],
+        input=data,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
     )
-    return subprocess.CompletedProcess(proc.args, proc.returncode,
-                                       proc.stdout.decode("utf-8", "replace"),
-                                       proc.stderr.decode("utf-8", "replace"))
+    return subprocess.CompletedProcess(
+        proc.args,
+        proc.returncode,
+        proc.stdout.decode("utf-8", "replace"),
+        proc.stderr.decode("utf-8", "replace"),
+    )

@@ -30,8 +30,17 @@ def test_match_from_file_json_shape(mini_kb: Path, tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     top = data["matches"][0]
     assert top["id"] == "alpha-pickle"
-    assert set(top) >= {"id", "title", "score", "confidence", "upstream_issues", "upstream_prs",
-                        "fixed_in", "version_status", "why"}
+    assert set(top) >= {
+        "id",
+        "title",
+        "score",
+        "confidence",
+        "upstream_issues",
+        "upstream_prs",
+        "fixed_in",
+        "version_status",
+        "why",
+    }
     assert top["upstream_issues"] == [478, 484]  # canonical first
     assert 0 < top["score"] <= 1 and top["confidence"] in {"high", "medium", "low"}
     assert any("line 9" in why for why in top["why"])
@@ -58,8 +67,10 @@ def test_text_output_has_fix_why_and_links(mini_kb: Path) -> None:
 
 
 def test_no_match_says_so_and_what_was_parsed(mini_kb: Path) -> None:
-    paste = 'Traceback (most recent call last):\n  File "app.py", line 3, in <module>\n' \
-            "KeyError: 'user_id'\n"
+    paste = (
+        'Traceback (most recent call last):\n  File "app.py", line 3, in <module>\n'
+        "KeyError: 'user_id'\n"
+    )
     result = run_doctor("paste-traceback", "--no-env", stdin=paste)
     assert result.returncode == 1
     assert "No known uvicorn failure matches" in result.stdout
@@ -100,9 +111,8 @@ def test_invalid_utf8_is_read_with_replacement(mini_kb: Path) -> None:
 @pytest.mark.slow
 def test_huge_paste_a_million_lines(mini_kb: Path) -> None:
     """A million log lines around the traceback: a result, not a crash or a hang."""
-    noise = "INFO:     127.0.0.1:5000 - \"GET / HTTP/1.1\" 200 OK\n" * 1_000_000
-    result = run_doctor("paste-traceback", "--json", "--no-env", stdin=noise + PASTE,
-                        timeout=120)
+    noise = 'INFO:     127.0.0.1:5000 - "GET / HTTP/1.1" 200 OK\n' * 1_000_000
+    result = run_doctor("paste-traceback", "--json", "--no-env", stdin=noise + PASTE, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout)["matches"][0]["id"] == "alpha-pickle"
 

@@ -14,8 +14,14 @@ from tests.test_cli_paste import PASTE
 
 def _spawn(env_extra: dict[str, str]) -> pexpect.spawn:
     env = {**os.environ, **env_extra, "COLUMNS": "120", "TERM": "dumb", "NO_COLOR": "1"}
-    child = pexpect.spawn(sys.executable, ["-m", "troubleshoot"], env=env, encoding="utf-8",
-                          timeout=30, dimensions=(50, 120))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "troubleshoot"],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 120),
+    )
     child.expect("paste what your terminal showed")
     for line in PASTE.splitlines():
         child.sendline(line)
@@ -25,8 +31,10 @@ def _spawn(env_extra: dict[str, str]) -> pexpect.spawn:
 
 @pytest.fixture
 def kb_env(mini_kb: Path) -> dict[str, str]:
-    return {"DOCTOR_KB_DIR": os.environ["DOCTOR_KB_DIR"],
-            "DOCTOR_CACHE_DIR": os.environ["DOCTOR_CACHE_DIR"]}
+    return {
+        "DOCTOR_KB_DIR": os.environ["DOCTOR_KB_DIR"],
+        "DOCTOR_CACHE_DIR": os.environ["DOCTOR_CACHE_DIR"],
+    }
 
 
 def test_guided_session_asks_what_separates_and_narrows(kb_env: dict[str, str]) -> None:

@@ -17,8 +17,17 @@ def test_build_has_documented_plain_tables_and_fts(mini_kb: Path) -> None:
     path = ensure_db(Settings.resolve())
     conn = sqlite3.connect(path)
     tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
-    assert {"entries", "affected", "signatures", "signature_keys", "fixes", "upstream_refs",
-            "evidence", "meta", "entries_fts"} <= tables
+    assert {
+        "entries",
+        "affected",
+        "signatures",
+        "signature_keys",
+        "fixes",
+        "upstream_refs",
+        "evidence",
+        "meta",
+        "entries_fts",
+    } <= tables
     assert conn.execute("select count(*) from entries").fetchone()[0] == 3
     row = conn.execute("select specifier, status from affected where entry_id='alpha-pickle'")
     assert row.fetchone() == (">=0.10.1,<0.10.6", "unverified")
@@ -51,7 +60,8 @@ def test_failed_build_keeps_last_good_db(mini_kb: Path) -> None:
     path = ensure_db(settings)
     before = path.read_bytes()
     (mini_kb / "entries" / "alpha-pickle.toml").write_text(
-        ENTRY_A.replace('kind = "version-bug"', 'kind = "nonsense"'), encoding="utf-8")
+        ENTRY_A.replace('kind = "version-bug"', 'kind = "nonsense"'), encoding="utf-8"
+    )
     with pytest.raises(EntryInvalid):
         ensure_db(settings)
     assert path.read_bytes() == before
@@ -83,10 +93,16 @@ def test_kb_stats_counts_kinds_and_missing_evidence(mini_kb: Path) -> None:
     from tests.conftest import run_doctor
     from troubleshoot.evidence import EvidenceRecord, record_evidence
 
-    record_evidence(mini_kb / "evidence", "alpha-pickle", [
-        EvidenceRecord("uvicorn", "0.10.3", "3.8.18", "linux-x86_64", "reproduces", "2026-11-21"),
-        EvidenceRecord("uvicorn", "0.10.6", "3.8.18", "linux-x86_64", "fixed", "2026-11-21"),
-    ])
+    record_evidence(
+        mini_kb / "evidence",
+        "alpha-pickle",
+        [
+            EvidenceRecord(
+                "uvicorn", "0.10.3", "3.8.18", "linux-x86_64", "reproduces", "2026-11-21"
+            ),
+            EvidenceRecord("uvicorn", "0.10.6", "3.8.18", "linux-x86_64", "fixed", "2026-11-21"),
+        ],
+    )
     result = run_doctor("kb", "stats", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -102,5 +118,14 @@ def test_empty_tables_keep_their_columns(mini_kb: Path) -> None:
     """No evidence yet: the evidence table still has every documented column."""
     conn = sqlite3.connect(ensure_db(Settings.resolve()))
     columns = {r[1] for r in conn.execute("pragma table_info(evidence)")}
-    assert columns == {"entry_id", "server", "version", "python", "platform", "outcome",
-                       "date", "scenario", "excerpt"}
+    assert columns == {
+        "entry_id",
+        "server",
+        "version",
+        "python",
+        "platform",
+        "outcome",
+        "date",
+        "scenario",
+        "excerpt",
+    }

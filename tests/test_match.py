@@ -11,19 +11,31 @@ from troubleshoot.parse.model import ExceptionRecord, Frame, LogEvent, Parsed
 from troubleshoot.sigkeys import regex_keys
 
 
-def _parsed(*excs: ExceptionRecord, logs: tuple[LogEvent, ...] = (),
-            versions: dict[str, str] | None = None) -> Parsed:
-    text = "\n".join([f"{e.type}: {e.message}" for e in excs] + [l.message for l in logs])
+def _parsed(
+    *excs: ExceptionRecord, logs: tuple[LogEvent, ...] = (), versions: dict[str, str] | None = None
+) -> Parsed:
+    text = "\n".join([f"{e.type}: {e.message}" for e in excs] + [event.message for event in logs])
     for e in excs:
         text += "\n" + "\n".join(f.module or f.file for f in e.frames)
-    return Parsed(exceptions=excs, log_events=logs, versions=versions or {}, text=text,
-                  line_count=text.count("\n") + 1)
+    return Parsed(
+        exceptions=excs,
+        log_events=logs,
+        versions=versions or {},
+        text=text,
+        line_count=text.count("\n") + 1,
+    )
 
 
 PICKLE = ExceptionRecord(
-    "AttributeError", "Can't pickle local object 'make.<locals>.app'",
-    frames=(Frame("/usr/lib/python3.8/multiprocessing/process.py", 121, "start",
-                  "multiprocessing.process"),), line_no=7)
+    "AttributeError",
+    "Can't pickle local object 'make.<locals>.app'",
+    frames=(
+        Frame(
+            "/usr/lib/python3.8/multiprocessing/process.py", 121, "start", "multiprocessing.process"
+        ),
+    ),
+    line_no=7,
+)
 
 
 def test_exception_signature_matches_with_reasons(mini_kb: Path) -> None:
@@ -80,7 +92,9 @@ def test_min_score_abstains(mini_kb: Path) -> None:
 
 def test_regex_keys_are_words_every_match_contains() -> None:
     assert regex_keys(r"(can't|cannot) pickle '?SSLContext'? objects?") == {"pickle"}
-    assert regex_keys(r"^(TypeError|AttributeError)$", whole=True) == {"typeerror",
-                                                                       "attributeerror"}
+    assert regex_keys(r"^(TypeError|AttributeError)$", whole=True) == {
+        "typeerror",
+        "attributeerror",
+    }
     assert regex_keys(r"SSLCont\w+") is None  # a partial word is no key
     assert regex_keys(r".*") is None

@@ -28,11 +28,17 @@ def test_valid_entry_round_trips_through_dict() -> None:
     [
         (('kind = "version-bug"', 'kind = "bug"'), "kind", "must be one of"),
         (('severity = "high"', "severity = 3"), "severity", "must be a string"),
-        (('specifier = ">=0.10.1,<0.10.6"', 'specifier = "=>0.10.1"'),
-         "affected[0].specifier", "not a PEP 440 specifier"),
+        (
+            ('specifier = ">=0.10.1,<0.10.6"', 'specifier = "=>0.10.1"'),
+            "affected[0].specifier",
+            "not a PEP 440 specifier",
+        ),
         (('fixed_in = "0.10.6"', 'fixed_in = "soon"'), "fixed_in", "not a PEP 440 version"),
-        (('message = "Can\'t pickle local object"', 'message = "Can\'t (pickle"'),
-         "signatures[0].message", "invalid regular expression"),
+        (
+            ('message = "Can\'t pickle local object"', 'message = "Can\'t (pickle"'),
+            "signatures[0].message",
+            "invalid regular expression",
+        ),
         (("weight = 0.9", "weight = 1.5"), "signatures[0].weight", "must be in (0, 1]"),
         (("weight = 0.9", "weight = true"), "signatures[0].weight", "not a boolean"),
         (('type = "code-change"', 'type = "magic"'), "fixes[0].type", "must be one of"),
@@ -43,8 +49,11 @@ def test_valid_entry_round_trips_through_dict() -> None:
         (('id = "alpha-pickle"', 'id = "other"'), "id", "must equal the file name"),
         (('title = "Alpha: pickle error with workers"', 'titel = "x"'), "titel", "unknown field"),
         (('title = "Alpha: pickle error with workers"', ""), "title", "is required"),
-        (('specifier = ">=0.10.1,<0.10.6"', 'specifier = ">=0.10.1"\nwhen = "os == 1"'),
-         "affected[0].when", "not a PEP 508 marker"),
+        (
+            ('specifier = ">=0.10.1,<0.10.6"', 'specifier = ">=0.10.1"\nwhen = "os == 1"'),
+            "affected[0].when",
+            "not a PEP 508 marker",
+        ),
     ],
 )
 def test_each_violation_is_reported_with_field_and_reason(
@@ -60,7 +69,9 @@ def test_each_violation_is_reported_with_field_and_reason(
 
 
 def test_all_problems_are_collected_not_just_the_first() -> None:
-    bad = ENTRY_A.replace('kind = "version-bug"', 'kind = "x"').replace("weight = 0.9", "weight = 9")
+    bad = ENTRY_A.replace('kind = "version-bug"', 'kind = "x"').replace(
+        "weight = 0.9", "weight = 9"
+    )
     with pytest.raises(EntryInvalid) as info:
         _parse(bad)
     fields = {p.field for p in info.value.problems}
@@ -105,8 +116,9 @@ def test_evidence_file_errors_name_record_and_field(tmp_path: Path) -> None:
 
 
 def test_verified_boundary_needs_evidence(tmp_path: Path) -> None:
-    text = ENTRY_A.replace('specifier = ">=0.10.1,<0.10.6"',
-                           'specifier = ">=0.10.1,<0.10.6"\nstatus = "verified"')
+    text = ENTRY_A.replace(
+        'specifier = ">=0.10.1,<0.10.6"', 'specifier = ">=0.10.1,<0.10.6"\nstatus = "verified"'
+    )
     kb = write_kb(tmp_path, {"alpha-pickle": text})
     result = run_doctor("--kb-dir", str(kb), "kb", "validate")
     assert result.returncode == 1

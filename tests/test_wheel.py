@@ -36,8 +36,11 @@ def test_installed_wheel_finds_the_kb(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCTOR_")}
     env["DOCTOR_CACHE_DIR"] = str(tmp_path / "cache")
     doctor = env_dir / "bin" / "doctor"
-    where = _run([str(python), "-c", "import troubleshoot; print(troubleshoot.__file__)"],
-                 cwd=tmp_path, env=env)
+    where = _run(
+        [str(python), "-c", "import troubleshoot; print(troubleshoot.__file__)"],
+        cwd=tmp_path,
+        env=env,
+    )
     assert str(env_dir) in where.stdout
     kb_path = _run([str(doctor), "kb", "path"], cwd=tmp_path, env=env)
     assert kb_path.returncode == 0, kb_path.stderr
@@ -53,6 +56,13 @@ def test_installed_wheel_finds_the_kb(tmp_path: Path) -> None:
     assert pasted.returncode == 0, pasted.stderr
     assert json.loads(pasted.stdout)["matches"][0]["id"] == "ssl-with-reload-crash"
     # The repro folders ship too.
-    fixes = _run([str(python), "-c", "from troubleshoot.config import Settings; "
-                  "print(Settings.resolve().fixes_dir)"], cwd=tmp_path, env=env)
+    fixes = _run(
+        [
+            str(python),
+            "-c",
+            "from troubleshoot.config import Settings; print(Settings.resolve().fixes_dir)",
+        ],
+        cwd=tmp_path,
+        env=env,
+    )
     assert Path(fixes.stdout.strip()).is_dir()

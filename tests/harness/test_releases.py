@@ -83,7 +83,14 @@ BOUNDARIES = [
 )
 def test_release_boundary(entry: str, scenario: str, version: str, outcome: str, kind: str) -> None:
     [result] = run_repro(load_repro(FIXES, entry), ServerSpec("uvicorn", version), only=scenario)
+    skip_if_no_interpreter(result.verdict.reason)
     assert (result.verdict.outcome, result.verdict.kind) == (outcome, kind), result.verdict
+
+
+def skip_if_no_interpreter(reason: str) -> None:
+    """A machine without that release's Python cannot check it: say so, do not fail."""
+    if reason.startswith("no Python "):
+        pytest.skip(reason)
 
 
 def test_newest_release_runs() -> None:
@@ -93,6 +100,7 @@ def test_newest_release_runs() -> None:
         ServerSpec("uvicorn", "0.54.0"),
         only="reload",
     )
+    skip_if_no_interpreter(result.verdict.reason)
     assert result.verdict.outcome == "reproduces", result.verdict
 
 
