@@ -129,3 +129,22 @@ def test_empty_tables_keep_their_columns(mini_kb: Path) -> None:
         "scenario",
         "excerpt",
     }
+
+
+def test_touched_but_unchanged_sources_do_not_rebuild(mini_kb: Path) -> None:
+    """A checkout that only changes mtimes costs a content hash, not a rebuild."""
+    import os
+
+    settings = Settings.resolve()
+    path = ensure_db(settings)
+    built = path.stat().st_mtime_ns
+    entry = mini_kb / "entries" / "gamma-log.toml"
+    os.utime(entry, ns=(entry.stat().st_atime_ns, entry.stat().st_mtime_ns + 10**9))
+    ensure_db(settings)
+    conn = sqlite3.connect(path)
+    assert conn.execute("select count(*) from entries").fetchone()[0] == 3
+    stamp = conn.execute("select value from meta where key='source_stamp'").fetchone()[0]
+    from troubleshoot.kbstore import _stat_stamp, source_files
+
+    assert stamp == _stat_stamp(source_files(settings), mini_kb)  # refreshed in place
+    assert path.stat().st_mtime_ns >= built

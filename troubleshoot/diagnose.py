@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO
 
@@ -68,6 +67,8 @@ def read_source(source: str | None) -> tuple[str, str]:
 
 
 def environment_versions(packages: tuple[str, ...] = ("uvicorn",)) -> dict[str, str]:
+    from importlib import metadata
+
     found = {}
     for name in packages:
         try:

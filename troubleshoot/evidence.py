@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -93,6 +92,8 @@ def record_evidence(evidence_dir: Path, entry_id: str, new: list[EvidenceRecord]
     ordered = sorted(merged.values(), key=sort_key)
     payload: dict[str, Any] = {"entry": entry_id, "records": [asdict(r) for r in ordered]}
     evidence_dir.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=evidence_dir, prefix=f".{entry_id}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(payload, fh, indent=2, sort_keys=False)

@@ -14,8 +14,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import tempfile
-import tomllib
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -27,7 +25,6 @@ from troubleshoot.config import Settings
 from troubleshoot.errors import EntryInvalid, KBError, Problem
 from troubleshoot.evidence import EvidenceRecord, load_evidence, sort_key
 from troubleshoot.schema import Entry, Signature, entry_from_dict, parse_entry
-from troubleshoot.sigkeys import regex_keys
 
 # Bump when the table layout changes: an old cache is then rebuilt.
 DB_FORMAT = 2
@@ -84,6 +81,8 @@ def load_kb(settings: Settings) -> KnowledgeBase:
 
 
 def _load_entry(path: Path) -> Entry:
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -147,8 +146,10 @@ def _boundary_problems(
     return problems
 
 
-def build_db(kb: KnowledgeBase, path: Path, digest: str) -> None:
+def build_db(kb: KnowledgeBase, path: Path, digest: str, stamp: str = "") -> None:
     """Compile ``kb`` into ``path`` atomically (temp file + rename)."""
+    import tempfile
+
     import sqlite_utils  # slow to import: only builds pay for it
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +158,7 @@ def build_db(kb: KnowledgeBase, path: Path, digest: str) -> None:
     tmp = Path(tmp_name)
     try:
         db = sqlite_utils.Database(tmp)
-        _fill(db, kb, digest)
+        _fill(db, kb, digest, stamp)
         db.close()
         tmp.replace(path)
     except BaseException:
@@ -214,7 +215,7 @@ _COLUMNS: dict[str, dict[str, type]] = {
 }
 
 
-def _fill(db: Any, kb: KnowledgeBase, digest: str) -> None:
+def _fill(db: Any, kb: KnowledgeBase, digest: str, stamp: str) -> None:
     entries, affected, signatures, keys, fixes, refs, evidence = [], [], [], [], [], [], []
     for e in kb.entries:
         entries.append(
@@ -345,6 +346,8 @@ def _signature_keys(sig: Signature) -> set[str]:
     An exception signature needs its type *and* its message, so the message's
     words (rarer than a type name such as TypeError) key it when it has any.
     """
+    from troubleshoot.sigkeys import regex_keys
+
     found: set[str] | None = None
     if sig.kind == "exception":
         found = (regex_keys(sig.message) if sig.message else None) or (
@@ -360,24 +363,54 @@ def _signature_keys(sig: Signature) -> set[str]:
 
 
 def ensure_db(settings: Settings, *, force: bool = False) -> Path:
-    """Return a compiled DB that matches the sources, rebuilding it if needed."""
+    """Return a compiled DB that matches the sources, rebuilding it if needed.
+
+    Freshness is decided by the sources' content hash. As git does, a cheaper
+    stamp of (path, size, mtime) is checked first, so an unchanged KB of
+    thousands of files is not re-read on every command.
+    """
     files = source_files(settings)
-    digest = source_hash(files, settings.kb_dir)
-    if not force and _stored_hash(settings.db_path) == digest:
+    stamp = _stat_stamp(files, settings.kb_dir)
+    stored = {} if force else _stored_meta(settings.db_path)
+    if stored.get("source_stamp") == stamp:
         return settings.db_path
-    build_db(load_kb(settings), settings.db_path, digest)
+    digest = source_hash(files, settings.kb_dir)
+    if stored.get("source_hash") == digest:
+        _save_stamp(settings.db_path, stamp)
+        return settings.db_path
+    build_db(load_kb(settings), settings.db_path, digest, stamp)
     return settings.db_path
 
 
-def _stored_hash(path: Path) -> str | None:
+def _stat_stamp(files: list[Path], root: Path) -> str:
+    digest = hashlib.sha256(f"db-format={DB_FORMAT};doctor={__version__}".encode())
+    for path in files:
+        st = path.stat()
+        digest.update(
+            f"{path.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode()
+        )
+    return digest.hexdigest()
+
+
+def _stored_meta(path: Path) -> dict[str, str]:
     if not path.is_file():
-        return None
+        return {}
     try:
         with _connect(path) as conn:
-            row = conn.execute("select value from meta where key = 'source_hash'").fetchone()
+            return {str(k): str(v) for k, v in conn.execute("select key, value from meta")}
     except sqlite3.Error:
-        return None  # unreadable or foreign file: rebuild over it
-    return str(row[0]) if row else None
+        return {}  # unreadable or foreign file: rebuild over it
+
+
+def _save_stamp(path: Path, stamp: str) -> None:
+    """Best effort: a read-only cache just costs a content hash next time."""
+    with suppress(sqlite3.Error):
+        conn = sqlite3.connect(path)
+        try:
+            with conn:
+                conn.execute("update meta set value = ? where key = 'source_stamp'", (stamp,))
+        finally:
+            conn.close()
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -15,10 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, TypeVar, cast, get_args
 
-from packaging.markers import InvalidMarker, Marker
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
-
 from troubleshoot.errors import EntryInvalid, Problem
 from troubleshoot.vocab import Kind, Severity
 
@@ -233,7 +229,13 @@ def _unknown_keys(c: _Collector, table: Mapping[str, Any], path: str, known: set
             c.add(here, f"unknown field (known: {', '.join(sorted(known))})")
 
 
+# packaging is imported inside the validators: validation runs when the KB is
+# compiled, while reading entries back (every command) must stay cheap.
+
+
 def _specifier(c: _Collector, value: str | None, here: str) -> None:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     if value is None:
         return
     try:
@@ -243,6 +245,8 @@ def _specifier(c: _Collector, value: str | None, here: str) -> None:
 
 
 def _version(c: _Collector, value: str | None, here: str) -> None:
+    from packaging.version import InvalidVersion, Version
+
     if value is None:
         return
     try:
@@ -307,6 +311,8 @@ def _affected(c: _Collector, value: Any, here: str) -> Affected | None:
     _specifier(c, specifier, f"{here}.specifier")
     when = _take(c, t, here, "when", str)
     if when is not None:
+        from packaging.markers import InvalidMarker, Marker
+
         try:
             Marker(when)
         except InvalidMarker as exc:

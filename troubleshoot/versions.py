@@ -6,14 +6,10 @@ read from the paste) and for ``check-env`` (versions of an environment).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
-
-from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
-from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from troubleshoot.schema import Affected, Entry, Fix, Variant
 
@@ -29,12 +25,19 @@ class Verdict:
     affected: Affected | None = None  # the range that matched, when affected
 
 
+def canonicalize_name(name: str) -> str:
+    """PEP 503 normalised name (as packaging's, without importing it at start-up)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _marker_applies(marker: str | None, env: Mapping[str, str] | None) -> bool | None:
     """True/False when the marker can be evaluated for ``env``; None when it cannot."""
     if marker is None:
         return True
     if env is None:
         return None
+    from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
+
     try:
         return Marker(marker).evaluate(dict(env))
     except (UndefinedComparison, UndefinedEnvironmentName):
@@ -42,6 +45,9 @@ def _marker_applies(marker: str | None, env: Mapping[str, str] | None) -> bool |
 
 
 def contains(specifier: str, version: str) -> bool | None:
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
     try:
         return SpecifierSet(specifier).contains(Version(version), prereleases=True)
     except InvalidVersion:
@@ -88,7 +94,7 @@ def verdict(
             version,
             "the affected range depends on the platform or Python, which is not known",
         )
-    if entry.fixed_in and Version(version) >= Version(entry.fixed_in):
+    if entry.fixed_in and contains(f">={entry.fixed_in}", version):
         return Verdict(
             "fixed", package, version, f"{package} {version} >= fixed release {entry.fixed_in}"
         )
