@@ -333,6 +333,7 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str, stamp: str) -> None:
     db["meta"].insert_all(
         [
             {"key": "source_hash", "value": digest},
+            {"key": "source_stamp", "value": stamp},
             {"key": "db_format", "value": str(DB_FORMAT)},
             {"key": "built_by", "value": f"uvicorn-doctor {__version__}"},
         ],
