@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from reference_server.settings import DEFAULT_RELOAD_EXCLUDES, DEFAULT_RELOAD_INCLUDES, Settings
 
 Signature = tuple[int, int, int]
+SETTLE = 0.05
+MAX_SETTLE = 1.0
 
 
 class StatWatcher:
@@ -70,8 +73,22 @@ class StatWatcher:
         return found
 
     def changes(self) -> list[str]:
-        """Paths added, removed or modified since the previous call."""
+        """Paths added, removed or modified since the previous call.
+
+        Once something changed, wait until two scans SETTLE seconds apart agree (at
+        most MAX_SETTLE), so a file caught between truncate and write is not
+        imported empty and one save does not trigger two reloads.
+        """
         current = self.scan()
+        if current == self.snapshot:
+            return []
+        deadline = time.monotonic() + MAX_SETTLE
+        while time.monotonic() < deadline:
+            time.sleep(SETTLE)
+            again = self.scan()
+            if again == current:
+                break
+            current = again
         changed = [p for p, sig in current.items() if self.snapshot.get(p) != sig]
         changed.extend(p for p in self.snapshot if p not in current)
         self.snapshot = current

@@ -39,6 +39,7 @@ def test_https_with_reload_before_and_after_a_reload(
         server.wait_event("reload_done")
         # the old worker finishes what it accepted, then exits; from then on only v2 serves
         server.wait_event("worker_exit", worker_pid=first[1])
+        wait_until(lambda: client.get(url).text.startswith("v2"), 15, "v2 to be served")
         second = client.get(url).text.split()
     assert second[0] == "v2"
     assert second[1] != first[1]  # served by a new process with its own context
