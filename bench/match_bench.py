@@ -182,7 +182,9 @@ def in_process(rounds: int) -> None:
 def cli_wall(runs: int) -> None:
     pastes = seed_pastes()
     paste = pastes[0] if pastes else REPO / "examples" / "ssl-reload-0.7.2.txt"
+    # As after `pip install`, which byte-compiles: let the warm-up run write .pyc files.
     env = {**os.environ, "DOCTOR_CACHE_DIR": tempfile.mkdtemp()}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     doctor = [sys.executable, "-m", "troubleshoot", "paste-traceback", "--json", "--no-env"]
     baseline = [sys.executable, "-c", "import typer"]
     subprocess.run(doctor, stdin=paste.open("rb"), capture_output=True, env=env, check=False)

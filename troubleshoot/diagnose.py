@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -78,21 +78,44 @@ def environment_versions(packages: tuple[str, ...] = ("uvicorn",)) -> dict[str, 
     return found
 
 
-def marker_environment(parsed: Parsed) -> dict[str, str]:
-    """The current interpreter's markers, overridden by what the paste shows."""
-    from packaging.markers import default_environment
+class MarkerEnvironment(Mapping[str, str]):
+    """PEP 508 marker values for the paste's machine, computed on first use.
 
-    env: dict[str, str] = {k: str(v) for k, v in default_environment().items()}
-    if parsed.platform in _PLATFORM_MARKERS:
-        env.update(_PLATFORM_MARKERS[parsed.platform])
-    else:
-        # The paste may come from another machine: its platform is unknown.
-        for key in ("sys_platform", "platform_system", "os_name", "platform_machine"):
-            env.pop(key, None)
-    if parsed.python_version:
-        env["python_version"] = ".".join(parsed.python_version.split(".")[:2])
-        env["python_full_version"] = parsed.python_version
-    return env
+    The current interpreter's values, overridden by what the paste shows; the
+    platform is unknown unless the paste tells it (it may come from another
+    machine). Lazy, because most verdicts need no marker and packaging.markers
+    is slow to import.
+    """
+
+    def __init__(self, parsed: Parsed) -> None:
+        self._parsed = parsed
+        self._values: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        if self._values is None:
+            from packaging.markers import default_environment
+
+            env = {k: str(v) for k, v in default_environment().items()}
+            parsed = self._parsed
+            if parsed.platform in _PLATFORM_MARKERS:
+                env.update(_PLATFORM_MARKERS[parsed.platform])
+            else:
+                for key in ("sys_platform", "platform_system", "os_name", "platform_machine"):
+                    env.pop(key, None)
+            if parsed.python_version:
+                env["python_version"] = ".".join(parsed.python_version.split(".")[:2])
+                env["python_full_version"] = parsed.python_version
+            self._values = env
+        return self._values
+
+    def __getitem__(self, key: str) -> str:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 def diagnose(
@@ -109,6 +132,6 @@ def diagnose(
         parsed,
         store,
         env_versions=env_versions,
-        marker_env=marker_environment(parsed),
+        marker_env=MarkerEnvironment(parsed),
         min_score=min_score,
     )

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from troubleshoot.pep440 import fast_contains
 from troubleshoot.schema import Affected, Entry, Fix, Variant
 
 Status = Literal["affected", "fixed", "not-affected", "unknown"]
@@ -45,6 +46,10 @@ def _marker_applies(marker: str | None, env: Mapping[str, str] | None) -> bool |
 
 
 def contains(specifier: str, version: str) -> bool | None:
+    """Is ``version`` in ``specifier``? None when the version cannot be read."""
+    fast = fast_contains(specifier, version)
+    if fast is not None:
+        return fast
     from packaging.specifiers import SpecifierSet
     from packaging.version import InvalidVersion, Version
 
