@@ -137,3 +137,11 @@ def test_platform(text: str, platform: str | None) -> None:
 )
 def test_module_for(path: str, module: str | None) -> None:
     assert module_for(path) == module
+
+
+def test_pip_show_of_two_packages_with_the_same_version() -> None:
+    """Distinct-line scanning must not drop the second `Version:` line."""
+    from troubleshoot.parse import parse_paste
+
+    text = "Name: uvicorn\nVersion: 0.30.1\nSummary: x\nName: fastapi\nVersion: 0.30.1\n"
+    assert parse_paste(text).versions == {"uvicorn": "0.30.1", "fastapi": "0.30.1"}

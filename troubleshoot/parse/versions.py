@@ -81,6 +81,9 @@ def canonical_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+_SEEN_CAP = 200_000  # distinct lines remembered; beyond it every line is scanned
+
+
 class VersionScanner:
     """Collects version evidence line by line; :meth:`result` picks the answers."""
 
@@ -90,6 +93,7 @@ class VersionScanner:
         self._python: Counter[str] = Counter()
         self._platform: Counter[str] = Counter()
         self._pip_show_name: str | None = None
+        self._seen: set[str] = set()
 
     def _package(self, name: str, version: str) -> None:
         key = canonical_name(name)
@@ -100,7 +104,13 @@ class VersionScanner:
             self.conflicts.setdefault(key, set()).add(version)
 
     def scan(self, line: str) -> None:
-        """Look at one normalised line."""
+        """Look at one normalised line (each distinct line once: a traceback that
+        several workers print alike is one piece of evidence, not several)."""
+        self._scan_pip_show(line)  # stateful (Name:, then Version:): sees every line
+        if line in self._seen:
+            return
+        if len(self._seen) < _SEEN_CAP:
+            self._seen.add(line)
         if "=" in line:
             if "==" in line:
                 for m in _PINNED.finditer(line):
@@ -116,7 +126,6 @@ class VersionScanner:
                 if m.group("py"):
                     self._python[m.group("py")] += 1
         self._scan_named(line)
-        self._scan_pip_show(line)
         self._scan_python(line)
         self._scan_platform(line)
 
