@@ -60,7 +60,7 @@ def test_failed_build_keeps_last_good_db(mini_kb: Path) -> None:
     path = ensure_db(settings)
     before = path.read_bytes()
     (mini_kb / "entries" / "alpha-pickle.toml").write_text(
-        ENTRY_A.replace('kind = "version-bug"', 'kind = "nonsense"'), encoding="utf-8"
+        ENTRY_A.replace('kind = "regression"', 'kind = "nonsense"'), encoding="utf-8"
     )
     with pytest.raises(EntryInvalid):
         ensure_db(settings)
@@ -106,7 +106,7 @@ def test_kb_stats_counts_kinds_and_missing_evidence(mini_kb: Path) -> None:
     result = run_doctor("kb", "stats", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["by_kind"] == {"environment": 1, "misuse": 1, "version-bug": 1}
+    assert data["by_kind"] == {"environment": 1, "misuse": 1, "regression": 1}
     assert data["newest"] == "0.10.6"
     assert data["missing_newest"] == ["beta-pickle-reload", "gamma-log"]
     # The evidence reaches `show` through the rebuilt DB.

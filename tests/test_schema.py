@@ -26,7 +26,7 @@ def test_valid_entry_round_trips_through_dict() -> None:
 @pytest.mark.parametrize(
     ("edit", "field", "reason"),
     [
-        (('kind = "version-bug"', 'kind = "bug"'), "kind", "must be one of"),
+        (('kind = "regression"', 'kind = "bug"'), "kind", "must be one of"),
         (('severity = "high"', "severity = 3"), "severity", "must be a string"),
         (
             ('specifier = ">=0.10.1,<0.10.6"', 'specifier = "=>0.10.1"'),
@@ -69,9 +69,7 @@ def test_each_violation_is_reported_with_field_and_reason(
 
 
 def test_all_problems_are_collected_not_just_the_first() -> None:
-    bad = ENTRY_A.replace('kind = "version-bug"', 'kind = "x"').replace(
-        "weight = 0.9", "weight = 9"
-    )
+    bad = ENTRY_A.replace('kind = "regression"', 'kind = "x"').replace("weight = 0.9", "weight = 9")
     with pytest.raises(EntryInvalid) as info:
         _parse(bad)
     fields = {p.field for p in info.value.problems}
@@ -101,6 +99,23 @@ def test_kb_validate_cli_ok(tmp_path: Path) -> None:
     result = run_doctor("--kb-dir", str(kb), "kb", "validate")
     assert result.returncode == 0, result.stderr
     assert "1 entries" in result.stdout
+
+
+def test_unverified_version_bug_boundary_fails_unless_unverifiable(tmp_path: Path) -> None:
+    text = ENTRY_A.replace('kind = "regression"', 'kind = "version-bug"')
+    kb = write_kb(tmp_path, {"alpha-pickle": text})
+    result = run_doctor("--kb-dir", str(kb), "kb", "validate")
+    assert result.returncode == 1
+    assert "alpha-pickle.toml: affected[0].status: a version-bug boundary needs evidence" in (
+        result.stderr
+    )
+    reasoned = text.replace(
+        'fixed_in = "0.10.6"',
+        'fixed_in = "0.10.6"\n'
+        'unverifiable = "Synthetic entry: no release exists to run it against."',
+    )
+    (kb / "entries" / "alpha-pickle.toml").write_text(reasoned, encoding="utf-8")
+    assert run_doctor("--kb-dir", str(kb), "kb", "validate").returncode == 0
 
 
 def test_evidence_file_errors_name_record_and_field(tmp_path: Path) -> None:

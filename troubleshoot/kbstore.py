@@ -123,7 +123,19 @@ def _boundary_problems(
     seen = {(r.version, r.outcome) for r in records if r.server == "uvicorn"}
     problems = []
     for index, aff in enumerate(entry.affected):
-        if aff.status != "verified" or entry.unverifiable:
+        if entry.unverifiable:
+            break
+        if aff.status != "verified":
+            if entry.kind == "version-bug":
+                problems.append(
+                    Problem(
+                        file,
+                        f"affected[{index}].status",
+                        "a version-bug boundary needs evidence: run `doctor bisect` / "
+                        "`doctor verify` and mark it 'verified', or give the entry an "
+                        "`unverifiable` reason",
+                    )
+                )
             continue
         inside = SpecifierSet(aff.specifier)
         if not any(o == "reproduces" and inside.contains(v, prereleases=True) for v, o in seen):
