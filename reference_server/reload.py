@@ -11,7 +11,7 @@ from pathlib import Path
 from reference_server.settings import DEFAULT_RELOAD_EXCLUDES, DEFAULT_RELOAD_INCLUDES, Settings
 
 Signature = tuple[int, int, int]
-SETTLE = 0.05
+SETTLE = 0.02
 MAX_SETTLE = 1.0
 
 
