@@ -180,7 +180,9 @@ def test_a_kb_without_any_evidence_exports(tmp_path: Path) -> None:
     for path in settings.evidence_dir.glob("*.json"):
         path.unlink()
     alpha = settings.entries_dir / "alpha-pickle.toml"
-    alpha.write_text(alpha.read_text().replace('status = "verified"', 'status = "unverified"'))
+    # Unverified boundaries are only valid on a kind other than version-bug.
+    text = alpha.read_text().replace('status = "verified"', 'status = "unverified"')
+    alpha.write_text(text.replace('kind = "version-bug"', 'kind = "regression"'))
     export_site(settings, tmp_path / "site")
     page = (tmp_path / "site" / "fixes" / "alpha-pickle" / "index.html").read_text()
     assert "No recorded runs yet" in page

@@ -66,7 +66,7 @@ def render_entry(entry: Entry, evidence: list[EvidenceRecord], console: Console)
 
 
 def evidence_table(records: list[EvidenceRecord]) -> Table:
-    table = Table("server", "version", "Python", "platform", "outcome", "date")
+    table = Table("server", "version", "Python", "platform", "scenario", "outcome", "date")
     style = {"reproduces": "red", "fixed": "green", "not-applicable": "dim", "error": "yellow"}
     for r in records:
         table.add_row(
@@ -74,6 +74,7 @@ def evidence_table(records: list[EvidenceRecord]) -> Table:
             r.version,
             r.python,
             r.platform,
+            r.scenario,
             Text(r.outcome, style=style[r.outcome]),
             r.date,
         )
