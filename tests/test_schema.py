@@ -138,3 +138,20 @@ def test_verified_boundary_needs_evidence(tmp_path: Path) -> None:
     result = run_doctor("--kb-dir", str(kb), "kb", "validate")
     assert result.returncode == 1
     assert "affected[0].status" in result.stderr and "no evidence" in result.stderr
+
+
+def test_fix_verified_by_needs_fixed_evidence_on_an_affected_release(tmp_path: Path) -> None:
+    text = ENTRY_A.replace(
+        'when_not = "Never wrong."', 'when_not = "Never wrong."\nverified_by = "fix-import-string"'
+    )
+    kb = write_kb(tmp_path, {"alpha-pickle": text})
+    result = run_doctor("--kb-dir", str(kb), "kb", "validate")
+    assert result.returncode == 1
+    assert "fixes[0].verified_by: no evidence of scenario 'fix-import-string'" in result.stderr
+    record = (
+        '{"entry": "alpha-pickle", "records": [{"server": "uvicorn", "version": "0.10.3",'
+        ' "python": "3.8.18", "platform": "linux-x86_64", "outcome": "fixed",'
+        ' "date": "2026-11-22", "scenario": "fix-import-string"}]}'
+    )
+    (kb / "evidence" / "alpha-pickle.json").write_text(record, encoding="utf-8")
+    assert run_doctor("--kb-dir", str(kb), "kb", "validate").returncode == 0

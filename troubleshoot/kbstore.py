@@ -106,6 +106,7 @@ def _cross_check(
             where = settings.fixes_dir / entry.repro.folder
             problems.append(Problem(file, "repro.folder", f"folder {where} does not exist"))
         problems.extend(_boundary_problems(entry, evidence.get(entry.id, ()), file))
+        problems.extend(_fix_problems(entry, evidence.get(entry.id, ()), file))
     for entry_id in evidence:
         if entry_id not in ids:
             path = str(settings.evidence_dir / f"{entry_id}.json")
@@ -153,6 +154,36 @@ def _boundary_problems(
                     file,
                     f"affected[{index}].status",
                     f"is 'verified' but no evidence shows {entry.fixed_in} fixed",
+                )
+            )
+    return problems
+
+
+def _fix_problems(entry: Entry, records: tuple[EvidenceRecord, ...], file: str) -> list[Problem]:
+    """A fix that names its scenario must have been seen working on an affected release."""
+    from troubleshoot.versions import contains
+
+    problems = []
+    for index, fix in enumerate(entry.fixes):
+        if fix.verified_by is None:
+            continue
+        shown = [
+            r
+            for r in records
+            if r.server == "uvicorn"
+            and r.scenario == fix.verified_by
+            and r.outcome == "fixed"
+            and (
+                not entry.affected or any(contains(a.specifier, r.version) for a in entry.affected)
+            )
+        ]
+        if not shown:
+            problems.append(
+                Problem(
+                    file,
+                    f"fixes[{index}].verified_by",
+                    f"no evidence of scenario {fix.verified_by!r} coming out 'fixed' on an "
+                    "affected uvicorn release (run `doctor verify`)",
                 )
             )
     return problems

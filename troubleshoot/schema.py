@@ -78,6 +78,9 @@ class Fix:
     body: str
     when_not: str = ""
     versions: str | None = None
+    # The repro scenario that applies this fix; evidence must show it `fixed`
+    # on a release the entry says is affected.
+    verified_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -440,7 +443,7 @@ def _fix(c: _Collector, value: Any, here: str) -> Fix | None:
     t = _table(c, value, here)
     if t is None:
         return None
-    _unknown_keys(c, t, here, {"type", "title", "body", "when_not", "versions"})
+    _unknown_keys(c, t, here, {"type", "title", "body", "when_not", "versions", "verified_by"})
     fix_type = _take(c, t, here, "type", str, required=True)
     _choice(c, fix_type, f"{here}.type", FIX_TYPES)
     title = _take(c, t, here, "title", str, required=True)
@@ -450,7 +453,8 @@ def _fix(c: _Collector, value: Any, here: str) -> Fix | None:
     if fix_type not in FIX_TYPES or title is None or body is None:
         return None
     when_not = _take(c, t, here, "when_not", str, default="")
-    return Fix(cast(FixType, fix_type), title, body, when_not, versions)
+    verified_by = _take(c, t, here, "verified_by", str)
+    return Fix(cast(FixType, fix_type), title, body, when_not, versions, verified_by)
 
 
 def _variant(c: _Collector, value: Any, here: str) -> Variant | None:
