@@ -33,3 +33,51 @@ def load(path: Path) -> Sample:
 
 def samples(kind: str) -> list[Sample]:
     return [load(p) for p in sorted((CORPUS / kind).rglob("*.txt"))]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Matching quality over the corpus: positives must rank their entry, negatives abstain."""
+
+    ranked: dict[str, list[str]]  # positive sample path -> ids ranked by the matcher
+    expected: dict[str, str]
+    false_positives: dict[str, list[str]]  # negative or healthy sample -> ids it matched
+    negatives: int
+
+    @property
+    def positives(self) -> int:
+        return len(self.ranked)
+
+    def top(self, k: int) -> float:
+        hits = sum(1 for p, ids in self.ranked.items() if self.expected[p] in ids[:k])
+        return hits / self.positives if self.positives else 0.0
+
+    @property
+    def misses(self) -> dict[str, list[str]]:
+        return {p: ids for p, ids in self.ranked.items() if ids[:1] != [self.expected[p]]}
+
+    @property
+    def false_positive_rate(self) -> float:
+        return len(self.false_positives) / self.negatives if self.negatives else 0.0
+
+
+def evaluate(store: object) -> Evaluation:
+    """Run the matcher over every corpus sample (no environment versions)."""
+    from troubleshoot.diagnose import diagnose
+    from troubleshoot.kbstore import Store
+
+    assert isinstance(store, Store)
+    ranked: dict[str, list[str]] = {}
+    expected: dict[str, str] = {}
+    for sample in samples("pastes"):
+        key = str(sample.path.relative_to(CORPUS))
+        result = diagnose(sample.text, store, use_environment=False)
+        ranked[key] = [m.entry.id for m in result.matches]
+        expected[key] = sample.expect or ""
+    wrong: dict[str, list[str]] = {}
+    quiet = samples("negatives") + samples("healthy")
+    for sample in quiet:
+        result = diagnose(sample.text, store, use_environment=False)
+        if result.matches:
+            wrong[str(sample.path.relative_to(CORPUS))] = [m.entry.id for m in result.matches]
+    return Evaluation(ranked, expected, wrong, len(quiet))
