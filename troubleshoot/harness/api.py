@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
@@ -35,6 +35,7 @@ from troubleshoot.harness.verdict import (
 )
 
 __all__ = [
+    "Extras",
     "HttpResult",
     "PreparedServer",
     "Proc",
@@ -51,6 +52,8 @@ __all__ = [
 
 ScenarioFn: TypeAlias = Callable[["Run"], Verdict]
 Requires: TypeAlias = Callable[[ServerSpec], str | None]
+# uvicorn release range (PEP 440 specifier) -> requirements installed next to it
+Extras: TypeAlias = Mapping[str, Sequence[str]]
 
 SHIM = "doctor_sut.py"
 _SHIM_TEXT = '''"""Written by the uvicorn-doctor harness: ``run`` of the server under test.
@@ -65,12 +68,19 @@ run = {expr}
 '''
 
 
-def scenario(name: str, *, requires: Requires | None = None) -> Callable[[ScenarioFn], ScenarioFn]:
-    """Mark a function as a named scenario; ``requires`` returns a not-applicable reason."""
+def scenario(
+    name: str,
+    *,
+    requires: Requires | None = None,
+    extras: Extras | None = None,
+) -> Callable[[ScenarioFn], ScenarioFn]:
+    """Mark a function as a named scenario; ``requires`` returns a not-applicable reason;
+    ``extras`` (release range -> requirements) replaces the module's ``EXTRAS`` for it."""
 
     def mark(fn: ScenarioFn) -> ScenarioFn:
         fn.__doctor_scenario__ = name  # type: ignore[attr-defined]
         fn.__doctor_requires__ = requires  # type: ignore[attr-defined]
+        fn.__doctor_extras__ = extras  # type: ignore[attr-defined]
         return fn
 
     return mark

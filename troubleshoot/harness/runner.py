@@ -27,7 +27,7 @@ from packaging.specifiers import SpecifierSet
 
 from troubleshoot.errors import HarnessError
 from troubleshoot.evidence import EvidenceRecord
-from troubleshoot.harness.api import Run, ScenarioFn
+from troubleshoot.harness.api import Extras, Run, ScenarioFn
 from troubleshoot.harness.servers import PreparedServer, ServerSpec, Unavailable, prepare
 from troubleshoot.harness.verdict import Verdict, harness_error, not_applicable
 
@@ -42,6 +42,7 @@ class Scenario:
     name: str
     fn: ScenarioFn
     requires: Callable[[ServerSpec], str | None] | None
+    extras: Extras | None = None  # None: the module's EXTRAS
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,19 @@ class Repro:
     releases: SpecifierSet  # uvicorn releases where the trigger exists at all
     platforms: tuple[str, ...]
     doc: str
+    extras: Extras = dataclasses.field(default_factory=dict)  # the module's EXTRAS
+
+    def extras_for(self, scen: Scenario, version: str | None) -> tuple[str, ...]:
+        """The requirements to install next to uvicorn ``version`` for ``scen``:
+        every entry of its extras whose release range contains the version."""
+        table = self.extras if scen.extras is None else scen.extras
+        if version is None:
+            return ()
+        chosen: list[str] = []
+        for releases, requirements in table.items():
+            if SpecifierSet(releases).contains(version, prereleases=True):
+                chosen += [r for r in requirements if r not in chosen]
+        return tuple(chosen)
 
 
 @dataclass(frozen=True)
@@ -94,7 +108,12 @@ def load_repro(fixes_dir: Path, entry_id: str, folder: str | None = None) -> Rep
         raise HarnessError(f"no repro for {entry_id!r}: {path} does not exist")
     module = _import(path, f"doctor_scenario_{entry_id.replace('-', '_')}")
     found = [
-        Scenario(fn.__doctor_scenario__, fn, fn.__doctor_requires__)
+        Scenario(
+            fn.__doctor_scenario__,
+            fn,
+            fn.__doctor_requires__,
+            getattr(fn, "__doctor_extras__", None),
+        )
         for fn in vars(module).values()
         if callable(fn) and hasattr(fn, "__doctor_scenario__")
     ]
@@ -102,8 +121,15 @@ def load_repro(fixes_dir: Path, entry_id: str, folder: str | None = None) -> Rep
         raise HarnessError(f"{path} defines no @scenario function")
     releases = getattr(module, "RELEASES", "")
     platforms = tuple(getattr(module, "PLATFORMS", ("linux", "darwin", "win32")))
+    extras = dict(getattr(module, "EXTRAS", {}))
     return Repro(
-        entry_id, where, tuple(found), SpecifierSet(releases), platforms, module.__doc__ or ""
+        entry_id,
+        where,
+        tuple(found),
+        SpecifierSet(releases),
+        platforms,
+        module.__doc__ or "",
+        extras,
     )
 
 
@@ -141,20 +167,30 @@ def run_repro(
             _result(repro, s, spec, not_applicable(declined[s.name] or ""), python="-")
             for s in chosen
         ]
-    report(f"preparing {spec.label}")
-    try:
-        server = prepare(spec)
-    except HarnessError as exc:
-        return [_result(repro, s, spec, harness_error(exc.message), python="-") for s in chosen]
-    if isinstance(server, Unavailable):
-        verdict = not_applicable(server.reason)
-        return [_result(repro, s, spec, verdict, python=server.python) for s in chosen]
-    return [
-        _result(repro, s, server, not_applicable(reason), python=server.python_version)
-        if (reason := declined.get(s.name))
-        else _run_one(repro, s, server, keep, report)
-        for s in chosen
-    ]
+    prepared: dict[tuple[str, ...], PreparedServer | Unavailable | HarnessError] = {}
+    results = []
+    for scen in chosen:
+        wanted = spec.kind == "uvicorn" and not declined.get(scen.name)
+        extras = repro.extras_for(scen, spec.version) if wanted else ()
+        if extras not in prepared:
+            shown = f" with {', '.join(extras)}" if extras else ""
+            report(f"preparing {spec.label}{shown}")
+            try:
+                prepared[extras] = prepare(spec, extras)
+            except HarnessError as exc:
+                prepared[extras] = exc
+        server = prepared[extras]
+        if isinstance(server, HarnessError):
+            results.append(_result(repro, scen, spec, harness_error(server.message), python="-"))
+        elif isinstance(server, Unavailable):
+            verdict = not_applicable(server.reason)
+            results.append(_result(repro, scen, spec, verdict, python=server.python))
+        elif reason := declined.get(scen.name):
+            verdict = not_applicable(reason)
+            results.append(_result(repro, scen, server, verdict, python=server.python_version))
+        else:
+            results.append(_run_one(repro, scen, server, keep, report))
+    return results
 
 
 def _skip_reason(repro: Repro, spec: ServerSpec) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -47,6 +48,7 @@ class PreparedServer:
     cli_flags: tuple[str, ...] = ()  # appended to every CLI start (old releases)
     run_kwargs: dict[str, str] = field(default_factory=dict)  # the same, for run()
     env: dict[str, str] = field(default_factory=dict)
+    extras: tuple[str, ...] = ()  # requirements installed next to the release
 
     @property
     def label(self) -> str:
@@ -81,11 +83,14 @@ def parse_server(text: str) -> ServerSpec:
     raise InputError(f"--server must be 'reference' or 'uvicorn==X.Y.Z', got {text!r}")
 
 
-def prepare(spec: ServerSpec) -> PreparedServer | Unavailable:
+def prepare(spec: ServerSpec, extras: Sequence[str] = ()) -> PreparedServer | Unavailable:
+    """``extras``: requirements installed next to a uvicorn release (the reference
+    server runs on this interpreter and ignores them: a scenario that needs them
+    there declares ``requires=``)."""
     if spec.kind == "reference":
         return _reference()
     assert spec.version is not None
-    return _uvicorn(spec, spec.version)
+    return _uvicorn(spec, spec.version, tuple(extras))
 
 
 def _reference() -> PreparedServer:
@@ -106,7 +111,9 @@ def _reference() -> PreparedServer:
     )
 
 
-def _uvicorn(spec: ServerSpec, version: str) -> PreparedServer | Unavailable:
+def _uvicorn(
+    spec: ServerSpec, version: str, extras: tuple[str, ...]
+) -> PreparedServer | Unavailable:
     recipe = recipe_for(version)
     search = interpreters.find_interpreter(recipe.pythons)
     if search.found is None:
@@ -116,7 +123,7 @@ def _uvicorn(spec: ServerSpec, version: str) -> PreparedServer | Unavailable:
             f"no Python {wanted} interpreter found for uvicorn {version}; "
             f"tried: {'; '.join(search.tried)}",
         )
-    env = venvs.ensure_env(version, search.found, recipe)
+    env = venvs.ensure_env(version, search.found, recipe, extras)
     flags: list[str] = []
     kwargs: dict[str, str] = {}
     if recipe.pure_python_flags:
@@ -134,6 +141,7 @@ def _uvicorn(spec: ServerSpec, version: str) -> PreparedServer | Unavailable:
         module="uvicorn",
         cli_flags=tuple(flags),
         run_kwargs=kwargs,
+        extras=extras,
     )
 
 

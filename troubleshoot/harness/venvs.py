@@ -8,11 +8,12 @@ lock file serialises concurrent creators (two test workers, two shells).
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,9 +73,27 @@ def _run(cmd: list[str], what: str) -> None:
         raise HarnessError(f"{what} failed (exit {done.returncode}):\n{tail}")
 
 
-def ensure_env(version: str, interpreter: Interpreter, recipe: Recipe) -> Path:
-    """Return the venv for ``uvicorn==version`` on ``interpreter``, building it once."""
+def env_name(
+    version: str, interpreter: Interpreter, recipe: Recipe, extras: Sequence[str] = ()
+) -> str:
+    """The cache folder name; extra requirements get their own env (a short hash)."""
     name = f"uvicorn-{version}-py{interpreter.minor}-{recipe.key()}"
+    if extras:
+        digest = hashlib.sha256("\n".join(sorted(extras)).encode()).hexdigest()[:10]
+        name += f"-x{digest}"
+    return name
+
+
+def ensure_env(
+    version: str, interpreter: Interpreter, recipe: Recipe, extras: Sequence[str] = ()
+) -> Path:
+    """Return the venv for ``uvicorn==version`` on ``interpreter``, building it once.
+
+    ``extras`` (a scenario's ``EXTRAS``: Starlette, websockets, gunicorn, ...) are
+    installed into the same env, resolved together with the release's own
+    dependencies (after it, with dependencies, for ``--no-deps`` recipes).
+    """
+    name = env_name(version, interpreter, recipe, extras)
     env = envs_dir() / name
     with _locked(envs_dir() / f".{name}.lock"):
         if (env / READY).is_file():
@@ -86,12 +105,24 @@ def ensure_env(version: str, interpreter: Interpreter, recipe: Recipe) -> Path:
         cmd = [uv, "pip", "install", "-q", "--python", str(env / "bin" / "python")]
         if recipe.no_deps:
             cmd.append("--no-deps")
+        together = [] if recipe.no_deps else list(extras)
         try:
-            _run([*cmd, f"uvicorn=={version}", *recipe.pins], f"installing uvicorn=={version}")
+            _run(
+                [*cmd, f"uvicorn=={version}", *recipe.pins, *together],
+                f"installing uvicorn=={version}",
+            )
+            if extras and recipe.no_deps:
+                cmd.remove("--no-deps")
+                _run([*cmd, *extras], f"installing {' '.join(extras)} next to uvicorn=={version}")
         except HarnessError:
             shutil.rmtree(env, ignore_errors=True)
             raise
-        meta = {"version": version, "python": interpreter.version, "recipe": recipe.key()}
+        meta = {
+            "version": version,
+            "python": interpreter.version,
+            "recipe": recipe.key(),
+            "extras": sorted(extras),
+        }
         (env / "doctor-env.json").write_text(json.dumps(meta), encoding="utf-8")
         (env / READY).write_text("ok\n", encoding="utf-8")
     return env
