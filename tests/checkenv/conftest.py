@@ -37,6 +37,7 @@ ENTRIES = {
         title = "TLS with reload crashes"
         package = "uvicorn"
         kind = "version-bug"
+        unverifiable = "Test fixture: synthetic ranges that no release run backs."
         severity = "high"
         fixed_in = "0.8.1"
 
@@ -63,6 +64,7 @@ ENTRIES = {
         title = "Windows reload PermissionError"
         package = "uvicorn"
         kind = "version-bug"
+        unverifiable = "Test fixture: synthetic ranges that no release run backs."
         severity = "medium"
         fixed_in = "0.13.3"
 
@@ -107,6 +109,7 @@ ENTRIES = {
         title = "A bug no release fixes yet"
         package = "uvicorn"
         kind = "version-bug"
+        unverifiable = "Test fixture: synthetic ranges that no release run backs."
         severity = "high"
 
         [[affected]]
@@ -122,6 +125,7 @@ ENTRIES = {
         title = "Old h11 drops pipelined requests"
         package = "h11"
         kind = "version-bug"
+        unverifiable = "Test fixture: synthetic ranges that no release run backs."
         severity = "critical"
         fixed_in = "0.8.0"
 

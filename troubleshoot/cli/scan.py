@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -12,9 +10,16 @@ import typer
 
 from troubleshoot.cli import app
 from troubleshoot.cli._common import settings
+from troubleshoot.cli._report import (
+    ConfigOpt,
+    FailOnOpt,
+    FormatOpt,
+    IgnoreOpt,
+    OutputOpt,
+    emit,
+    tool_config,
+)
 from troubleshoot.errors import InputError
-from troubleshoot.formats import FormatName
-from troubleshoot.vocab import Severity
 
 
 @app.command("scan")
@@ -39,38 +44,11 @@ def scan(
             show_default=False,
         ),
     ] = None,
-    output_format: Annotated[FormatName, typer.Option("--format", help="Output format.")] = "text",
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the report here, not stdout."),
-    ] = None,
-    fail_on: Annotated[
-        Severity | None,
-        typer.Option(
-            "--fail-on",
-            help="Exit 1 when a finding has this severity or higher "
-            "[default: tool.doctor.fail-on, else medium].",
-            show_default=False,
-        ),
-    ] = None,
-    ignore: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--ignore",
-            metavar="ID=REASON",
-            help="Accept a finding: 'ENTRY-ID=reason' (reason required). Repeatable.",
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            metavar="FILE",
-            help="pyproject.toml with [tool.doctor] (ignores, fail-on) "
-            "[default: ./pyproject.toml if present].",
-            show_default=False,
-        ),
-    ] = None,
+    output_format: FormatOpt = "text",
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Find launch code that triggers known uvicorn failures (before it runs).
 
@@ -79,8 +57,7 @@ def scan(
     with a `# doctor: ignore[ENTRY-ID] reason` comment on its line.
     Exit status: 0 clean, 1 a finding at or above --fail-on, 2 bad input.
     """
-    from troubleshoot.checkenv import exit_code, load_tool_config, parse_ignore_option
-    from troubleshoot.formats import get_format
+    from troubleshoot.checkenv import parse_ignore_option
     from troubleshoot.kbstore import Store
     from troubleshoot.scan import DEFAULT_FAIL_ON
     from troubleshoot.scan import scan as run_scan
@@ -90,12 +67,9 @@ def scan(
         if not target.exists():
             raise InputError(f"{target}: no such file or folder")
     version = _uvicorn_version(uvicorn_version)
-    if config is not None and not config.is_file():
-        raise InputError(f"--config {config}: no such file")
-    default = Path("pyproject.toml")
-    tool = load_tool_config(config or default) if (config or default.is_file()) else None
-    ignores = [*(tool.ignores if tool else ()), *(parse_ignore_option(v) for v in ignore or [])]
-    threshold = fail_on or (tool.fail_on if tool else None) or DEFAULT_FAIL_ON
+    tool = tool_config(config)
+    ignores = [*tool.ignores, *(parse_ignore_option(v) for v in ignore or [])]
+    threshold = fail_on or tool.fail_on or DEFAULT_FAIL_ON
     store = Store.open(settings(ctx))
     try:
         entries = store.entries()
@@ -109,24 +83,7 @@ def scan(
         fail_on=threshold,
         today=date.today(),
     )
-    for ig in report.expired_ignores:
-        when = ig.expires.isoformat() if ig.expires else "?"
-        sys.stderr.write(
-            f"doctor: warning: the ignore for {ig.entry_id} ({ig.origin}) expired on {when}; "
-            "it no longer applies\n"
-        )
-    to_terminal = output is None and sys.stdout.isatty()
-    color = to_terminal and "NO_COLOR" not in os.environ
-    width = os.get_terminal_size().columns if to_terminal else None
-    text = get_format(output_format, color=color, width=width).render(report)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"--output {output}: cannot write: {exc.strerror or exc}") from exc
-    raise typer.Exit(exit_code(report))
+    emit(report, output_format, output)
 
 
 def _uvicorn_version(given: str | None) -> str | None:

@@ -1,0 +1,88 @@
+"""What `check-env` and `scan` share: the report options, [tool.doctor], and writing the report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from troubleshoot.errors import InputError
+from troubleshoot.formats import FormatName
+from troubleshoot.vocab import Severity
+
+if TYPE_CHECKING:
+    from troubleshoot.checkenv import ToolConfig
+    from troubleshoot.formats.interface import Report
+
+FormatOpt = Annotated[FormatName, typer.Option("--format", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write the report here, not stdout."),
+]
+FailOnOpt = Annotated[
+    Severity | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when a finding has this severity or higher "
+        "[default: tool.doctor.fail-on, else medium].",
+        show_default=False,
+    ),
+]
+IgnoreOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        metavar="ID=REASON",
+        help="Accept a finding: 'ENTRY-ID=reason' (reason required). Repeatable.",
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="pyproject.toml with [tool.doctor] (ignores, fail-on) "
+        "[default: ./pyproject.toml if present].",
+        show_default=False,
+    ),
+]
+
+
+def tool_config(config: Path | None) -> ToolConfig:
+    """[tool.doctor] from --config, else ./pyproject.toml when there is one."""
+    from troubleshoot.checkenv import ToolConfig, load_tool_config
+
+    if config is not None:
+        if not config.is_file():
+            raise InputError(f"--config {config}: no such file")
+        return load_tool_config(config)
+    default = Path("pyproject.toml")
+    return load_tool_config(default) if default.is_file() else ToolConfig()
+
+
+def emit(report: Report, output_format: str, output: Path | None) -> NoReturn:
+    """Warn about expired ignores, write the report, exit with the report's status."""
+    from troubleshoot.checkenv import exit_code
+    from troubleshoot.formats import get_format
+
+    for ig in report.expired_ignores:
+        when = ig.expires.isoformat() if ig.expires else "?"
+        sys.stderr.write(
+            f"doctor: warning: the ignore for {ig.entry_id} ({ig.origin}) expired on {when}; "
+            "it no longer applies\n"
+        )
+    to_terminal = output is None and sys.stdout.isatty()
+    color = to_terminal and "NO_COLOR" not in os.environ
+    width = os.get_terminal_size().columns if to_terminal else None
+    text = get_format(output_format, color=color, width=width).render(report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"--output {output}: cannot write: {exc.strerror or exc}") from exc
+    raise typer.Exit(exit_code(report))
