@@ -95,6 +95,7 @@ tags = ["generated", "{rng.choice(["reload", "workers", "ssl", "http"])}"]
 summary = "Generated entry {i}: {words}."
 mechanism = "Synthetic."
 fixed_in = "0.{rng.randint(11, 50)}.0"
+unverifiable = "Generated for the benchmark: no release run stands behind it."
 
 [[affected]]
 package = "uvicorn"
