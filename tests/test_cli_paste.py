@@ -139,3 +139,19 @@ def test_show_search_list(mini_kb: Path) -> None:
     assert [row["id"] for row in by_tag] == ["beta-pickle-reload"]
     bad = run_doctor("list", "--kind", "bogus")
     assert bad.returncode == 2 and "--kind must be one of" in bad.stderr
+
+
+def test_closed_pipe_is_not_a_traceback(mini_kb: Path) -> None:
+    """`doctor show ID | head -1`: the reader leaves early; no BrokenPipeError noise."""
+    import subprocess
+    import sys
+
+    doctor = subprocess.Popen(
+        [sys.executable, "-m", "troubleshoot", "list", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert doctor.stdout is not None
+    doctor.stdout.close()  # nobody reads
+    _, err = doctor.communicate(timeout=60)
+    assert b"Traceback" not in err

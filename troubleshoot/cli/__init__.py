@@ -47,3 +47,12 @@ def main() -> None:
     except DoctorError as exc:
         sys.stderr.write(f"doctor: error: {exc.message}\n")
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("\ndoctor: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        # `doctor ... | head`: the reader left; say nothing more on a closed pipe.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
