@@ -1,0 +1,8 @@
+"""A correct app; the server is started with `main` (no `:app`) or `main.py:app`."""
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"served by main:app"})
