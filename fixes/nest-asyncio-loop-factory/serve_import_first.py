@@ -1,0 +1,16 @@
+"""Fix: import uvicorn before anything applies nest_asyncio.
+
+uvicorn binds ``asyncio.run`` when it is imported (Python 3.12+), so importing
+it first keeps the real function, which accepts ``loop_factory``.
+"""
+
+import os
+
+from doctor_sut import run  # imported before the patch
+
+import nest_asyncio  # noqa: E402
+
+nest_asyncio.apply()
+
+if __name__ == "__main__":
+    run("app:app", host="127.0.0.1", port=int(os.environ["PORT"]))
