@@ -155,6 +155,11 @@ class Run:
         cmd = [*self.server.cli, *args, *self.server.cli_flags]
         return self._start(name, cmd)
 
+    def start_cli_env(self, *args: str, name: str = "server", **env: str) -> Proc:
+        """:meth:`start_cli` with extra environment variables (inherited by children)."""
+        cmd = [*self.server.cli, *args, *self.server.cli_flags]
+        return self._start(name, cmd, env)
+
     def start_script(self, script: str, *args: str, name: str = "script") -> Proc:
         """``python SCRIPT`` with the server's interpreter; the script imports
         ``run`` from ``doctor_sut`` (uvicorn's or the reference server's)."""
