@@ -76,7 +76,9 @@ def _pyenv_candidates() -> list[Path]:
 
 
 def _uv_candidate(minor: str) -> Path | None:
-    exe = shutil.which("uv")
+    from troubleshoot.harness.venvs import uv_executable
+
+    exe = uv_executable()
     if exe is None:
         return None
     try:

@@ -52,8 +52,18 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def uv_executable() -> str | None:
+    """The uv binary: the one the `uv` dependency installed next to us, else PATH's."""
+    try:
+        from uv import find_uv_bin  # type: ignore[import-not-found, unused-ignore]
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        return shutil.which("uv")
+
+
 def _uv() -> str:
-    exe = shutil.which("uv")
+    exe = uv_executable()
     if exe is None:
         raise HarnessError("uv is not installed (needed to build uvicorn environments)")
     return exe
