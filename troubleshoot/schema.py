@@ -31,7 +31,7 @@ PLATFORMS = ("linux", "darwin", "win32")
 # Kinds whose affected range describes a bug a release fixed (or must fix).
 VERSIONED_KINDS = ("version-bug", "regression")
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")  # catalog slugs carry versions
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
@@ -553,7 +553,7 @@ def parse_entry(data: Mapping[str, Any], file: str, slug: str) -> Entry:
     if entry_id is not None and entry_id != slug:
         c.add("id", f"must equal the file name {slug!r}, got {entry_id!r}")
     if entry_id is not None and not SLUG.match(entry_id):
-        c.add("id", "must be a lowercase slug (a-z, 0-9, single hyphens)")
+        c.add("id", "must be a lowercase slug (a-z, 0-9, single hyphens or dots)")
     kind = _take(c, data, "", "kind", str, required=True)
     _choice(c, kind, "kind", KINDS)
     severity = _take(c, data, "", "severity", str, required=True)
