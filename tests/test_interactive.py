@@ -9,7 +9,13 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.test_cli_paste import PASTE
+# No paths that give the platform away, so the platform question stays open.
+PASTE = """\
+Traceback (most recent call last):
+  File "serve.py", line 8, in <module>
+    uvicorn.run(app, workers=2)
+AttributeError: Can't pickle local object 'make.<locals>.app'
+"""
 
 
 def _spawn(env_extra: dict[str, str]) -> pexpect.spawn:
@@ -73,3 +79,69 @@ def test_no_tty_prints_help(kb_env: dict[str, str]) -> None:
     result = run_doctor(env=kb_env)
     assert result.returncode == 0
     assert "paste-traceback" in result.stdout
+
+
+def _platform_kb(tmp_path: Path) -> dict[str, str]:
+    from tests.conftest import ENTRY_B, write_kb
+
+    linux = (
+        ENTRY_B.replace('id = "beta-pickle-reload"', 'id = "linux-pickle"')
+        .replace('platform = "win32"', 'platform = "linux"')
+        .replace("Beta: pickle error with reload on Windows", "Linux flavour")
+    )
+    windows = ENTRY_B.replace('id = "beta-pickle-reload"', 'id = "windows-pickle"').replace(
+        "Beta: pickle error with reload on Windows", "Windows flavour"
+    )
+    kb = write_kb(tmp_path, {"linux-pickle": linux, "windows-pickle": windows})
+    return {"DOCTOR_KB_DIR": str(kb), "DOCTOR_CACHE_DIR": str(tmp_path / "cache")}
+
+
+def _guided(env_extra: dict[str, str], paste: str) -> pexpect.spawn:
+    env = {**os.environ, **env_extra, "COLUMNS": "120", "TERM": "dumb", "NO_COLOR": "1"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "troubleshoot"],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 120),
+    )
+    child.expect("paste what your terminal showed")
+    for line in paste.splitlines():
+        child.sendline(line)
+    child.sendeof()
+    return child
+
+
+def test_platform_is_asked_when_the_paste_does_not_tell(tmp_path: Path) -> None:
+    paste = (
+        'Traceback (most recent call last):\n  File "serve.py", line 3, in <module>\n'
+        "AttributeError: Can't pickle local object 'make.<locals>.app'\n"
+    )
+    child = _guided(_platform_kb(tmp_path), paste)
+    try:
+        child.expect(r"Which operating system")
+        child.sendline("beos")
+        child.expect("Please answer linux, darwin or win32")
+        child.sendline("win32")
+        child.expect("Windows flavour")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+
+
+def test_platform_read_from_windows_paths_is_not_asked(tmp_path: Path) -> None:
+    paste = (
+        "Traceback (most recent call last):\n"
+        '  File "C:\\\\Users\\\\dev\\\\app\\\\serve.py", line 3, in <module>\n'
+        "AttributeError: Can't pickle local object 'make.<locals>.app'\n"
+    )
+    child = _guided(_platform_kb(tmp_path), paste)
+    try:
+        child.expect("Windows flavour")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert "Which operating system" not in (child.before or "")
+    assert child.exitstatus == 0

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, TypeVar, cast, get_args
 
 from troubleshoot.errors import EntryInvalid, Problem
-from troubleshoot.vocab import Kind, Severity
+from troubleshoot.vocab import PLATFORMS, Kind, Severity
 
 FixType = Literal["upgrade", "code-change", "config", "workaround"]
 SignatureKind = Literal["exception", "log", "text", "frame", "code"]
@@ -27,7 +27,6 @@ KINDS: tuple[str, ...] = get_args(Kind)
 SEVERITIES: tuple[str, ...] = get_args(Severity)
 FIX_TYPES: tuple[str, ...] = get_args(FixType)
 SIGNATURE_KINDS: tuple[str, ...] = get_args(SignatureKind)
-PLATFORMS = ("linux", "darwin", "win32")
 # Kinds whose affected range describes a bug a release fixed (or must fix).
 VERSIONED_KINDS = ("version-bug", "regression")
 

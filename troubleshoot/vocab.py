@@ -6,3 +6,4 @@ from typing import Literal
 
 Kind = Literal["version-bug", "regression", "misuse", "docs-only", "environment", "wontfix"]
 Severity = Literal["low", "medium", "high", "critical"]
+PLATFORMS = ("linux", "darwin", "win32")

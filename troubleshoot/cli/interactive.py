@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from troubleshoot.cli import app
 from troubleshoot.cli._common import console, settings
-
-if TYPE_CHECKING:
-    import click
+from troubleshoot.vocab import PLATFORMS
 
 
 @app.callback()
@@ -68,26 +66,31 @@ def guided(ctx: typer.Context) -> int:
     if result.separators:
         ids = ", ".join(m.entry.id for m in matches)
         out.print(f"\nSeveral known failures fit: {ids}. A few questions will tell them apart.")
+        # What the paste already tells is not asked.
         answers: dict[str, bool | str] = {}
+        if result.parsed.platform:
+            answers["platform"] = result.parsed.platform
+            matches = narrow(result, answers) or matches
         for sep in result.separators:
             if len(matches) < 2:
                 break
-            if sep.condition == "platform":
-                answer: bool | str = typer.prompt(
-                    sep.question, type=_platform_choice(), show_choices=True
-                )
-            else:
-                answer = typer.confirm(sep.question, default=None)
-            answers[sep.condition] = answer
-            remaining = narrow(result, answers)
-            matches = remaining or matches[:1]
+            if sep.condition in answers:
+                continue
+            answers[sep.condition] = (
+                _ask_platform(sep.question)
+                if sep.condition == "platform"
+                else typer.confirm(sep.question, default=None)
+            )
+            matches = narrow(result, answers) or matches[:1]
     from dataclasses import replace
 
     match_text.render(replace(result, matches=matches, separators=()), out)
     return 0
 
 
-def _platform_choice() -> click.Choice[str]:
-    import click
-
-    return click.Choice(["linux", "darwin", "win32"])
+def _ask_platform(question: str) -> str:
+    while True:
+        answer = str(typer.prompt(f"{question} [linux/darwin/win32]")).strip().lower()
+        if answer in PLATFORMS:
+            return answer
+        typer.echo("Please answer linux, darwin or win32.")
