@@ -98,3 +98,15 @@ def test_regex_keys_are_words_every_match_contains() -> None:
     }
     assert regex_keys(r"SSLCont\w+") is None  # a partial word is no key
     assert regex_keys(r".*") is None
+
+
+def test_known_platform_is_not_a_question(mini_kb: Path) -> None:
+    parsed = _parsed(PICKLE)
+    windows = Parsed(
+        parsed.exceptions, parsed.log_events, {}, None, "win32", parsed.text, parsed.line_count
+    )
+    result = match(windows, Store.open(Settings.resolve()))
+    assert "platform" not in {s.condition for s in result.separators}
+    assert "platform" in {
+        s.condition for s in match(parsed, Store.open(Settings.resolve())).separators
+    }

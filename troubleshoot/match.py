@@ -219,11 +219,15 @@ def match(
         )
     found.sort(key=lambda m: (-m.score, m.entry.id))
     top = tuple(found[:limit])
-    return MatchResult(parsed, top, separators(top), len(entries), tuple(sorted(below)))
+    known = {"platform": parsed.platform} if parsed.platform else {}
+    return MatchResult(parsed, top, separators(top, known), len(entries), tuple(sorted(below)))
 
 
-def separators(matches: tuple[Match, ...]) -> tuple[Separator, ...]:
-    """Conditions that tell the close top candidates apart (versions are detected, not asked)."""
+def separators(
+    matches: tuple[Match, ...], known: Mapping[str, bool | str] | None = None
+) -> tuple[Separator, ...]:
+    """Conditions that tell the close top candidates apart; what the paste already
+    shows (``known``: the platform) and versions are detected, not asked."""
     if len(matches) < 2:
         return ()
     close = [m for m in matches if matches[0].score - m.score <= AMBIGUITY_GAP]
@@ -231,6 +235,8 @@ def separators(matches: tuple[Match, ...]) -> tuple[Separator, ...]:
         return ()
     out: list[Separator] = []
     for condition, question in CONDITIONS.items():
+        if known and condition in known:
+            continue
         values = {
             m.entry.id: m.entry.conditions[condition]
             for m in close
