@@ -42,7 +42,7 @@ class Worker:
         sock: socket.socket,
         logger: Logger,
         *,
-        app: ASGIApp | None = None,
+        app: ASGIApp,
         channel: Connection | None = None,
         stop_signals: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT),
     ) -> None:
@@ -76,7 +76,7 @@ class Worker:
         for signum in self.stop_signals:
             loop.add_signal_handler(signum, self.request_stop, signum.name)
         ssl_context = build_ssl_context(settings)
-        app = self.app if self.app is not None else import_app(settings)
+        app = self.app
         lifespan = Lifespan(app, settings.lifespan, self.log)
         await lifespan.startup()
         state = ServerState(
@@ -211,7 +211,12 @@ class _TrackedProtocol(asyncio.StreamReaderProtocol):
 def serve_in_process(
     settings: Settings, sock: socket.socket, logger: Logger, app: ASGIApp | None
 ) -> None:
-    """Serve in the calling process (one worker, no reload). Raises ServerError."""
+    """Serve in the calling process (one worker, no reload). Raises ServerError.
+
+    The app is imported before the event loop starts, so an app module that runs a
+    loop of its own at import time (asyncio.run, run_until_complete) works.
+    """
+    app = app if app is not None else import_app(settings)
     asyncio.run(Worker(settings, sock, logger, app=app).serve())
 
 
@@ -222,8 +227,11 @@ def worker_process_main(settings: Settings, sock: socket.socket, channel: Connec
     logger = Logger(settings.log_level)
     code = EXIT_OK
     try:
+        app = import_app(settings)  # before the loop starts, as in serve_in_process
         asyncio.run(
-            Worker(settings, sock, logger, channel=channel, stop_signals=(signal.SIGTERM,)).serve()
+            Worker(
+                settings, sock, logger, app=app, channel=channel, stop_signals=(signal.SIGTERM,)
+            ).serve()
         )
     except ServerError as exc:
         logger.fatal(exc)
