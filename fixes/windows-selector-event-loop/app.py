@@ -1,0 +1,15 @@
+"""Each request runs a child process through asyncio (what Playwright and shell tools do)."""
+
+import asyncio
+import sys
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "print('sub-ok')", stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await proc.communicate()
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": out.strip()})
