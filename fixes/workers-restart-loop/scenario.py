@@ -1,0 +1,82 @@
+"""workers-restart-loop: ``--workers 2`` with an app no worker can start.
+
+Correct behaviour (``fixed``): the server gives up: the parent exits (kind
+``stops-nonzero``, or ``stops-exit-0`` when it exits with status 0 although
+nothing ever served). The failure (``reproduces``): the parent starts
+replacement workers without end (kind ``restart-loop``: more than six worker
+starts in ten seconds, with ``Child process [N] died`` lines), or it neither
+serves nor exits (kind ``parent-hangs``: the workers died and nothing replaced
+them). Scenarios: an exception raised while importing the app module
+(``import-error``), a failing lifespan startup (``lifespan-failure``), an import
+string naming a missing attribute (``bad-import-string``), and the code fix for
+the first: the same check moved into the lifespan startup
+(``fix-init-in-lifespan``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+
+# --workers exists since 0.5.0.
+RELEASES = ">=0.5.0"
+
+WINDOW = 10.0
+# uvicorn: "Started server process [N]"; reference server: "worker_start".
+WORKER_START = r"Started server process \[\d+\]|reference_server: worker_start "
+DIED = r"Child process \[\d+\] died|worker_exit .*reason=crashed"
+
+
+def _run_workers(run: Run, target: str) -> Verdict:
+    port = run.port()
+    proc = run.start_cli(target, "--workers", "2", "--host", "127.0.0.1", "--port", str(port))
+    run.step(f"watching {target} with 2 workers for {WINDOW:.0f}s")
+    state = run.exit_or_serve(proc, port, timeout=WINDOW)
+    text = proc.output()
+    if (reason := run.unsupported(text)) is not None:
+        return not_applicable(reason)
+    starts = len(re.findall(WORKER_START, text))
+    died = len(re.findall(DIED, text))
+    if state == "serving":
+        return not_applicable(f"{target} served: the app did not fail as the scenario needs")
+    if state == "exited":
+        code = proc.returncode
+        kind = "stops-exit-0" if code == 0 else "stops-nonzero"
+        return fixed(kind, f"the parent stopped (exit {code}) after {starts} worker starts", _tail(text))
+    if starts > 6 or died > 2:
+        lines = [line for line in text.splitlines() if re.search(DIED, line)]
+        return reproduces(
+            "restart-loop",
+            f"{starts} worker starts and {died} 'died' lines in {WINDOW:.0f}s; still running",
+            "\n".join(lines[-3:]),
+        )
+    return reproduces(
+        "parent-hangs",
+        f"the workers failed ({starts} starts), nothing serves, and the parent does not exit",
+        _tail(text),
+    )
+
+
+def _tail(text: str) -> str:
+    return "\n".join(text.strip().splitlines()[-4:])
+
+
+@scenario("import-error")
+def import_error(run: Run) -> Verdict:
+    return _run_workers(run, "crash_at_import:app")
+
+
+@scenario("lifespan-failure")
+def lifespan_failure(run: Run) -> Verdict:
+    return _run_workers(run, "lifespan_fail:app")
+
+
+@scenario("bad-import-string")
+def bad_import_string(run: Run) -> Verdict:
+    return _run_workers(run, "app:application")
+
+
+@scenario("fix-init-in-lifespan")
+def fix_init_in_lifespan(run: Run) -> Verdict:
+    return _run_workers(run, "init_in_lifespan:app")
