@@ -70,9 +70,13 @@ def _uv() -> str:
 
 
 def _run(cmd: list[str], what: str) -> None:
+    # Trust the system certificate store as pip does (machines behind a TLS-inspecting
+    # proxy add their CA there); uv's own default is a bundled list. Both spellings,
+    # for older and newer uv.
+    env = {"UV_SYSTEM_CERTS": "1", "UV_NATIVE_TLS": "1", **os.environ}
     try:
         done = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False
+            cmd, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False, env=env
         )
     except subprocess.TimeoutExpired as exc:
         raise HarnessError(f"{what}: timed out after {INSTALL_TIMEOUT:.0f}s") from exc
