@@ -57,6 +57,12 @@ class MainGuardMissing(ConfigError):
     event = "main_guard_missing"
 
 
+class NotMainThread(ConfigError):
+    """reload or workers requested from a thread other than the main one."""
+
+    event = "not_main_thread"
+
+
 class StartupError(ServerError):
     """The server could not start serving."""
 

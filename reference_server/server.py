@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from reference_server.errors import EXIT_OK, ServerError
+from reference_server.errors import EXIT_OK, NotMainThread, ServerError
 from reference_server.guard import check_app_object, check_main_guard
 from reference_server.loading import ASGIApp, check_tls, split_import_string
 from reference_server.logs import Logger
@@ -49,6 +50,16 @@ def serve(
         if app is not None:
             check_app_object(app, options, caller)
         check_main_guard(settings.app, options, caller)
+        if threading.current_thread() is not threading.main_thread():
+            # The supervisor must own SIGINT/SIGTERM/SIGHUP, and Python delivers
+            # signals to the main thread only: refuse before anything is bound.
+            raise NotMainThread(
+                f"reference_server.run({options}) was called from the thread "
+                f"{threading.current_thread().name!r}: a reload or multi-worker supervisor "
+                "handles signals, which only the main thread receives. Call run() from the "
+                "main thread (and start your other work in threads), or serve a single "
+                "process from the thread."
+            )
     if app is None:
         split_import_string(settings.app)
     if settings.uses_tls:

@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 import weakref
 from multiprocessing.connection import Connection
@@ -73,8 +74,11 @@ class Worker:
         settings = self.settings
         self._stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for signum in self.stop_signals:
-            loop.add_signal_handler(signum, self.request_stop, signum.name)
+        # Signal handlers can only be installed from the main thread; served from
+        # another thread, the server is stopped by its owner instead.
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.stop_signals:
+                loop.add_signal_handler(signum, self.request_stop, signum.name)
         ssl_context = build_ssl_context(settings)
         app = self.app
         lifespan = Lifespan(app, settings.lifespan, self.log)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -113,3 +116,43 @@ def test_failing_lifespan_startup_exits_non_zero_with_the_apps_error(
     assert server.wait_exit() == 3
     event = server.wait_event("lifespan_startup_failed")
     assert "database unreachable" in event.fields["error"]
+
+
+def test_supervisor_from_a_thread_is_refused_and_one_process_serves(tmp_path: Path) -> None:
+    """fastapi#650 / uvicorn #871 family: servers started from a thread."""
+    script = tmp_path / "threaded.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import sys, threading
+            import reference_server
+
+            async def app(scope, receive, send):
+                if scope["type"] != "http":
+                    return
+                await send({"type": "http.response.start", "status": 200, "headers": []})
+                await send({"type": "http.response.body", "body": b"ok"})
+
+            def serve():
+                reference_server.run("threaded:app", port=0, reload=True, app_dir=sys.argv[1])
+
+            if __name__ == "__main__":
+                t = threading.Thread(target=serve, name="web")
+                t.start()
+                t.join(20)
+            """
+        ),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert "not_main_thread" in done.stderr + done.stdout
+    assert "only the main thread" in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
