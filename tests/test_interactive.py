@@ -18,7 +18,7 @@ AttributeError: Can't pickle local object 'make.<locals>.app'
 """
 
 
-def _spawn(env_extra: dict[str, str]) -> pexpect.spawn:
+def _spawn(env_extra: dict[str, str], paste: str = PASTE) -> pexpect.spawn:
     env = {**os.environ, **env_extra, "COLUMNS": "120", "TERM": "dumb", "NO_COLOR": "1"}
     child = pexpect.spawn(
         sys.executable,
@@ -29,7 +29,7 @@ def _spawn(env_extra: dict[str, str]) -> pexpect.spawn:
         dimensions=(50, 120),
     )
     child.expect("paste what your terminal showed")
-    for line in PASTE.splitlines():
+    for line in paste.splitlines():
         child.sendline(line)
     child.sendeof()
     return child
@@ -96,29 +96,12 @@ def _platform_kb(tmp_path: Path) -> dict[str, str]:
     return {"DOCTOR_KB_DIR": str(kb), "DOCTOR_CACHE_DIR": str(tmp_path / "cache")}
 
 
-def _guided(env_extra: dict[str, str], paste: str) -> pexpect.spawn:
-    env = {**os.environ, **env_extra, "COLUMNS": "120", "TERM": "dumb", "NO_COLOR": "1"}
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "troubleshoot"],
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(50, 120),
-    )
-    child.expect("paste what your terminal showed")
-    for line in paste.splitlines():
-        child.sendline(line)
-    child.sendeof()
-    return child
-
-
 def test_platform_is_asked_when_the_paste_does_not_tell(tmp_path: Path) -> None:
     paste = (
         'Traceback (most recent call last):\n  File "serve.py", line 3, in <module>\n'
         "AttributeError: Can't pickle local object 'make.<locals>.app'\n"
     )
-    child = _guided(_platform_kb(tmp_path), paste)
+    child = _spawn(_platform_kb(tmp_path), paste)
     try:
         child.expect(r"Which operating system")
         child.sendline("beos")
@@ -137,7 +120,7 @@ def test_platform_read_from_windows_paths_is_not_asked(tmp_path: Path) -> None:
         '  File "C:\\\\Users\\\\dev\\\\app\\\\serve.py", line 3, in <module>\n'
         "AttributeError: Can't pickle local object 'make.<locals>.app'\n"
     )
-    child = _guided(_platform_kb(tmp_path), paste)
+    child = _spawn(_platform_kb(tmp_path), paste)
     try:
         child.expect("Windows flavour")
         child.expect(pexpect.EOF)
