@@ -21,7 +21,7 @@ from typing import Literal
 from troubleshoot.kbstore import Store
 from troubleshoot.parse.model import Parsed
 from troubleshoot.schema import CONDITIONS, Entry, Fix, Signature, Variant
-from troubleshoot.sigkeys import words
+from troubleshoot.sigkeys import word_sets, words
 from troubleshoot.versions import Verdict, contains, fixes_for, variant_for, verdict
 
 Confidence = Literal["high", "medium", "low"]
@@ -104,7 +104,12 @@ def _clip(text: str, width: int = 160) -> str:
     return one if len(one) <= width else one[: width - 1] + "…"
 
 
-def _fire(sig: Signature, parsed: Parsed) -> Hit | None:
+@functools.lru_cache(maxsize=8192)
+def _needed_words(pattern: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(ws) for ws in word_sets(pattern))
+
+
+def _fire(sig: Signature, parsed: Parsed, available: set[str] | None = None) -> Hit | None:
     if sig.kind == "exception" and sig.exc_type:
         type_rx = _type_rx(sig.exc_type)
         msg_rx = _rx(sig.message) if sig.message else None
@@ -117,6 +122,11 @@ def _fire(sig: Signature, parsed: Parsed) -> Hit | None:
             if rx.search(event.message):
                 return Hit(sig, event.line_no, _clip(event.message))
     elif sig.kind == "text" and sig.pattern:
+        # A whole-text regex is the costly kind: skip it when the paste lacks
+        # the words every match would contain.
+        needed = _needed_words(sig.pattern)
+        if available is not None and needed and not any(ws <= available for ws in needed):
+            return None
         found = _rx(sig.pattern, re.MULTILINE).search(parsed.text)
         if found:
             line_no = parsed.text.count("\n", 0, found.start()) + 1
@@ -133,7 +143,7 @@ def _fire(sig: Signature, parsed: Parsed) -> Hit | None:
 
 
 def score_entry(
-    entry: Entry, parsed: Parsed, version: str | None
+    entry: Entry, parsed: Parsed, version: str | None, available: set[str] | None = None
 ) -> tuple[float, tuple[Hit, ...], tuple[str, ...]] | None:
     """(score, hits, skipped-notes), or None when the entry cannot match at all."""
     hits: list[Hit] = []
@@ -147,7 +157,7 @@ def score_entry(
                 f"prints it, the paste shows {version}"
             )
             continue
-        hit = _fire(sig, parsed)
+        hit = _fire(sig, parsed, available)
         if hit is None:
             if sig.required:
                 return None
@@ -182,7 +192,8 @@ def match(
     limit: int = 5,
 ) -> MatchResult:
     """Rank the KB entries that explain ``parsed``."""
-    candidate_ids = store.candidates(paste_words(parsed))
+    available = paste_words(parsed)
+    candidate_ids = store.candidates(available)
     entries = store.entries(sorted(candidate_ids)) if candidate_ids else []
     env_versions = env_versions or {}
     found: list[Match] = []
@@ -197,7 +208,7 @@ def match(
             if package in env_versions
             else None
         )
-        scored = score_entry(entry, parsed, parsed.versions.get(package))
+        scored = score_entry(entry, parsed, parsed.versions.get(package), available)
         if scored is None:
             continue
         score, hits, skipped = scored

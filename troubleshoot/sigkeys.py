@@ -23,11 +23,12 @@ def words(text: str) -> set[str]:
     return set(WORD.findall(text.lower()))
 
 
-def _literal_runs(items: Iterable[tuple[object, object]]) -> list[list[str]]:
-    """Mandatory literal runs in a parsed sequence; [[...]] per alternative."""
+def _mandatory_runs(items: Iterable[tuple[object, object]]) -> list[str]:
+    """Literal runs that every match of this sequence contains, whichever branch
+    it takes: a group with alternatives, or an optional part, breaks the run and
+    adds nothing (conservative: fewer literals, never a wrong one)."""
     runs: list[str] = []
     current: list[str] = []
-    branches: list[list[str]] = []
 
     def flush() -> None:
         if current:
@@ -38,25 +39,32 @@ def _literal_runs(items: Iterable[tuple[object, object]]) -> list[list[str]]:
         if op is _c.LITERAL:
             current.append(chr(arg))  # type: ignore[arg-type]
             continue
+        if op is _c.AT and arg is not _c.AT_NON_BOUNDARY:
+            current.append(" ")  # \b, ^, $: the neighbouring word ends here
+            continue
         flush()
         if op is _c.SUBPATTERN:
-            inner = _literal_runs(arg[-1])  # type: ignore[index]
-            if len(inner) == 1:
-                runs.extend(inner[0])
-            else:
-                branches.extend(inner)
-        elif op is _c.BRANCH and not runs and not branches:
-            for alternative in arg[1]:  # type: ignore[index]
-                alt = _literal_runs(alternative)
-                branches.append([w for group in alt for w in group])
+            body = list(arg[-1])  # type: ignore[index]
+            if not any(inner_op is _c.BRANCH for inner_op, _ in body):
+                runs.extend(_mandatory_runs(body))
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[0] >= 1:  # type: ignore[index]
-            inner = _literal_runs(arg[2])  # type: ignore[index]
-            if len(inner) == 1:
-                runs.extend(inner[0])
+            runs.extend(_mandatory_runs(arg[2]))  # type: ignore[index]
     flush()
-    if branches and not runs:
-        return branches
-    return [runs]
+    return runs
+
+
+def _literal_runs(items: Iterable[tuple[object, object]]) -> list[list[str]]:
+    """Mandatory literal runs per alternative of a whole pattern.
+
+    A pattern that is one alternation at the top (``a|b|c``, or one group holding
+    it) gives one list per alternative; any other pattern gives one list.
+    """
+    seq = [item for item in items if item[0] is not _c.AT]
+    if len(seq) == 1 and seq[0][0] is _c.SUBPATTERN:
+        seq = list(seq[0][1][-1])  # type: ignore[index]
+    if len(seq) == 1 and seq[0][0] is _c.BRANCH:
+        return [_mandatory_runs(alternative) for alternative in seq[0][1][1]]  # type: ignore[index]
+    return [_mandatory_runs(seq)]
 
 
 def _inner_words(run: str, whole: bool) -> list[str]:
@@ -71,19 +79,31 @@ def _inner_words(run: str, whole: bool) -> list[str]:
     ]
 
 
-def regex_keys(pattern: str, *, whole: bool = False) -> set[str] | None:
-    """Keys for a regex: one per alternative, or None when it has no usable literal."""
+def word_sets(pattern: str, *, whole: bool = False) -> tuple[tuple[str, ...], ...]:
+    """Per alternative of ``pattern``, the words any text it matches must contain.
+
+    Empty when some alternative has no such word (the regex must then always run).
+    """
     try:
         parsed = _p.parse(pattern, 0)
     except re.error:
-        return None
-    keys: set[str] = set()
+        return ()
+    sets = []
     for alternative in _literal_runs(list(parsed)):
-        candidates = sorted(
-            (w for run in alternative for w in _inner_words(run, whole) if len(w) >= _MIN_KEY),
-            key=lambda w: (-len(w), w),
-        )
-        if not candidates:
+        found = sorted({w for run in alternative for w in _inner_words(run, whole)})
+        if not found:
+            return ()
+        sets.append(tuple(found))
+    return tuple(sets)
+
+
+def regex_keys(pattern: str, *, whole: bool = False) -> set[str] | None:
+    """Index keys for a regex: the longest word of each alternative, or None when
+    some alternative has no word long enough to be worth indexing."""
+    keys: set[str] = set()
+    for alternative in word_sets(pattern, whole=whole):
+        longest = sorted((w for w in alternative if len(w) >= _MIN_KEY), key=lambda w: (-len(w), w))
+        if not longest:
             return None
-        keys.add(candidates[0])
+        keys.add(longest[0])
     return keys or None
