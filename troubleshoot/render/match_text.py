@@ -35,18 +35,19 @@ def _status_line(m: Match) -> Text:
 
 def _match_panel(rank: int, m: Match) -> Panel:
     e = m.entry
+    # The fix first: what to do, then why it matched, then why it breaks.
     parts: list[Text | Markdown] = [_status_line(m)]
     parts.append(Markdown(m.variant.summary if m.variant else e.summary))
-    parts.append(Text("Why it breaks", style="bold"))
-    parts.append(Markdown(e.mechanism))
-    parts.append(Text("Why this matched", style="bold"))
-    parts.extend(Text(f"  • {line}") for line in m.why())
     parts.append(Text("Fix options", style="bold"))
     for n, fix in enumerate(m.fixes, 1):
         parts.append(Text(f"{n}. [{fix.type}] {fix.title}", style="bold cyan"))
         parts.append(Markdown(fix.body))
         if fix.when_not:
             parts.append(Text(f"   When not to use it: {fix.when_not}", style="dim"))
+    parts.append(Text("Why this matched", style="bold"))
+    parts.extend(Text(f"  • {line}") for line in m.why())
+    parts.append(Text("Why it breaks", style="bold"))
+    parts.append(Markdown(e.mechanism))
     parts.append(Text("Upstream", style="bold"))
     parts.extend(Text(f"  {line}") for line in upstream_lines(e))
     parts.append(Text(f"More: doctor show {e.id}", style="dim"))
