@@ -19,15 +19,20 @@ from __future__ import annotations
 import re
 import signal
 
-from troubleshoot.harness.api import Proc, Run, Verdict, fixed, harness_error, reproduces, scenario
+from troubleshoot.harness.api import (
+    Proc,
+    Run,
+    Verdict,
+    fixed,
+    harness_error,
+    reproduces,
+    scenario,
+    tail,
+)
 
 RELEASES = ">=0.5.0"
 
 IN_USE = r"[^\n]*\[Errno 98\][^\n]*[Aa]ddress already in use[^\n]*"
-
-
-def _tail(text: str, lines: int = 4) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def _block(run: Run, port: int) -> Proc | None:
@@ -50,7 +55,7 @@ def _decide(run: Run, *args: str) -> Verdict:
     named = re.search(rf"[^\n]*(?:bind|in use)[^\n]*{port}[^\n]*|[^\n]*{port}[^\n]*(?:bind|in use)[^\n]*", text)
     if state is not None and code != 0 and named:
         return fixed("clean-error", f"exit {code}: refuses, naming the port", named[0].strip())
-    return reproduces("other-failure", f"exit {code}" if state is not None else "still running", _tail(text))
+    return reproduces("other-failure", f"exit {code}" if state is not None else "still running", tail(text))
 
 
 @scenario("single")
@@ -74,5 +79,5 @@ def fix_free_port(run: Run) -> Verdict:
     blocker.wait(10)
     proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
     if run.wait_serving(proc, port, timeout=15) and run.get(port).text == "new server":
-        return fixed("serves", "serves once the stale process is gone", _tail(proc.output(), 2))
-    return reproduces("no-serve", f"exit {proc.returncode}", _tail(proc.output()))
+        return fixed("serves", "serves once the stale process is gone", tail(proc.output(), 2))
+    return reproduces("no-serve", f"exit {proc.returncode}", tail(proc.output()))

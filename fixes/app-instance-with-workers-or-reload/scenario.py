@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
 
 # run(app, workers=N) exists since 0.2 and the spawn start method since 0.10.1;
 # older releases used fork and are included so bisect can see the bug appear.
@@ -42,8 +42,8 @@ def _decide(run: Run, mode: str) -> Verdict:
         if state == "serving":
             warned = re.search(IMPORT_STRING, text)
             kind = f"warning-serves-without-{mode}" if warned else f"serves-with-{mode}"
-            return fixed(kind, f"serves ({children} children)", _tail(text))
-        return reproduces("hang", f"still running after 15s, not serving: {mode}", _tail(text))
+            return fixed(kind, f"serves ({children} children)", tail(text))
+        return reproduces("hang", f"still running after 15s, not serving: {mode}", tail(text))
     code = proc.returncode
     text = proc.output()
     if found := re.search(OTHER_BUG, text):
@@ -65,11 +65,7 @@ def _decide(run: Run, mode: str) -> Verdict:
     if code != 0 and warned:
         line = next(line for line in text.splitlines() if re.search(IMPORT_STRING, line))
         return fixed("clean-error", f"exit {code}: asks for an import string, no traceback", line)
-    return reproduces("silent-exit", f"exit {code} without explaining why", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+    return reproduces("silent-exit", f"exit {code} without explaining why", tail(text))
 
 
 @scenario("workers")

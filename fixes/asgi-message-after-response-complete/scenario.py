@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario, tail
 
 UNEXPECTED = r"RuntimeError: Unexpected ASGI message '[\w.]+' sent, after response already completed\."
 NAMED = r"protocol_error reason=\"app sent '[\w.]+' after the response was complete\""
@@ -31,7 +31,7 @@ def _serve(run: Run) -> Verdict:
     proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
     run.step(f"waiting for HTTP on port {port}")
     if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the server did not serve GET /", _tail(proc.output()))
+        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
     first = run.get(port, "/fails-after-response")
     after = run.get(port, "/")
     proc.wait_for(f"{UNEXPECTED}|{NAMED}|{APP_ERROR}", 3)
@@ -43,11 +43,7 @@ def _serve(run: Run) -> Verdict:
         return fixed("named-violation", seen, found[0])
     if (found := re.search(APP_ERROR, text)) and after.ok and first.status == 200:
         return fixed("app-error-only", f"{seen}; only the app's own error is logged", found[0])
-    return reproduces("other", seen, _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+    return reproduces("other", seen, tail(text))
 
 
 @scenario("second-response")

@@ -20,7 +20,7 @@ import re
 import socket
 import time
 
-from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario, tail
 
 # Keeps bisect to the releases around the change (ClientDisconnected exists
 # only from 0.28.0); earlier releases behave like 0.27.x.
@@ -48,11 +48,11 @@ def _run(run: Run) -> Verdict:
     proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
     run.step(f"waiting for HTTP on port {port}")
     if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the server did not serve GET /", _tail(proc.output()))
+        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
     run.step("reading the first chunk of /stream, then closing the socket")
     got = _read_some_and_leave(port)
     if b"chunk 0" not in got:
-        return reproduces("no-stream", "the stream did not start", _tail(proc.output()))
+        return reproduces("no-stream", "the stream did not start", tail(proc.output()))
     proc.wait_for(f"{ENDED}|{DISCONNECTED}|{ERROR}", 5)
     time.sleep(0.5)  # a traceback is written after the line that matched
     text = proc.output()
@@ -63,15 +63,11 @@ def _run(run: Run) -> Verdict:
         return reproduces(kind, f"an error logged for a client disconnect; then GET /: {after.status}", "\n".join(dict.fromkeys(lines)))
     if re.search(ENDED, text) and after.ok:
         return fixed("quiet-disconnect", "the stream ended without an error; still serving", _line(text, ENDED))
-    return reproduces("other", f"then GET /: {after.status}", _tail(text))
+    return reproduces("other", f"then GET /: {after.status}", tail(text))
 
 
 def _line(text: str, pattern: str) -> str:
     return next(line for line in text.splitlines() if re.search(pattern, line))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
 
 
 @scenario("stream-then-disconnect")

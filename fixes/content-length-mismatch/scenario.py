@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
 
 SIGNS = {
     "h11-local-protocol-error": r"LocalProtocolError: Too (?:much|little) data for declared "
@@ -46,7 +46,7 @@ def _serve(run: Run, http: str | None) -> Verdict:
     proc = run.start_cli(*args)
     run.step(f"waiting for HTTP on port {port}")
     if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the server did not serve GET /", _tail(proc.output()))
+        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
     seen = []
     for path in ("/too-much", "/too-little"):
         got = run.get(port, path)
@@ -63,12 +63,8 @@ def _serve(run: Run, http: str | None) -> Verdict:
     if len(named) == 2 and after.ok:
         return fixed("named-mismatch", "both mismatches named; still serving", "\n".join(named))
     if not named and after.ok and all(": 200" in s for s in seen):
-        return fixed("consistent-length", "full bodies, no error: " + "; ".join(seen), _tail(text))
-    return reproduces("other", f"{'; '.join(seen)}; then GET /: {after.status}", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+        return fixed("consistent-length", "full bodies, no error: " + "; ".join(seen), tail(text))
+    return reproduces("other", f"{'; '.join(seen)}; then GET /: {after.status}", tail(text))
 
 
 @scenario("h11")

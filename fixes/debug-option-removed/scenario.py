@@ -28,9 +28,9 @@ from troubleshoot.harness.api import (
     ServerSpec,
     Verdict,
     fixed,
-    not_applicable,
     reproduces,
     scenario,
+    tail,
 )
 
 # `debug` is in uvicorn's run()/Config/CLI from 0.3 (git); the search starts at 0.12,
@@ -60,12 +60,8 @@ def _decide(run: Run, proc: Proc, port: int, what: str) -> Verdict:
         if found := re.search(pattern, text):
             return reproduces(kind, f"{what}: {state} (exit {proc.returncode})", found[0])
     if state == "serving":
-        return fixed("accepted", f"{what} served GET / with 200", _tail(text))
-    return reproduces("other-failure", f"{what}: {state}, exit {proc.returncode}", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+        return fixed("accepted", f"{what} served GET / with 200", tail(text))
+    return reproduces("other-failure", f"{what}: {state}, exit {proc.returncode}", tail(text))
 
 
 @scenario("run-debug", requires=_uvicorn_only)

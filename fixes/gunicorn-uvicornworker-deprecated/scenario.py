@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
 
 # uvicorn.workers.UvicornWorker exists long before; from 0.12 releases install with
 # their own dependencies. gunicorn 23.0.0 supports every interpreter used here.
@@ -60,15 +60,11 @@ def _gunicorn(run: Run, worker_class: str) -> Verdict:
     text = proc.output()
     warned = re.search(WARNING, text)
     if not served:
-        return reproduces("no-serve", f"gunicorn with {worker_class} never served", _tail(text))
+        return reproduces("no-serve", f"gunicorn with {worker_class} never served", tail(text))
     if warned:
         return reproduces("deprecation-warning", "served, after a DeprecationWarning", warned[0])
     booted = [line for line in text.splitlines() if "Booting worker" in line or "Started server" in line]
     return fixed("serves-no-warning", f"{worker_class} served without a warning", "\n".join(booted[:2]))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
 
 
 @scenario("uvicorn-workers-module", requires=_no_gunicorn_model)

@@ -29,7 +29,7 @@ import re
 import socket
 import time
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
 
 RELEASES = ">=0.12.0"
 
@@ -84,7 +84,7 @@ def _run(run: Run, client) -> Verdict:  # type: ignore[no-untyped-def]
         reason = run.unsupported(proc.output())
         if reason:
             return not_applicable(reason)
-        return reproduces("no-start", "the server did not start", _tail(proc.output()))
+        return reproduces("no-start", "the server did not start", tail(proc.output()))
     run.step("GET /fast and GET /slow (3 s) with --timeout-keep-alive 1")
     answer = client(port)
     time.sleep(0.5)  # a traceback logged by the timer lands after the responses
@@ -99,12 +99,8 @@ def _run(run: Run, client) -> Verdict:  # type: ignore[no-untyped-def]
             "\n".join(dict.fromkeys(errors)),
         )
     if errors or not complete:
-        return reproduces("other", f"{got} of 2 responses", "\n".join(errors) or _tail(text))
+        return reproduces("other", f"{got} of 2 responses", "\n".join(errors) or tail(text))
     return fixed("both-answered", "both responses, no error logged", answer.split(b"\r\n", 1)[0].decode())
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
 
 
 @scenario("pipelined-slow-second")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
 
 # httptools became an optional extra ("uvicorn[standard]") in 0.12.0.
 RELEASES = ">=0.12.0"
@@ -44,8 +44,8 @@ def build_without_compiler(run: Run) -> Verdict:
     if code != 0 and found:
         return reproduces("build-failed", f"the httptools build failed (exit {code})", "\n".join(found[:3]))
     if code == 0:
-        return fixed("installed", "httptools installed (a wheel or a compiler was found)", _tail(text))
-    return reproduces("install-failed", f"the install failed (exit {code})", _tail(text))
+        return fixed("installed", "httptools installed (a wheel or a compiler was found)", tail(text))
+    return reproduces("install-failed", f"the install failed (exit {code})", tail(text))
 
 
 @scenario("fix-plain-uvicorn-h11", requires=_no_httptools_model)
@@ -54,10 +54,7 @@ def fix_plain_uvicorn_h11(run: Run) -> Verdict:
     proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port), "--http", "auto")
     run.step(f"waiting for plain uvicorn (h11) on {port}")
     if not run.wait_serving(proc, port):
-        return reproduces("no-serve", "plain uvicorn did not serve", _tail(proc.output()))
+        return reproduces("no-serve", "plain uvicorn did not serve", tail(proc.output()))
     started = [line for line in proc.output().splitlines() if "Uvicorn running" in line]
     return fixed("serves-h11", "served GET / with the h11 fallback, no httptools needed", "\n".join(started))
 
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])

@@ -18,13 +18,9 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
 
 RELEASES = ">=0.5.0"
-
-
-def _tail(text: str, lines: int = 4) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def _refused(run: Run, target: str, module: str) -> Verdict:
@@ -39,7 +35,7 @@ def _refused(run: Run, target: str, module: str) -> Verdict:
     named = re.search(r"[^\n]*attribute[^\n]*'app'[^\n]*", text)
     if state == "exited" and code not in (0, None) and named:
         return fixed("clean-error", f"exit {code}: refuses, naming the attribute", named[0])
-    return reproduces("other-failure", f"{state}, exit {code}", _tail(text))
+    return reproduces("other-failure", f"{state}, exit {code}", tail(text))
 
 
 def _serves(run: Run, *args: str, body: str) -> Verdict:
@@ -51,8 +47,8 @@ def _serves(run: Run, *args: str, body: str) -> Verdict:
     if (reason := run.unsupported(text)) is not None:
         return not_applicable(reason)
     if state == "serving" and run.get(port).text == body:
-        return fixed("serves", f"`{' '.join(args)}` serves the app", _tail(text, 2))
-    return reproduces("no-serve", f"{state}, exit {proc.returncode}", _tail(text))
+        return fixed("serves", f"`{' '.join(args)}` serves the app", tail(text, 2))
+    return reproduces("no-serve", f"{state}, exit {proc.returncode}", tail(text))
 
 
 @scenario("wrong-name")

@@ -21,16 +21,12 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
 
 # The message exists since 0.2.14 (#134); --app-dir since 0.13.0 is checked per run.
 RELEASES = ">=0.5.0"
 
 MESSAGE = r'Could not import module "main"'
-
-
-def _tail(text: str, lines: int = 4) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 @scenario("wrong-dir")
@@ -48,7 +44,7 @@ def wrong_dir(run: Run) -> Verdict:
     named = re.search(r"[^\n]*(?:import|load)[^\n]*'?\"?main\b[^\n]*", text)
     if state == "exited" and code not in (0, None) and named:
         return fixed("clean-error", f"exit {code}: refuses, naming the module", named[0])
-    return reproduces("other-failure", f"{state}, exit {code}", _tail(text))
+    return reproduces("other-failure", f"{state}, exit {code}", tail(text))
 
 
 def _serves(run: Run, *args: str) -> Verdict:
@@ -60,8 +56,8 @@ def _serves(run: Run, *args: str) -> Verdict:
     if (reason := run.unsupported(text)) is not None:
         return not_applicable(reason)
     if state == "serving" and run.get(port).text == "served from src/main.py":
-        return fixed("serves", f"`{' '.join(args)}` serves the app", _tail(text, 2))
-    return reproduces("no-serve", f"{state}, exit {proc.returncode}", _tail(text))
+        return fixed("serves", f"`{' '.join(args)}` serves the app", tail(text, 2))
+    return reproduces("no-serve", f"{state}, exit {proc.returncode}", tail(text))
 
 
 @scenario("fix-app-dir")

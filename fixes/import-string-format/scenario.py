@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Proc, Run, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Proc, Run, Verdict, fixed, reproduces, scenario, tail
 
 RELEASES = ">=0.5.0"
 
 MESSAGE = r'[^\n]*Import string "main" must be in format "<module>:<attribute>"[^\n]*'
 ADVICE = r'[^\n]*(?:MODULE|module)[^\n]*:[^\n]*(?:ATTR|attribute)[^\n]*'
-
-
-def _tail(text: str, lines: int = 4) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def _decide(run: Run, proc: Proc, port: int) -> Verdict:
@@ -35,7 +31,7 @@ def _decide(run: Run, proc: Proc, port: int) -> Verdict:
     advice = re.search(ADVICE, text)
     if state == "exited" and code not in (0, None) and advice:
         return fixed("clean-error", f"exit {code}: asks for MODULE:ATTR", advice[0])
-    return reproduces("other-failure", f"{state}, exit {code}", _tail(text))
+    return reproduces("other-failure", f"{state}, exit {code}", tail(text))
 
 
 @scenario("cli-module-only")
@@ -61,5 +57,5 @@ def fix_import_string(run: Run) -> Verdict:
     run.step('waiting for run("main:app") to serve')
     state = run.exit_or_serve(proc, port, timeout=15)
     if state == "serving" and run.get(port).text == "served by main:app":
-        return fixed("serves", 'run("main:app") serves the app', _tail(proc.output(), 2))
-    return reproduces("no-serve", f"{state}, exit {proc.returncode}", _tail(proc.output()))
+        return fixed("serves", 'run("main:app") serves the app', tail(proc.output(), 2))
+    return reproduces("no-serve", f"{state}, exit {proc.returncode}", tail(proc.output()))

@@ -21,7 +21,7 @@ import re
 import socket
 import ssl
 
-from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario, tail
 
 # Older releases can only be installed here with h11 0.8.1 pinned (their own
 # uvloop/httptools pins no longer build), and that h11 waits for a line end
@@ -61,7 +61,7 @@ def _probe(run: Run, payload: bytes, what: str) -> Verdict:
     proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
     run.step(f"waiting for HTTP on port {port}")
     if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the server did not serve GET /", _tail(proc.output()))
+        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
     run.step(f"sending {what} over a raw socket")
     answer = _send_raw(port, payload)
     status = answer.split(b"\r\n", 1)[0].decode("latin-1") if answer else "no response"
@@ -79,15 +79,11 @@ def _probe(run: Run, payload: bytes, what: str) -> Verdict:
         return reproduces(kind, seen, "\n".join([_line(text, WARNING), *last[-1:]]))
     if (found := re.search(REFERENCE, text)) and status.startswith("HTTP/1.1 400") and after.ok:
         return fixed("bad-request-with-reason", seen, found[0])
-    return reproduces("other", seen, _tail(text))
+    return reproduces("other", seen, tail(text))
 
 
 def _line(text: str, pattern: str) -> str:
     return next(line for line in text.splitlines() if re.search(pattern, line))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
 
 
 @scenario("tls-to-plain-port")
@@ -110,9 +106,9 @@ def fix_serve_tls(run: Run) -> Verdict:
     )  # fmt: skip
     run.step(f"waiting for HTTPS on port {port}")
     if not run.wait_serving(proc, port, tls=True):
-        return reproduces("no-start", "no HTTPS response", _tail(proc.output()))
+        return reproduces("no-start", "no HTTPS response", tail(proc.output()))
     got = run.get(port, "/", tls=True)
     text = proc.output()
     if re.search(WARNING, text) or not got.ok:
-        return reproduces("still-invalid", f"HTTPS GET /: {got.status}", _tail(text))
+        return reproduces("still-invalid", f"HTTPS GET /: {got.status}", tail(text))
     return fixed("https-served", "HTTPS (verified against the run's CA): 200, no warning", "")

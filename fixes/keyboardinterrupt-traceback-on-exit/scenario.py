@@ -26,6 +26,7 @@ from troubleshoot.harness.api import (
     not_applicable,
     reproduces,
     scenario,
+    tail,
 )
 
 # run() takes host/port keywords and the CLI serves an import string since 0.5.0.
@@ -38,29 +39,25 @@ def _interrupt(run: Run, proc: Proc, port: int) -> Verdict:
         text = proc.output()
         if (reason := run.unsupported(text)) is not None:
             return not_applicable(reason)
-        return not_applicable(f"the server never served: {_tail(text)}")
+        return not_applicable(f"the server never served: {tail(text)}")
     run.step("sending SIGINT (Ctrl+C) to the server process")
     proc.signal(signal.SIGINT)
     code = proc.wait(15)
     text = proc.output()
     if code is None:
-        return reproduces("no-exit", "still running 15 s after SIGINT", _tail(text))
+        return reproduces("no-exit", "still running 15 s after SIGINT", tail(text))
     status = f"killed by signal {-code} (a shell shows {128 - code})" if code < 0 else f"exit {code}"
     if re.search(r"^KeyboardInterrupt\s*$", text, re.M):
         return reproduces(
             "keyboardinterrupt-traceback",
             f"a KeyboardInterrupt traceback after the shutdown, {status}",
-            _tail(text),
+            tail(text),
         )
     if re.search(r"^Aborted!?\s*$", text, re.M):
-        return reproduces("cli-aborted", f"click printed 'Aborted!', {status}", _tail(text))
+        return reproduces("cli-aborted", f"click printed 'Aborted!', {status}", tail(text))
     if "Traceback" in text or code != 0:
-        return reproduces("other-exit", f"{status} after SIGINT", _tail(text))
-    return fixed("clean-exit", "shut down on SIGINT and exited with status 0", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+        return reproduces("other-exit", f"{status} after SIGINT", tail(text))
+    return fixed("clean-exit", "shut down on SIGINT and exited with status 0", tail(text))
 
 
 @scenario("script")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
 
 # The lifespan protocol (and the startup-failed message) exists since 0.4.x; --workers
 # runs through the multiprocess supervisor (spawn) from 0.10.1.
@@ -31,10 +31,6 @@ RELEASES = ">=0.5.0"
 FAILED = r"Application startup failed\. Exiting\.|lifespan_startup_failed|startup_failed"
 APP_ERROR = r"DATABASE_URL is not set"
 CHILD_STARTS = r"Started server process \[\d+\]|Waiting for application startup"
-
-
-def _tail(text: str, lines: int = 4) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def _excerpt(text: str) -> str:
@@ -52,9 +48,9 @@ def _decide(run: Run, *args: str) -> Verdict:
     if (reason := run.unsupported(text)) is not None:
         return not_applicable(reason)
     if state == "serving":
-        return reproduces("serves", "serves although startup failed", _tail(text))
+        return reproduces("serves", "serves although startup failed", tail(text))
     if not re.search(APP_ERROR, text):
-        return reproduces("cause-hidden", f"{state}: the app's error was not shown", _tail(text))
+        return reproduces("cause-hidden", f"{state}: the app's error was not shown", tail(text))
     if state == "exited":
         code = proc.returncode
         if code == 0:
@@ -93,5 +89,5 @@ def fix_database_url(run: Run) -> Verdict:
     run.step("waiting for app:app with DATABASE_URL set to serve")
     state = run.exit_or_serve(proc, port, timeout=20)
     if state == "serving" and run.get(port).text == "database connected":
-        return fixed("serves", "startup succeeds and the app serves", _tail(proc.output(), 2))
-    return reproduces("no-serve", f"{state}, exit {proc.returncode}", _tail(proc.output()))
+        return fixed("serves", "startup succeeds and the app serves", tail(proc.output(), 2))
+    return reproduces("no-serve", f"{state}, exit {proc.returncode}", tail(proc.output()))

@@ -18,17 +18,13 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
 
 # "ASGI 'lifespan' protocol appears unsupported." and --lifespan since 0.6.0 (#325).
 RELEASES = ">=0.6.0"
 
 CAUSE = r"cache warm-up failed"
 UNSUPPORTED = r"[^\n]*(?:lifespan' protocol appears unsupported|lifespan_unsupported)[^\n]*"
-
-
-def _tail(text: str, lines: int = 4) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 @scenario("startup-raises-auto")
@@ -47,9 +43,9 @@ def startup_raises_auto(run: Run) -> Verdict:
         return reproduces(
             "error-hidden",
             f"serves ({body!r}) and the startup exception appears nowhere",
-            note[0] if note else _tail(text),
+            note[0] if note else tail(text),
         )
-    return reproduces("other-failure", f"{state}, exit {proc.returncode}", _tail(text))
+    return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
 
 
 @scenario("fix-lifespan-on")
@@ -67,4 +63,4 @@ def fix_lifespan_on(run: Run) -> Verdict:
             f"fails-fast-exit-{proc.returncode}", "the exception is shown and the server stops",
             "\n".join(lines[-2:]),
         )
-    return reproduces("no-fail-fast", f"{state}, exit {proc.returncode}", _tail(text))
+    return reproduces("no-fail-fast", f"{state}, exit {proc.returncode}", tail(text))

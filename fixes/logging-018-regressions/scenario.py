@@ -26,6 +26,7 @@ from troubleshoot.harness.api import (
     not_applicable,
     reproduces,
     scenario,
+    tail,
 )
 
 # uvicorn's default LOGGING_CONFIG names uvicorn.logging.DefaultFormatter since 0.11.0.
@@ -58,10 +59,10 @@ def log_config(run: Run) -> Verdict:
         return not_applicable("this release reads --log-config as an INI file only (no JSON)")
     errors = [line for line in text.splitlines() if re.match(r"\w*Error\b", line)]
     if state == "serving":
-        return fixed("configured", "the config with uvicorn.logging formatters loaded; serving", _tail(text))
+        return fixed("configured", "the config with uvicorn.logging formatters loaded; serving", tail(text))
     if any("uvicorn.logging" in line or "Unable to configure formatter" in line for line in errors):
         return reproduces("formatter-unresolvable", f"{state}: the config was rejected", "\n".join(errors[-2:]))
-    return reproduces("other-failure", f"{state}, no response", _tail(text))
+    return reproduces("other-failure", f"{state}, no response", tail(text))
 
 
 def _run_script(run: Run, script: str) -> Verdict:
@@ -72,16 +73,12 @@ def _run_script(run: Run, script: str) -> Verdict:
         text = proc.output()
         if (reason := run.unsupported(text)) is not None:
             return not_applicable(reason)
-        return not_applicable(f"{script} never served: {_tail(text)}")
+        return not_applicable(f"{script} never served: {tail(text)}")
     proc.wait_for(STARTUP_LINE, 2.0)
     text = proc.output()
     if re.search(STARTUP_LINE, text):
-        return fixed("logs", "serving, and the start-up lines were printed", _tail(text))
-    return reproduces("no-logs", f"serving, but {len(text.splitlines())} lines of output", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+        return fixed("logs", "serving, and the start-up lines were printed", tail(text))
+    return reproduces("no-logs", f"serving, but {len(text.splitlines())} lines of output", tail(text))
 
 
 @scenario("run-silent")

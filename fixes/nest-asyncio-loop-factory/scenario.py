@@ -25,6 +25,7 @@ from troubleshoot.harness.api import (
     fixed,
     reproduces,
     scenario,
+    tail,
 )
 
 # uvicorn.run with host/port keywords and an import string: every release here
@@ -58,11 +59,7 @@ def _serve(run: Run, script: str) -> Verdict:
     if state == "serving":
         started = [line for line in text.splitlines() if "Uvicorn running" in line]
         return fixed("serves", f"{script} served GET / with 200", "\n".join(started[:1]))
-    return reproduces("other-failure", f"{script}: {state}", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+    return reproduces("other-failure", f"{script}: {state}", tail(text))
 
 
 @scenario("apply-before-import", requires=_uvicorn_only)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
 
 # run() accepts an import string with reload/workers since 0.5.0 (the spawn supervisors).
 RELEASES = ">=0.5.0"
@@ -49,12 +49,8 @@ def _decide(run: Run, mode: str) -> Verdict:
         return fixed("clean-error", f"exit {code}: names the missing main guard", line)
     if state == "serving":
         # children that do not re-import the script (fork) serve as if guarded
-        return fixed("serves", "serves: the children did not re-run the script", _tail(text))
-    return reproduces("other-failure", f"{state}, exit {code}, no advice", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+        return fixed("serves", "serves: the children did not re-run the script", tail(text))
+    return reproduces("other-failure", f"{state}, exit {code}, no advice", tail(text))
 
 
 @scenario("reload")

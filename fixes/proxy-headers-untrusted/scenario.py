@@ -39,6 +39,7 @@ from troubleshoot.harness.api import (
     not_applicable,
     reproduces,
     scenario,
+    tail,
 )
 
 # --forwarded-allow-ips and its 127.0.0.1 default exist from 0.10; the
@@ -84,20 +85,16 @@ def _judge(run: Run, proc: Proc, port: int) -> Verdict:
         reason = run.unsupported(proc.output())
         if reason:
             return not_applicable(reason)
-        return reproduces("no-start", "the server did not start", _tail(proc.output()))
+        return reproduces("no-start", "the server did not start", tail(proc.output()))
     run.step(f"GET /whoami from {PROXY_ADDRESS} with X-Forwarded-For/-Proto")
     answer = _via_proxy(port)
     seen = re.search(r"client=\S+ scheme=\S+", answer)
     if seen is None:
-        return reproduces("other", "no answer from the app", answer[:200] or _tail(proc.output()))
+        return reproduces("other", "no answer from the app", answer[:200] or tail(proc.output()))
     access = next((ln for ln in proc.output().splitlines() if "/whoami" in ln), seen[0])
     if seen[0] == "client=203.0.113.7 scheme=https":
         return fixed("proxy-trusted", seen[0], access)
     return reproduces("proxy-ignored", f"the app saw {seen[0]}", access)
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
 
 
 def _cli(run: Run, *trust: str) -> Verdict:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
 
 RELEASES = ">=0.12.0"
 OLD = {">=0.12.0,<0.19.0": ["pyinstaller==4.5", "pyinstaller-hooks-contrib==2021.2"]}
@@ -55,7 +55,7 @@ def _freeze_and_start(run: Run, *freeze_args: str) -> Verdict:
     run.step("freezing server.py with PyInstaller")
     code = build.wait(300)
     if code != 0:
-        return reproduces("build-failed", f"PyInstaller exited {code}", _tail(build.output()))
+        return reproduces("build-failed", f"PyInstaller exited {code}", tail(build.output()))
     port = run.port()
     frozen = run.start_script_env("launch_frozen.py", name="frozen", PORT=str(port))
     run.step(f"waiting for the frozen server on {port} or its exit")
@@ -66,11 +66,7 @@ def _freeze_and_start(run: Run, *freeze_args: str) -> Verdict:
     if state == "serving":
         started = [line for line in text.splitlines() if "Uvicorn running" in line]
         return fixed("frozen-serves", "the frozen executable served GET /", "\n".join(started))
-    return reproduces("other-failure", f"the executable: {state}", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+    return reproduces("other-failure", f"the executable: {state}", tail(text))
 
 
 @scenario("no-uvicorn-hook", requires=_old_pyinstaller, extras=OLD)

@@ -30,6 +30,7 @@ from troubleshoot.harness.api import (
     not_applicable,
     reproduces,
     scenario,
+    tail,
 )
 
 # --workers exists since 0.2.x; the search starts at 0.12, the first release
@@ -57,25 +58,21 @@ def _decide(run: Run, proc: Proc, port: int, what: str) -> Verdict:
         text = proc.output()
         if (reason := run.unsupported(text)) is not None:
             return not_applicable(reason)
-        return reproduces("other-failure", f"{what}: never served", _tail(text))
+        return reproduces("other-failure", f"{what}: never served", tail(text))
     run.step("counting worker processes")
     count = _worker_count(run, proc, 2)
     text = proc.output()
     if count >= 2:
-        return fixed("two-workers", f"{what}: {count} worker processes serve", _tail(text))
+        return fixed("two-workers", f"{what}: {count} worker processes serve", tail(text))
     if found := re.search(WARNING, text):
         return reproduces("warning", f"{what}: {count} server process, workers ignored", found[0])
-    return reproduces("silent", f"{what}: {count} server process, no warning", _tail(text))
+    return reproduces("silent", f"{what}: {count} server process, no warning", tail(text))
 
 
 def _reads_web_concurrency(spec: ServerSpec) -> str | None:
     if spec.kind == "reference":
         return "the reference server takes the worker count from --workers only (no WEB_CONCURRENCY)"
     return None
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
 
 
 def _args(port: int) -> list[str]:

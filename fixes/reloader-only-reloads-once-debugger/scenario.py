@@ -14,12 +14,13 @@ from __future__ import annotations
 import signal
 
 from troubleshoot.harness.api import (
-    ServerSpec,
     Run,
+    ServerSpec,
     Verdict,
     fixed,
     reproduces,
     scenario,
+    tail,
 )
 from troubleshoot.harness.procs import wait_until
 
@@ -41,16 +42,16 @@ def many_reloads(run: Run) -> Verdict:
     port = run.port()
     proc = run.start_cli("app:app", "--reload", "--host", "127.0.0.1", "--port", str(port))
     if not run.wait_serving(proc, port):
-        return reproduces("no-start", "never served", _tail(proc.output()))
+        return reproduces("no-start", "never served", tail(proc.output()))
     source = run.path("app.py").read_text()
     seen: list[int] = []
     for n in range(2, RELOADS + 2):
         run.step(f"reload {n - 1}/{RELOADS}: editing app.py to answer v{n}")
         edited = source.replace('b"v1"', f'b"v{n}"')
         if not run.edit_until_served("app.py", edited, port, f"v{n}", timeout=20):
-            return reproduces("stopped-reloading", f"reload {n - 1} was never served", _tail(proc.output()))
+            return reproduces("stopped-reloading", f"reload {n - 1} was never served", tail(proc.output()))
         if proc.returncode is not None:
-            return reproduces("parent-exited", f"parent exited after reload {n - 1}", _tail(proc.output()))
+            return reproduces("parent-exited", f"parent exited after reload {n - 1}", tail(proc.output()))
         # the retired child may take a moment to exit after the new one serves
         if not wait_until(lambda: len(run.workers(proc)) == 1, 10):
             pids = run.workers(proc)
@@ -60,7 +61,7 @@ def many_reloads(run: Run) -> Verdict:
     proc.signal(signal.SIGTERM)
     code = proc.wait(15)
     if code is None:
-        return reproduces("no-shutdown", "the parent ignored SIGTERM for 15s", _tail(proc.output()))
+        return reproduces("no-shutdown", "the parent ignored SIGTERM for 15s", tail(proc.output()))
     if not wait_until(lambda: not proc.members(), 10):
         left = [p.pid for p in proc.members()]
         return reproduces("orphans", f"processes left after the parent exited: {left}", "")
@@ -68,9 +69,6 @@ def many_reloads(run: Run) -> Verdict:
         "one-child-per-reload",
         f"{RELOADS} reloads, one child each time ({len(set(seen))} distinct), "
         f"parent exited {code} on SIGTERM, no orphans",
-        _tail(proc.output()),
+        tail(proc.output()),
     )
 
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])

@@ -29,6 +29,7 @@ from troubleshoot.harness.api import (
     not_applicable,
     reproduces,
     scenario,
+    tail,
 )
 
 # Bisect around the change (0.26.0) only; --root-path exists long before.
@@ -58,7 +59,7 @@ def _run(run: Run, app: str) -> Verdict:
         reason = run.unsupported(proc.output())
         if reason:
             return not_applicable(reason)
-        return reproduces("no-start", "the server did not start", _tail(proc.output()))
+        return reproduces("no-start", "the server did not start", tail(proc.output()))
     run.step("GET /items (the proxy stripped /api), with --root-path /api")
     got = run.get(port, "/items")
     if got.status == 200 and got.text.startswith("items"):
@@ -66,11 +67,7 @@ def _run(run: Run, app: str) -> Verdict:
     if got.status == 404:
         line = next((ln for ln in proc.output().splitlines() if re.search(r'"GET \S*/items HTTP/1\.1" 404', ln)), "")
         return reproduces("prefixed-path-404", "GET /items -> 404: the router saw /api/items", line or "404")
-    return reproduces("other", f"GET /items -> {got.status} {got.error}", _tail(proc.output()))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+    return reproduces("other", f"GET /items -> {got.status} {got.error}", tail(proc.output()))
 
 
 @scenario("old-starlette-root-path", requires=_needs_pinned_starlette, extras=OLD_STARLETTE)

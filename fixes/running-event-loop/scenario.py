@@ -19,17 +19,13 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario, tail
 
 RELEASES = ">=0.5.0"
 
 NESTED = r"[^\n]*asyncio\.run\(\) cannot be called from a running event loop[^\n]*"
 ALREADY = r"[^\n]*This event loop is already running[^\n]*"
 BODY = "settings loaded at import"
-
-
-def _tail(text: str, lines: int = 4) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def _decide(run: Run, target: str, *args: str) -> Verdict:
@@ -39,12 +35,12 @@ def _decide(run: Run, target: str, *args: str) -> Verdict:
     state = run.exit_or_serve(proc, port, timeout=20, watch=f"{NESTED}|{ALREADY}")
     text = proc.output()
     if state == "serving" and run.get(port).text == BODY:
-        return fixed("serves", "the app serves", _tail(text, 2))
+        return fixed("serves", "the app serves", tail(text, 2))
     if found := re.search(NESTED, text):
         return reproduces("asyncio-run-nested", f"{state}, exit {proc.returncode}", found[0].strip())
     if found := re.search(ALREADY, text):
         return reproduces("loop-already-running", f"{state}, exit {proc.returncode}", found[0].strip())
-    return reproduces("other-failure", f"{state}, exit {proc.returncode}", _tail(text))
+    return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
 
 
 @scenario("import-time-loop")

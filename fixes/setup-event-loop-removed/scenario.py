@@ -22,9 +22,9 @@ from troubleshoot.harness.api import (
     ServerSpec,
     Verdict,
     fixed,
-    not_applicable,
     reproduces,
     scenario,
+    tail,
 )
 
 # Config.setup_event_loop exists since 0.5.0; from 0.12 the releases install with
@@ -68,11 +68,7 @@ def _launch(run: Run, script: str) -> Verdict:
     if state == "serving":
         started = [line for line in text.splitlines() if "Uvicorn running" in line]
         return fixed("serves", f"{script} served GET / with 200", "\n".join(started[:1]))
-    return reproduces("other-failure", f"{script}: {state}", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+    return reproduces("other-failure", f"{script}: {state}", tail(text))
 
 
 @scenario("setup-event-loop", requires=_uvicorn_api)

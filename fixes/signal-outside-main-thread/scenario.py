@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario, tail
 
 # run() with an import string exists since 0.5.0; older releases need pure-Python flags.
 RELEASES = ">=0.5.0"
@@ -43,15 +43,11 @@ def _decide(run: Run, script: str, mode: str) -> Verdict:
         if found := re.search(pattern, text):
             return reproduces(kind, f"the server thread died ({state})", found[0])
     if state == "serving":
-        return fixed("serves", f"{script} (MODE={mode}) served GET / with 200", _tail(text))
+        return fixed("serves", f"{script} (MODE={mode}) served GET / with 200", tail(text))
     # a refusal raised inside the thread ends only that thread: any exit code will do
     if state == "exited" and "Traceback" not in text and re.search(ADVICE, text):
-        return fixed("clean-error", f"refused (exit {proc.returncode}), naming the main thread", _tail(text))
-    return reproduces("other-failure", f"{state}, exit {proc.returncode}", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+        return fixed("clean-error", f"refused (exit {proc.returncode}), naming the main thread", tail(text))
+    return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
 
 
 @scenario("thread-plain")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
 
 # --ssl-keyfile / --ssl-certfile exist since 0.5.x; the releases from 0.12 install
 # with their dependencies.
@@ -68,17 +68,13 @@ def _bad_key(run: Run, key: str, traceback_kind: str) -> Verdict:
     if (reason := run.unsupported(text)) is not None:
         return not_applicable(reason)
     if re.search(PROMPT, text) or state == "timeout":
-        return reproduces("passphrase-prompt", f"waits for a pass phrase ({state})", _tail(text))
+        return reproduces("passphrase-prompt", f"waits for a pass phrase ({state})", tail(text))
     if state == "serving":
-        return reproduces("served", "served HTTPS with a key it should have refused", _tail(text))
+        return reproduces("served", "served HTTPS with a key it should have refused", tail(text))
     if re.search(TRACE, text):
         last = [line for line in text.splitlines() if re.match(r"[\w.]+(Error|Exception)\b", line)]
         return reproduces(traceback_kind, f"exit {code} with a traceback", "\n".join(last[-2:]))
-    return fixed("clean-error", f"exit {code}: refused the key without a traceback", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+    return fixed("clean-error", f"exit {code}: refused the key without a traceback", tail(text))
 
 
 @scenario("encrypted-key-no-password")
@@ -99,4 +95,4 @@ def fix_keyfile_password(run: Run) -> Verdict:
     if state == "serving":
         line = next((ln for ln in text.splitlines() if "https://" in ln), "")
         return fixed("serves-https", "the encrypted key with its password served HTTPS", line)
-    return reproduces("no-https", f"{state}, exit {code}", _tail(text))
+    return reproduces("no-https", f"{state}, exit {code}", tail(text))

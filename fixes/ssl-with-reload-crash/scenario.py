@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
 
 # --reload appeared on the CLI with the spawn-based reloader in 0.5.0.
 RELEASES = ">=0.5.0"
@@ -44,20 +44,16 @@ def _reload_serves(run: Run, tls: bool) -> Verdict:
     if state != "serving":
         last = [line for line in text.splitlines() if re.match(r"\w+(Error|Exception)\b", line)]
         return reproduces(
-            "other-crash", f"no {scheme} response ({state})", "\n".join(last[-2:]) or _tail(text)
+            "other-crash", f"no {scheme} response ({state})", "\n".join(last[-2:]) or tail(text)
         )
     run.step("editing app.py: BODY = b'v2'")
     edited = run.path("app.py").read_text().replace('b"v1"', 'b"v2"')
     if not run.edit_until_served("app.py", edited, port, "v2", tls=tls, timeout=20):
-        return reproduces("no-reload", f"{scheme} served, but never the edited code", _tail(text))
+        return reproduces("no-reload", f"{scheme} served, but never the edited code", tail(text))
     how = "HTTPS (verified against the run's CA)" if tls else "HTTP"
     return fixed(
         "serves-and-reloads", f"{how} served before and after a reload", _served(proc.output())
     )
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
 
 
 def _served(text: str) -> str:

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
 
 # The ColourizedFormatter with its isatty() default exists since 0.10.x; older
 # releases are still run, so bisect can show where it starts.
 RELEASES = ">=0.5.0"
 
 ISATTY = r"[^\n]*'NoneType' object has no attribute 'isatty'[^\n]*"
-
-
-def _tail(text: str, lines: int = 4) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def _decide(run: Run, fix: str) -> Verdict:
@@ -38,13 +34,13 @@ def _decide(run: Run, fix: str) -> Verdict:
     if re.search(r"unexpected keyword argument 'use_colors'", text):
         return not_applicable("this release has no use_colors option (added in 0.10.9, #502)")
     if state == "serving" and run.get(port).text == "served without a console":
-        return fixed("serves", "serves with sys.stdout None", _tail(text, 2))
+        return fixed("serves", "serves with sys.stdout None", tail(text, 2))
     if found := re.search(ISATTY, text):
         lines = [found[0].strip()]
         if more := re.search(r"[^\n]*Unable to configure formatter[^\n]*", text):
             lines.append(more[0].strip())
         return reproduces("isatty-none", f"{state}, exit {proc.returncode}", "\n".join(lines))
-    return reproduces("other-failure", f"{state}, exit {proc.returncode}", _tail(text))
+    return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
 
 
 @scenario("stdout-none")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
 
 RELEASES = ">=0.5.0"
 
@@ -42,10 +42,6 @@ def _uvicorn_only(server: ServerSpec) -> str | None:
     return None
 
 
-def _tail(text: str, lines: int = 4) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
 def _decide(run: Run, script: str) -> Verdict:
     port = run.port()
     proc = run.start_script_env(script, PORT=str(port))
@@ -53,12 +49,12 @@ def _decide(run: Run, script: str) -> Verdict:
     state = run.exit_or_serve(proc, port, timeout=15)
     text = proc.output()
     if state == "serving" and run.get(port).text == "served by the real uvicorn":
-        return fixed("serves", f"python {script} serves the app", _tail(text, 2))
+        return fixed("serves", f"python {script} serves the app", tail(text, 2))
     if found := re.search(PARTIAL, text):
         return reproduces("partially-initialized", f"{state}, exit {proc.returncode}", found[0].strip())
     if found := re.search(NO_RUN, text):
         return reproduces("no-attribute-run", f"{state}, exit {proc.returncode}", found[0].strip())
-    return reproduces("other-failure", f"{state}, exit {proc.returncode}", _tail(text))
+    return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
 
 
 @scenario("script-named-uvicorn", requires=_uvicorn_only)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
 
 RELEASES = ">=0.12.0"
 MISSING = r"No module named '?uvloop'?"
@@ -42,8 +42,8 @@ def loop_uvloop_missing(run: Run) -> Verdict:
     if found := re.search(rf"^.*{MISSING}.*$", text, re.MULTILINE):
         return reproduces("uvloop-missing", "the server cannot start: uvloop is not installed", found[0])
     if run.get(port, "/").ok:
-        return fixed("served", "served with --loop uvloop (uvloop present)", _tail(text))
-    return reproduces("no-start", f"the server did not start ({state})", _tail(text))
+        return fixed("served", "served with --loop uvloop (uvloop present)", tail(text))
+    return reproduces("no-start", f"the server did not start ({state})", tail(text))
 
 
 @scenario("fix-loop-auto", requires=_no_loop_choice)
@@ -52,9 +52,6 @@ def fix_loop_auto(run: Run) -> Verdict:
     proc = run.start_cli("app:app", "--loop", "auto", "--host", "127.0.0.1", "--port", str(port))
     run.step("starting with --loop auto in the same environment")
     if not run.wait_serving(proc, port):
-        return reproduces("no-start", "--loop auto did not serve", _tail(proc.output()))
-    return fixed("served-asyncio", "--loop auto fell back to asyncio and served GET /", _tail(proc.output()))
+        return reproduces("no-start", "--loop auto did not serve", tail(proc.output()))
+    return fixed("served-asyncio", "--loop auto fell back to asyncio and served GET /", tail(proc.output()))
 
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])

@@ -21,7 +21,7 @@ import os
 import re
 import socket
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
 
 # Before 0.12 websockets was a hard dependency of uvicorn (#666 made it optional).
 RELEASES = ">=0.12"
@@ -69,7 +69,7 @@ def _upgrade(run: Run) -> Verdict:
     proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
     run.step(f"waiting for HTTP on port {port}")
     if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the server did not serve GET /", _tail(proc.output()))
+        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
     run.step("sending a WebSocket handshake over a raw socket")
     answer = _handshake(port)
     status = answer.split(b"\r\n", 1)[0].decode("latin-1") if answer else "no response"
@@ -82,11 +82,7 @@ def _upgrade(run: Run) -> Verdict:
         return reproduces(kind, f"handshake answered {status!r}", "\n".join(lines[:2]))
     if status.startswith("HTTP/1.1 101") and b"hello over websocket" in answer:
         return fixed("websocket-served", "101 Switching Protocols and the app's frame", status)
-    return reproduces("other", f"handshake answered {status!r}", _tail(text))
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
+    return reproduces("other", f"handshake answered {status!r}", tail(text))
 
 
 @scenario("no-websocket-library", requires=_no_reference, extras={})

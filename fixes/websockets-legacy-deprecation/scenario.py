@@ -31,6 +31,7 @@ from troubleshoot.harness.api import (
     not_applicable,
     reproduces,
     scenario,
+    tail,
 )
 
 # websockets 14+ needs Python 3.9+: releases before 0.19 run on Python 3.8 here.
@@ -68,7 +69,7 @@ def _run(run: Run, *args: str) -> Verdict:
     if re.search(r"Invalid value for '--ws'", text):
         return not_applicable(f"this release has no '{' '.join(args)}' choice")
     if not served:
-        return reproduces("no-start", "the server did not serve GET /", _tail(text))
+        return reproduces("no-start", "the server did not serve GET /", tail(text))
     warnings = re.findall(WARNING, text)
     if warnings:
         return reproduces("legacy-deprecation-warning", f"{len(warnings)} websockets deprecation warning(s) at startup", "\n".join(dict.fromkeys(warnings)))
@@ -80,10 +81,6 @@ def _run(run: Run, *args: str) -> Verdict:
 
 def _line(text: str, pattern: str) -> str:
     return next((ln for ln in text.splitlines() if re.search(pattern, ln)), "")
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
 
 
 @scenario("auto-with-websockets-15", requires=_no_reference)

@@ -19,7 +19,7 @@ import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
 from troubleshoot.harness.procs import wait_until
 
 WORKERS = 2
@@ -44,9 +44,9 @@ def workers_share_socket(run: Run) -> Verdict:
         "app:app", "--workers", str(WORKERS), "--host", "127.0.0.1", "--port", str(port)
     )
     if not run.wait_serving(proc, port, timeout=60):
-        return reproduces("no-start", "the workers never served", _tail(proc.output()))
+        return reproduces("no-start", "the workers never served", tail(proc.output()))
     if not wait_until(lambda: len(run.workers(proc)) == WORKERS, 30):
-        return reproduces("workers-missing", f"{len(run.workers(proc))} workers", _tail(proc.output()))
+        return reproduces("workers-missing", f"{len(run.workers(proc))} workers", tail(proc.output()))
     run.step(f"{REQUESTS} concurrent requests to handlers that block their worker")
     with ThreadPoolExecutor(REQUESTS) as pool:
         results = list(pool.map(lambda _: run.get(port, "/"), range(REQUESTS)))
@@ -64,9 +64,6 @@ def workers_share_socket(run: Run) -> Verdict:
     return fixed(
         "every-worker-accepts",
         f"{REQUESTS} concurrent requests answered by {len(served_by)} workers from one inherited socket",
-        _tail(text),
+        tail(text),
     )
 
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])

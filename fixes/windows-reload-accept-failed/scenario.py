@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import sys
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
 from troubleshoot.harness.procs import wait_until
 
 RELOADS = 3
@@ -42,7 +42,7 @@ def reloads_keep_accepting(run: Run) -> Verdict:
     port = run.port()
     proc = run.start_cli("app:app", "--reload", "--host", "127.0.0.1", "--port", str(port))
     if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the first child never served", _tail(proc.output()))
+        return reproduces("no-start", "the first child never served", tail(proc.output()))
     source = run.path("app.py").read_text()
     children: set[int] = set(run.workers(proc))
     for n in range(2, RELOADS + 2):
@@ -50,13 +50,13 @@ def reloads_keep_accepting(run: Run) -> Verdict:
         edited = source.replace('b"v1"', f'b"v{n}"')
         if not run.edit_until_served("app.py", edited, port, f"v{n}", timeout=30):
             return reproduces(
-                "reloaded-child-not-accepting", f"reload {n - 1} was never served", _tail(proc.output())
+                "reloaded-child-not-accepting", f"reload {n - 1} was never served", tail(proc.output())
             )
         wait_until(lambda: len(run.workers(proc)) == 1, 10)
         children.update(run.workers(proc))
     text = proc.output()
     if proc.returncode is not None:
-        return reproduces("parent-exited", f"the reloader exited ({proc.returncode})", _tail(text))
+        return reproduces("parent-exited", f"the reloader exited ({proc.returncode})", tail(text))
     if found := re.search(rf"^.*(?:{ACCEPT_ERRORS}).*$", text, re.MULTILINE):
         return reproduces("accept-error", "a reloaded child failed to accept", found[0])
     if len(children) < RELOADS + 1:
@@ -64,9 +64,6 @@ def reloads_keep_accepting(run: Run) -> Verdict:
     return fixed(
         "every-child-accepts",
         f"{RELOADS} reloads, {len(children)} children, each served from the socket bound once",
-        _tail(text),
+        tail(text),
     )
 
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])

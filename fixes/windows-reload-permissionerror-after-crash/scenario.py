@@ -20,12 +20,13 @@ import signal
 import sys
 
 from troubleshoot.harness.api import (
-    ServerSpec,
     Run,
+    ServerSpec,
     Verdict,
     fixed,
     reproduces,
     scenario,
+    tail,
 )
 
 RELEASES = ">=0.5.0"
@@ -48,22 +49,22 @@ def crash_then_reload(run: Run) -> Verdict:
     port = run.port()
     proc = run.start_cli("app:app", "--reload", "--host", "127.0.0.1", "--port", str(port))
     if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the good app never served", _tail(proc.output()))
+        return reproduces("no-start", "the good app never served", tail(proc.output()))
     source = run.path("app.py").read_text()
     run.step("editing app.py so that importing it raises RuntimeError")
     run.write("app.py", BROKEN + source)
     if proc.wait_for(r"broken on purpose", 20) is None:
-        return reproduces("crash-unreported", "the failing import was never reported", _tail(proc.output()))
+        return reproduces("crash-unreported", "the failing import was never reported", tail(proc.output()))
     run.step("killing the serving child with SIGKILL (the reloader now holds a dead child)")
     for pid in run.workers(proc):
         run.kill(pid, signal.SIGKILL)
     run.step("editing app.py back to a good version that answers v2")
     good = source.replace('b"v1"', 'b"v2"')
     if not run.edit_until_served("app.py", good, port, "v2", timeout=30):
-        return reproduces("reloader-gave-up", "the fixed app was never served", _tail(proc.output()))
+        return reproduces("reloader-gave-up", "the fixed app was never served", tail(proc.output()))
     text = proc.output()
     if proc.returncode is not None:
-        return reproduces("parent-exited", f"the reloader exited ({proc.returncode})", _tail(text))
+        return reproduces("parent-exited", f"the reloader exited ({proc.returncode})", tail(text))
     if found := re.search(rf"^.*({STOP_ERRORS}).*$", text, re.MULTILINE):
         return reproduces("stop-error", "stopping the dead child raised", found[0])
     return fixed(
@@ -72,6 +73,3 @@ def crash_then_reload(run: Run) -> Verdict:
         "\n".join(line for line in text.splitlines() if re.search(r"broken on purpose|reload", line))[:600],
     )
 
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])

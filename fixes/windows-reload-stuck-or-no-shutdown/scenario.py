@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario
+from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
 from troubleshoot.harness.procs import wait_until
 
 RELOADS = 2
@@ -41,7 +41,7 @@ def reload_runs_shutdown(run: Run) -> Verdict:
         "app:app", "--reload", "--lifespan", "on", "--host", "127.0.0.1", "--port", str(port)
     )
     if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the first child never served", _tail(proc.output()))
+        return reproduces("no-start", "the first child never served", tail(proc.output()))
     source = run.path("app.py").read_text()
     markers = run.path("shutdowns")
     for n in range(2, RELOADS + 2):
@@ -49,7 +49,7 @@ def reload_runs_shutdown(run: Run) -> Verdict:
         run.step(f"reload {n - 1}/{RELOADS}: editing app.py to answer v{n}")
         edited = source.replace('b"v1"', f'b"v{n}"')
         if not run.edit_until_served("app.py", edited, port, f"v{n}", timeout=20):
-            return reproduces("reload-stuck", f"reload {n - 1} not served within 20s", _tail(proc.output()))
+            return reproduces("reload-stuck", f"reload {n - 1} not served within 20s", tail(proc.output()))
 
         def shut_down() -> bool:
             done = {p.name for p in markers.iterdir()} if markers.is_dir() else set()
@@ -57,15 +57,12 @@ def reload_runs_shutdown(run: Run) -> Verdict:
 
         if not wait_until(shut_down, 10):
             return reproduces(
-                "no-shutdown", f"lifespan shutdown did not run in the old child {sorted(old)}", _tail(proc.output())
+                "no-shutdown", f"lifespan shutdown did not run in the old child {sorted(old)}", tail(proc.output())
             )
     count = len(list(markers.iterdir()))
     return fixed(
         "graceful-reload",
         f"{RELOADS} reloads served promptly; lifespan shutdown ran in each retired child ({count} markers)",
-        _tail(proc.output()),
+        tail(proc.output()),
     )
 
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])

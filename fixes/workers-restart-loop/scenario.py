@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
 
 # --workers exists since 0.5.0.
 RELEASES = ">=0.5.0"
@@ -43,7 +43,7 @@ def _run_workers(run: Run, target: str) -> Verdict:
     if state == "exited":
         code = proc.returncode
         kind = "stops-exit-0" if code == 0 else "stops-nonzero"
-        return fixed(kind, f"the parent stopped (exit {code}) after {starts} worker starts", _tail(text))
+        return fixed(kind, f"the parent stopped (exit {code}) after {starts} worker starts", tail(text))
     if starts > 6 or died > 2:
         lines = [line for line in text.splitlines() if re.search(DIED, line)]
         return reproduces(
@@ -54,12 +54,8 @@ def _run_workers(run: Run, target: str) -> Verdict:
     return reproduces(
         "parent-hangs",
         f"the workers failed ({starts} starts), nothing serves, and the parent does not exit",
-        _tail(text),
+        tail(text),
     )
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-4:])
 
 
 @scenario("import-error")

@@ -17,7 +17,16 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import (
+    Run,
+    ServerSpec,
+    Verdict,
+    fixed,
+    not_applicable,
+    reproduces,
+    scenario,
+    tail,
+)
 
 # --interface (asgi2/asgi3/wsgi) and the ASGI 2 auto-detection exist since 0.7.x; the
 # run checks the option through --help errors.
@@ -35,10 +44,6 @@ def _no_wsgi(server: ServerSpec) -> str | None:
     return None
 
 
-def _tail(text: str, lines: int = 4) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
 @scenario("wsgi-callable", requires=_no_wsgi)
 def wsgi_callable(run: Run) -> Verdict:
     port = run.port()
@@ -48,16 +53,16 @@ def wsgi_callable(run: Run) -> Verdict:
     if state == "exited":
         text = proc.output()
         if re.search(r"WSGI|wsgi|interface", text) and proc.returncode != 0:
-            return fixed("refuses", f"exit {proc.returncode}: names the interface", _tail(text))
-        return reproduces("other-failure", f"exit {proc.returncode}", _tail(text))
+            return fixed("refuses", f"exit {proc.returncode}: names the interface", tail(text))
+        return reproduces("other-failure", f"exit {proc.returncode}", tail(text))
     response = run.get(port)
     proc.wait_for(r"start_response", 3)
     text = proc.output()
     if response.status == 200 and "hello from WSGI" in response.text:
-        return fixed("serves-wsgi", "the WSGI app answered", _tail(text, 2))
+        return fixed("serves-wsgi", "the WSGI app answered", tail(text, 2))
     if response.status == 500 and (found := re.search(TYPE_ERROR, text)):
         return reproduces("missing-start-response", "500 and the start_response TypeError", found[0].strip())
-    return reproduces("other-failure", f"status {response.status} {response.error}", _tail(text))
+    return reproduces("other-failure", f"status {response.status} {response.error}", tail(text))
 
 
 @scenario("fix-interface-wsgi", requires=_no_wsgi)
@@ -72,5 +77,5 @@ def fix_interface_wsgi(run: Run) -> Verdict:
     if (reason := run.unsupported(text)) is not None:
         return not_applicable(reason)
     if state == "serving" and "hello from WSGI" in run.get(port).text:
-        return fixed("serves-wsgi", "--interface wsgi serves the WSGI app", _tail(text, 2))
-    return reproduces("no-serve", f"{state}, exit {proc.returncode}", _tail(text))
+        return fixed("serves-wsgi", "--interface wsgi serves the WSGI app", tail(text, 2))
+    return reproduces("no-serve", f"{state}, exit {proc.returncode}", tail(text))

@@ -68,6 +68,11 @@ run = {expr}
 '''
 
 
+def tail(text: str, lines: int = 4) -> str:
+    """The last ``lines`` lines of a log: the usual evidence excerpt."""
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
 def scenario(
     name: str,
     *,
