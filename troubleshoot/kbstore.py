@@ -27,7 +27,7 @@ from troubleshoot.evidence import EvidenceRecord, load_evidence, sort_key
 from troubleshoot.schema import Entry, Signature, entry_from_dict, parse_entry
 
 # Bump when the table layout changes: an old cache is then rebuilt.
-DB_FORMAT = 2
+DB_FORMAT = 3
 
 
 @dataclass(frozen=True)

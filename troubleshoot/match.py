@@ -21,7 +21,7 @@ from typing import Literal
 from troubleshoot.kbstore import Store
 from troubleshoot.parse.model import Parsed
 from troubleshoot.schema import CONDITIONS, Entry, Fix, Signature, Variant
-from troubleshoot.sigkeys import word_sets, words
+from troubleshoot.sigkeys import literal_sets, word_sets, words
 from troubleshoot.versions import Verdict, contains, fixes_for, variant_for, verdict
 
 Confidence = Literal["high", "medium", "low"]
@@ -109,7 +109,57 @@ def _needed_words(pattern: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(ws) for ws in word_sets(pattern))
 
 
-def _fire(sig: Signature, parsed: Parsed, available: set[str] | None = None) -> Hit | None:
+@functools.lru_cache(maxsize=8192)
+def _needed_literals(pattern: str) -> tuple[bool, tuple[tuple[str, ...], ...]]:
+    """(ignore case?, literal strings per alternative) that any match contains."""
+    fold = bool(_rx(pattern).flags & re.IGNORECASE)
+    sets = literal_sets(pattern)
+    if fold:
+        sets = tuple(tuple(piece.lower() for piece in alt) for alt in sets)
+    return fold, sets
+
+
+# Escapes and flags that can match across a line break.
+_CROSSES_LINES = re.compile(r"\\[sSWDnZA]|\(\?[a-z]*s|\[\^")
+_NEGATED_WITH_NEWLINE = re.compile(r"\[\^((?:\\.|[^\]\\])*\\n(?:\\.|[^\]\\])*)\]")
+
+
+@functools.lru_cache(maxsize=8192)
+def _line_local(pattern: str) -> bool:
+    """Can every match of ``pattern`` only span one line? (Conservative: no.)"""
+    return not _CROSSES_LINES.search(_NEGATED_WITH_NEWLINE.sub("", pattern))
+
+
+@dataclass(frozen=True)
+class PasteView:
+    """What the text signatures search, computed once per paste: its words, and its
+    distinct lines (a log of many workers repeats the same traceback; a pattern
+    confined to one line only needs to see each line once)."""
+
+    words: frozenset[str]
+    folded_text: str  # the paste, lower-cased, for case-insensitive literal checks
+    distinct_text: str
+    first_line: tuple[int, ...]  # distinct line index -> 1-based line in the paste
+    log_messages: tuple[tuple[str, int], ...]  # distinct messages, with their first line
+
+    @classmethod
+    def of(cls, parsed: Parsed) -> PasteView:
+        first: dict[str, int] = {}
+        for number, line in enumerate(parsed.text.split("\n"), 1):
+            first.setdefault(line, number)
+        messages: dict[str, int] = {}
+        for event in parsed.log_events:
+            messages.setdefault(event.message, event.line_no)
+        return cls(
+            frozenset(paste_words(parsed)),
+            parsed.text.lower(),
+            "\n".join(first),
+            tuple(first.values()),
+            tuple(messages.items()),
+        )
+
+
+def _fire(sig: Signature, parsed: Parsed, view: PasteView | None = None) -> Hit | None:
     if sig.kind == "exception" and sig.exc_type:
         type_rx = _type_rx(sig.exc_type)
         msg_rx = _rx(sig.message) if sig.message else None
@@ -118,16 +168,38 @@ def _fire(sig: Signature, parsed: Parsed, available: set[str] | None = None) -> 
                 return Hit(sig, exc.line_no, _clip(f"{exc.type}: {exc.message}"))
     elif sig.kind == "log" and sig.pattern:
         rx = _rx(sig.pattern)
-        for event in parsed.log_events:
-            if rx.search(event.message):
-                return Hit(sig, event.line_no, _clip(event.message))
+        messages = (
+            view.log_messages
+            if view is not None
+            else tuple((e.message, e.line_no) for e in parsed.log_events)
+        )
+        for message, line_no in messages:
+            if rx.search(message):
+                return Hit(sig, line_no, _clip(message))
     elif sig.kind == "text" and sig.pattern:
         # A whole-text regex is the costly kind: skip it when the paste lacks
         # the words every match would contain.
-        needed = _needed_words(sig.pattern)
-        if available is not None and needed and not any(ws <= available for ws in needed):
+        rx = _rx(sig.pattern, re.MULTILINE)
+        if view is None:
+            found = rx.search(parsed.text)
+            if found:
+                line_no = parsed.text.count("\n", 0, found.start()) + 1
+                return Hit(sig, line_no, _clip(found.group(0)))
             return None
-        found = _rx(sig.pattern, re.MULTILINE).search(parsed.text)
+        needed = _needed_words(sig.pattern)
+        if needed and not any(ws <= view.words for ws in needed):
+            return None
+        fold, literals = _needed_literals(sig.pattern)
+        haystack = view.folded_text if fold else parsed.text
+        if literals and not any(all(lit in haystack for lit in alt) for alt in literals):
+            return None
+        if _line_local(sig.pattern):
+            found = rx.search(view.distinct_text)
+            if found:
+                line_no = view.first_line[view.distinct_text.count("\n", 0, found.start())]
+                return Hit(sig, line_no, _clip(found.group(0)))
+            return None
+        found = rx.search(parsed.text)
         if found:
             line_no = parsed.text.count("\n", 0, found.start()) + 1
             return Hit(sig, line_no, _clip(found.group(0)))
@@ -143,7 +215,7 @@ def _fire(sig: Signature, parsed: Parsed, available: set[str] | None = None) -> 
 
 
 def score_entry(
-    entry: Entry, parsed: Parsed, version: str | None, available: set[str] | None = None
+    entry: Entry, parsed: Parsed, version: str | None, view: PasteView | None = None
 ) -> tuple[float, tuple[Hit, ...], tuple[str, ...]] | None:
     """(score, hits, skipped-notes), or None when the entry cannot match at all."""
     hits: list[Hit] = []
@@ -157,7 +229,7 @@ def score_entry(
                 f"prints it, the paste shows {version}"
             )
             continue
-        hit = _fire(sig, parsed, available)
+        hit = _fire(sig, parsed, view)
         if hit is None:
             if sig.required:
                 return None
@@ -192,8 +264,8 @@ def match(
     limit: int = 5,
 ) -> MatchResult:
     """Rank the KB entries that explain ``parsed``."""
-    available = paste_words(parsed)
-    candidate_ids = store.candidates(available)
+    view = PasteView.of(parsed)
+    candidate_ids = store.candidates(set(view.words))
     entries = store.entries(sorted(candidate_ids)) if candidate_ids else []
     env_versions = env_versions or {}
     found: list[Match] = []
@@ -208,7 +280,7 @@ def match(
             if package in env_versions
             else None
         )
-        scored = score_entry(entry, parsed, parsed.versions.get(package), available)
+        scored = score_entry(entry, parsed, parsed.versions.get(package), view)
         if scored is None:
             continue
         score, hits, skipped = scored

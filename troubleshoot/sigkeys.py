@@ -15,6 +15,7 @@ import re._parser as _p  # type: ignore[import-not-found]
 from collections.abc import Iterable
 
 WORD = re.compile(r"[a-z0-9_]{3,}")
+_EDGE = "\0"  # marks a word boundary, ^ or $ inside a literal run (never a literal)
 _MIN_KEY = 4
 
 
@@ -40,7 +41,7 @@ def _mandatory_runs(items: Iterable[tuple[object, object]]) -> list[str]:
             current.append(chr(arg))  # type: ignore[arg-type]
             continue
         if op is _c.AT and arg is not _c.AT_NON_BOUNDARY:
-            current.append(" ")  # \b, ^, $: the neighbouring word ends here
+            current.append(_EDGE)  # \b, ^, $: the neighbouring word ends here
             continue
         flush()
         if op is _c.SUBPATTERN:
@@ -59,12 +60,13 @@ def _literal_runs(items: Iterable[tuple[object, object]]) -> list[list[str]]:
     A pattern that is one alternation at the top (``a|b|c``, or one group holding
     it) gives one list per alternative; any other pattern gives one list.
     """
-    seq = [item for item in items if item[0] is not _c.AT]
+    whole = list(items)
+    seq = [item for item in whole if item[0] is not _c.AT]  # ^(a|b)$ is an alternation too
     if len(seq) == 1 and seq[0][0] is _c.SUBPATTERN:
         seq = list(seq[0][1][-1])  # type: ignore[index]
     if len(seq) == 1 and seq[0][0] is _c.BRANCH:
         return [_mandatory_runs(alternative) for alternative in seq[0][1][1]]  # type: ignore[index]
-    return [_mandatory_runs(seq)]
+    return [_mandatory_runs(whole)]
 
 
 def _inner_words(run: str, whole: bool) -> list[str]:
@@ -91,6 +93,24 @@ def word_sets(pattern: str, *, whole: bool = False) -> tuple[tuple[str, ...], ..
     sets = []
     for alternative in _literal_runs(list(parsed)):
         found = sorted({w for run in alternative for w in _inner_words(run, whole)})
+        if not found:
+            return ()
+        sets.append(tuple(found))
+    return tuple(sets)
+
+
+def literal_sets(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """Per alternative of ``pattern``, the literal strings every match contains
+    (case as written; empty when some alternative has none of 3+ characters)."""
+    try:
+        parsed = _p.parse(pattern, 0)
+    except re.error:
+        return ()
+    sets = []
+    for alternative in _literal_runs(list(parsed)):
+        found = sorted(
+            {piece for run in alternative for piece in run.split(_EDGE) if len(piece) >= 3}
+        )
         if not found:
             return ()
         sets.append(tuple(found))
