@@ -128,3 +128,29 @@ def test_platform_read_from_windows_paths_is_not_asked(tmp_path: Path) -> None:
         child.close(force=True)
     assert "Which operating system" not in (child.before or "")
     assert child.exitstatus == 0
+
+
+def test_version_answer_drops_entries_that_release_is_not_affected_by(tmp_path: Path) -> None:
+    from tests.conftest import ENTRY_A, write_kb
+
+    # Two entries that differ only in the releases they affect.
+    old = ENTRY_A.replace("Alpha: pickle error with workers", "Old releases")
+    new = (
+        ENTRY_A.replace('id = "alpha-pickle"', 'id = "new-pickle"')
+        .replace('specifier = ">=0.10.1,<0.10.6"', 'specifier = ">=0.30"')
+        .replace("Alpha: pickle error with workers", "New releases")
+    )
+    kb = write_kb(tmp_path, {"alpha-pickle": old, "new-pickle": new})
+    env = {"DOCTOR_KB_DIR": str(kb), "DOCTOR_CACHE_DIR": str(tmp_path / "cache")}
+    child = _spawn(env)
+    try:
+        child.expect(r"Which uvicorn version")
+        child.sendline("zero point ten")
+        child.expect("is not a version number")
+        child.sendline("0.31.0")
+        child.expect("New releases")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+    assert "Old releases" not in (child.before or "")

@@ -110,3 +110,46 @@ def test_known_platform_is_not_a_question(mini_kb: Path) -> None:
     assert "platform" in {
         s.condition for s in match(parsed, Store.open(Settings.resolve())).separators
     }
+
+
+def _with(parsed: Parsed, **changes: object) -> Parsed:
+    from dataclasses import replace
+
+    return replace(parsed, **changes)  # type: ignore[arg-type]
+
+
+def test_a_fact_the_paste_shows_ranks_the_entry_that_needs_it_first(mini_kb: Path) -> None:
+    store = Store.open(Settings.resolve())
+    plain = match(_parsed(PICKLE), store)
+    assert [m.entry.id for m in plain.matches] == ["alpha-pickle", "beta-pickle-reload"]
+    # beta needs platform = win32: a Windows paste confirms it, and it comes first
+    # although its signatures weigh less.
+    windows = match(_with(_parsed(PICKLE), platform="win32"), store)
+    first, second = windows.matches
+    assert (first.entry.id, second.entry.id) == ("beta-pickle-reload", "alpha-pickle")
+    assert first.confirmed == ("platform = win32",)
+    assert first.score == round(1 - (1 - 0.85) * 0.4, 4)
+    assert any("the paste shows platform = win32" in line for line in first.why())
+    assert second.confirmed == ()
+
+
+def test_a_fact_does_not_lift_a_weak_match_over_the_threshold(mini_kb: Path) -> None:
+    store = Store.open(Settings.resolve())
+    result = match(_with(_parsed(PICKLE), platform="win32"), store, min_score=0.9)
+    assert [m.entry.id for m in result.matches] == ["alpha-pickle"]
+    assert dict(result.below_threshold)["beta-pickle-reload"] == 0.85
+
+
+def test_unknown_version_separates_entries_with_different_ranges(mini_kb: Path) -> None:
+    store = Store.open(Settings.resolve())
+    result = match(_parsed(PICKLE), store)
+    by_version = {s.condition: s for s in result.separators}["version"]
+    assert by_version.values == {
+        "alpha-pickle": ">=0.10.1,<0.10.6",
+        "beta-pickle-reload": "any release",
+    }
+    assert [m.entry.id for m in narrow(result, {"version": "0.11.0"})] == ["beta-pickle-reload"]
+    assert len(narrow(result, {"version": "0.10.3"})) == 2
+    # A version in the paste is not asked.
+    known = match(_parsed(PICKLE, versions={"uvicorn": "0.10.3"}), store)
+    assert "version" not in {s.condition for s in known.separators}

@@ -8,6 +8,11 @@ since any application error passes through uvicorn's frames. Signatures that a
 detected version cannot print (their ``versions`` range excludes it) are
 skipped. Entries under ``min_score`` are not reported: we abstain rather than
 guess.
+
+Facts the paste itself settles (its platform, a frozen program's frames) count
+as evidence for the entries whose ``conditions`` name them, and among close
+candidates the ones the paste confirms come first: the same error text from a
+frozen program is the freezer's doing before it is a version's.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ Confidence = Literal["high", "medium", "low"]
 DEFAULT_MIN_SCORE = 0.5  # also the default of `paste-traceback --min-score`
 # Two matches closer than this are ambiguous: say what separates them.
 AMBIGUITY_GAP = 0.15
+# Weight of one entry condition that the paste itself shows to hold.
+FACT_WEIGHT = 0.6
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class Match:
     variant: Variant | None
     fixes: tuple[Fix, ...]
     skipped: tuple[str, ...] = ()  # signatures skipped because of the version
+    confirmed: tuple[str, ...] = ()  # conditions the paste shows to hold
 
     @property
     def confidence(self) -> Confidence:
@@ -62,6 +70,7 @@ class Match:
 
     def why(self) -> list[str]:
         lines = [h.describe() for h in self.hits]
+        lines += [f"the paste shows {fact}, a condition of this failure" for fact in self.confirmed]
         lines += self.skipped
         lines.append(
             f"version: {self.verdict.status} ({self.verdict.reason}"
@@ -265,6 +274,7 @@ def match(
 ) -> MatchResult:
     """Rank the KB entries that explain ``parsed``."""
     view = PasteView.of(parsed)
+    facts = parsed.facts
     candidate_ids = store.candidates(set(view.words))
     entries = store.entries(sorted(candidate_ids)) if candidate_ids else []
     env_versions = env_versions or {}
@@ -284,9 +294,11 @@ def match(
         if scored is None:
             continue
         score, hits, skipped = scored
-        if score < min_score:
+        if score < min_score:  # facts confirm a match; they do not make one
             below.append((entry.id, score))
             continue
+        confirmed = _confirmed(entry, facts)
+        score = round(1.0 - (1.0 - score) * (1.0 - FACT_WEIGHT) ** len(confirmed), 4)
         versions = {package: version} if version else {}
         found.append(
             Match(
@@ -298,12 +310,29 @@ def match(
                 variant=variant_for(entry, version),
                 fixes=tuple(fixes_for(entry, version)),
                 skipped=skipped,
+                confirmed=confirmed,
             )
         )
-    found.sort(key=lambda m: (-m.score, m.entry.id))
-    top = tuple(found[:limit])
-    known = {"platform": parsed.platform} if parsed.platform else {}
-    return MatchResult(parsed, top, separators(top, known), len(entries), tuple(sorted(below)))
+    top = _rank(found)[:limit]
+    return MatchResult(parsed, top, separators(top, facts), len(entries), tuple(sorted(below)))
+
+
+def _confirmed(entry: Entry, facts: Mapping[str, bool | str]) -> tuple[str, ...]:
+    return tuple(
+        f"{name} = {value}" if isinstance(value, str) else f"{name} = {str(value).lower()}"
+        for name, value in facts.items()
+        if entry.conditions.get(name) == value
+    )
+
+
+def _rank(found: list[Match]) -> tuple[Match, ...]:
+    """By score; within the close group at the top, confirmed facts first."""
+    found = sorted(found, key=lambda m: (-m.score, m.entry.id))
+    if not found:
+        return ()
+    close = [m for m in found if found[0].score - m.score <= AMBIGUITY_GAP]
+    close.sort(key=lambda m: -len(m.confirmed))  # stable: by score within a tie
+    return tuple(close + found[len(close) :])
 
 
 def separators(
@@ -329,13 +358,42 @@ def separators(
         # It separates if the entries that care disagree, or only some care.
         if values and (len(distinct) > 1 or len(values) < len(close)):
             out.append(Separator(condition, question, values))
-    return tuple(out)
+    by_version = _version_separator(close)
+    return tuple(out) + ((by_version,) if by_version else ())
+
+
+VERSION_QUESTION = "Which uvicorn version do you run (`pip show uvicorn`)?"
+
+
+def _version_separator(close: list[Match]) -> Separator | None:
+    """When no version is known and the close candidates affect different releases,
+    the version tells them apart."""
+    if any(m.verdict.version is not None for m in close):
+        return None
+    ranges = {
+        m.entry.id: ", ".join(a.specifier for a in m.entry.affected) or "any release"
+        for m in close
+    }
+    if len(set(ranges.values())) < 2:
+        return None
+    return Separator("version", VERSION_QUESTION, ranges)
 
 
 def narrow(result: MatchResult, answers: Mapping[str, bool | str]) -> tuple[Match, ...]:
-    """Drop candidates whose conditions contradict the user's answers."""
+    """Drop candidates whose conditions contradict the user's answers; a ``version``
+    answer drops the entries that release is not affected by."""
     return tuple(
         m
         for m in result.matches
-        if all(m.entry.conditions.get(cond, value) == value for cond, value in answers.items())
+        if all(
+            _version_fits(m, str(value))
+            if cond == "version"
+            else m.entry.conditions.get(cond, value) == value
+            for cond, value in answers.items()
+        )
     )
+
+
+def _version_fits(m: Match, version: str) -> bool:
+    found = verdict(m.entry, {m.entry.package.lower(): version})
+    return found.status not in ("fixed", "not-affected")

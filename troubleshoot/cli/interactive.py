@@ -67,25 +67,45 @@ def guided(ctx: typer.Context) -> int:
         ids = ", ".join(m.entry.id for m in matches)
         out.print(f"\nSeveral known failures fit: {ids}. A few questions will tell them apart.")
         # What the paste already tells is not asked.
-        answers: dict[str, bool | str] = {}
-        if result.parsed.platform:
-            answers["platform"] = result.parsed.platform
+        answers: dict[str, bool | str] = dict(result.parsed.facts)
+        if answers:
             matches = narrow(result, answers) or matches
         for sep in result.separators:
             if len(matches) < 2:
                 break
             if sep.condition in answers:
                 continue
-            answers[sep.condition] = (
-                _ask_platform(sep.question)
-                if sep.condition == "platform"
-                else typer.confirm(sep.question, default=None)
-            )
+            if sep.condition == "version":
+                version = _ask_version(sep.question)
+                if version is None:
+                    continue
+                answers["version"] = version
+            elif sep.condition == "platform":
+                answers["platform"] = _ask_platform(sep.question)
+            else:
+                answers[sep.condition] = typer.confirm(sep.question, default=None)
             matches = narrow(result, answers) or matches[:1]
     from dataclasses import replace
 
     match_text.render(replace(result, matches=matches, separators=()), out)
     return 0
+
+
+def _ask_version(question: str) -> str | None:
+    """A release number, or None when the user does not know (an empty answer)."""
+    from packaging.version import InvalidVersion, Version
+
+    while True:
+        answer = str(typer.prompt(f"{question} [empty: not known]", default="")).strip()
+        if not answer:
+            return None
+        try:
+            Version(answer)
+        except InvalidVersion:
+            pass
+        else:
+            return answer
+        typer.echo(f"{answer!r} is not a version number (like 0.18.1); leave it empty if unsure.")
 
 
 def _ask_platform(question: str) -> str:

@@ -65,6 +65,17 @@ class Parsed:
     line_count: int = 0
     truncated: bool = False  # the paste says it was cut ("... (truncated) ...")
     notes: tuple[str, ...] = ()  # what the parser had to skip or guess, for the user
+    frozen: bool = False  # the frames come from a frozen program (PyInstaller)
+
+    @property
+    def facts(self) -> dict[str, bool | str]:
+        """Entry conditions the paste itself settles (see ``schema.CONDITIONS``)."""
+        found: dict[str, bool | str] = {}
+        if self.platform:
+            found["platform"] = self.platform
+        if self.frozen:
+            found["frozen"] = True
+        return found
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready summary (the ``parsed`` object of ``--json`` output)."""
@@ -84,6 +95,7 @@ class Parsed:
             "versions": dict(sorted(self.versions.items())),
             "python_version": self.python_version,
             "platform": self.platform,
+            "frozen": self.frozen,
             "lines": self.line_count,
             "truncated": self.truncated,
             "notes": list(self.notes),

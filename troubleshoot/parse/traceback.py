@@ -17,6 +17,7 @@ import re
 from collections import OrderedDict
 
 from troubleshoot.parse.collect import Bounded, ExceptionBuilder
+from troubleshoot.parse.frozen import is_frozen
 from troubleshoot.parse.model import LogEvent, Parsed
 from troubleshoot.parse.normalise import MAX_LINE_CHARS, LineSource, clean_text, count_lines
 from troubleshoot.parse.prefixes import Prefix, strip_prefixes
@@ -219,13 +220,16 @@ def _result(
         notes.append(f"the normalised text was cut at {MAX_TEXT_CHARS:,} characters")
     if long_lines:
         notes.append(f"{long_lines} lines longer than {MAX_LINE_CHARS} characters were cut")
+    exceptions = tuple(b.build() for b in sink.exceptions.items())
+    text = "\n".join(out.parts)
     return Parsed(
-        exceptions=tuple(b.build() for b in sink.exceptions.items()),
+        exceptions=exceptions,
         log_events=tuple(sink.log_events.items()),
         versions=dict(scanner.versions),
         python_version=python_version,
         platform=platform,
-        text="\n".join(out.parts),
+        frozen=is_frozen((f for e in exceptions for f in e.frames), text),
+        text=text,
         line_count=line_count,
         truncated=sink.truncated,
         notes=tuple(notes),
