@@ -371,8 +371,7 @@ def _version_separator(close: list[Match]) -> Separator | None:
     if any(m.verdict.version is not None for m in close):
         return None
     ranges = {
-        m.entry.id: ", ".join(a.specifier for a in m.entry.affected) or "any release"
-        for m in close
+        m.entry.id: ", ".join(a.specifier for a in m.entry.affected) or "any release" for m in close
     }
     if len(set(ranges.values())) < 2:
         return None
