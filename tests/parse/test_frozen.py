@@ -54,5 +54,9 @@ def test_a_script_run_from_its_parent_folder_is_not_frozen() -> None:
     assert not parsed.frozen
     assert "frozen" not in parsed.facts
     # One relative frame without its source line (a deleted file) is not enough either.
-    one = 'Traceback (most recent call last):\n  File "app/main.py", line 9, in <module>\nOSError: x\n'
+    one = (
+        "Traceback (most recent call last):\n"
+        '  File "app/main.py", line 9, in <module>\n'
+        "OSError: x\n"
+    )
     assert not parse_paste(one).frozen
