@@ -10,6 +10,11 @@ release that prints a warning but still crashes). The neighbours of every edge
 are then run too, to confirm it. Ranges between two probes with the same result
 are assumed uniform: that is the limit of any bisection, and the report says
 which releases were actually run.
+
+A ``not-applicable`` result (the release lacks the option or component the
+scenario needs) is a step too: the edge between it and a decisive result is
+where the scenario starts (or stops) applying, and is narrowed the same way.
+Harness errors never are.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from packaging.specifiers import SpecifierSet
 from troubleshoot.harness.runner import Result
 
 DECISIVE = ("reproduces", "fixed")
+STEPS = (*DECISIVE, "not-applicable")  # results an edge can sit between
 SAMPLES = 12
 Probe = Callable[[str], Result]
 
@@ -93,8 +99,8 @@ class _Search:
             self.results[version] = self.probe_fn(version)
         return self.results[version]
 
-    def decisive_near(self, lo: int, hi: int) -> int | None:
-        """A decisive probe strictly between lo and hi, starting from the middle."""
+    def step_near(self, lo: int, hi: int) -> int | None:
+        """A probe with a step result strictly between lo and hi, from the middle out."""
         mid = (lo + hi) // 2
         for offset in range(hi - lo):
             for index in (mid + offset, mid - offset):
@@ -102,7 +108,7 @@ class _Search:
                     result = self.at(index)
                     if result is None:
                         return None
-                    if result.verdict.outcome in DECISIVE:
+                    if result.verdict.outcome in STEPS:
                         return index
         return None
 
@@ -110,7 +116,7 @@ class _Search:
         """Binary search between two probes with different results."""
         low_key = _key(self.results[self.releases[lo]])
         while hi - lo > 1:
-            mid = self.decisive_near(lo, hi)
+            mid = self.step_near(lo, hi)
             if mid is None:
                 return
             result = self.results[self.releases[mid]]
@@ -123,14 +129,21 @@ class _Search:
         probed = [
             i
             for i, v in enumerate(self.releases)
-            if v in self.results and self.results[v].verdict.outcome in DECISIVE
+            if v in self.results and self.results[v].verdict.outcome in STEPS
         ]
         return [
             (a, b)
             for a, b in itertools.pairwise(probed)
             if b - a > 1
-            and _key(self.results[self.releases[a]]) != _key(self.results[self.releases[b]])
+            and _is_edge(self.results[self.releases[a]], self.results[self.releases[b]])
         ]
+
+
+def _is_edge(a: Result, b: Result) -> bool:
+    """Different results, at least one of them decisive (two kinds of not-applicable
+    are not an edge worth a search)."""
+    decisive = a.verdict.outcome in DECISIVE or b.verdict.outcome in DECISIVE
+    return decisive and _key(a) != _key(b)
 
 
 def bisect(
@@ -177,10 +190,10 @@ def _confirm_edges(search: _Search, report: BisectReport) -> None:
                     search.at(index)
     report.probes = search.results
     results = report.ordered()
-    decisive = [r for r in results if r.verdict.outcome in DECISIVE]
+    steps = [r for r in results if r.verdict.outcome in STEPS]
     index_of = {v: i for i, v in enumerate(search.releases)}
-    for before, after in itertools.pairwise(decisive):
-        if _key(before) == _key(after):
+    for before, after in itertools.pairwise(steps):
+        if not _is_edge(before, after):
             continue
         if index_of[after.version] - index_of[before.version] == 1:
             report.changes.append(Change(before, after))
