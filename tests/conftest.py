@@ -49,6 +49,7 @@ weight = 0.3
 
 [[fixes]]
 type = "code-change"
+unverified = "a test fixture: no repro scenario applies this fix here"
 title = "Pass an import string"
 body = "Use `uvicorn.run(\\"main:app\\", workers=2)`."
 when_not = "Never wrong."
@@ -85,6 +86,7 @@ weight = 0.85
 
 [[fixes]]
 type = "config"
+unverified = "a test fixture: no repro scenario applies this fix here"
 title = "Drop --reload"
 body = "Run without reload."
 
@@ -110,6 +112,7 @@ required = true
 
 [[fixes]]
 type = "workaround"
+unverified = "a test fixture: no repro scenario applies this fix here"
 title = "Restart by hand"
 body = "Restart the server."
 

@@ -109,9 +109,53 @@ def test_kb_stats_counts_kinds_and_missing_evidence(mini_kb: Path) -> None:
     assert data["by_kind"] == {"environment": 1, "misuse": 1, "regression": 1}
     assert data["newest"] == "0.10.6"
     assert data["missing_newest"] == ["beta-pickle-reload", "gamma-log"]
+    assert data["fixes"]["testable"] == 3 and data["fixes"]["tested"] == 0
+    assert "alpha-pickle: Pass an import string" in data["fixes"]["not_run"]
     # The evidence reaches `show` through the rebuilt DB.
     show = run_doctor("show", "alpha-pickle")
     assert "0.10.3" in show.stdout and "reproduces" in show.stdout
+    assert "Not run here: a test fixture" in show.stdout
+    text = run_doctor("kb", "stats")
+    assert "fix options tested by a repro: 0 of 3" in text.stdout
+
+
+def test_show_names_the_releases_a_fix_was_seen_working_on(tmp_path: Path) -> None:
+    import json
+
+    from tests.conftest import run_doctor, write_kb
+    from troubleshoot.evidence import EvidenceRecord, record_evidence
+
+    text = ENTRY_A.replace(
+        'unverified = "a test fixture: no repro scenario applies this fix here"',
+        'verified_by = "fix-import-string"',
+    )
+    kb = write_kb(tmp_path, {"alpha-pickle": text})
+    record_evidence(
+        kb / "evidence",
+        "alpha-pickle",
+        [
+            EvidenceRecord(
+                "uvicorn", v, "3.8.18", "linux-x86_64", "fixed", "2026-11-22", "fix-import-string"
+            )
+            for v in ("0.10.5", "0.10.3")
+        ],
+    )
+    env = {"DOCTOR_KB_DIR": str(kb), "DOCTOR_CACHE_DIR": str(tmp_path / "cache")}
+    show = run_doctor("show", "alpha-pickle", env=env)
+    assert show.returncode == 0, show.stderr
+    assert (
+        "Tested: the repro applies it (scenario fix-import-string) and the failure is gone "
+        "on uvicorn 0.10.3, 0.10.5 (last run 2026-11-22)."
+    ) in " ".join(show.stdout.split())
+    paste = (
+        "Traceback (most recent call last):\n"
+        "AttributeError: Can't pickle local object 'make.<locals>.app'\n"
+    )
+    shown = run_doctor("paste-traceback", "-", stdin=paste, env=env)
+    assert "Tested: the repro applies it (fix-import-string)" in " ".join(shown.stdout.split())
+    as_json = run_doctor("paste-traceback", "--json", "-", stdin=paste, env=env)
+    fix = json.loads(as_json.stdout)["matches"][0]["fixes"][0]
+    assert (fix["verified_by"], fix["unverified"]) == ("fix-import-string", None)
 
 
 def test_empty_tables_keep_their_columns(mini_kb: Path) -> None:

@@ -11,6 +11,8 @@ from tests.conftest import ENTRY_A, run_doctor, write_kb
 from troubleshoot.errors import EntryInvalid
 from troubleshoot.schema import entry_from_dict, parse_entry
 
+UNVERIFIED = 'unverified = "a test fixture: no repro scenario applies this fix here"'
+
 
 def _parse(text: str, slug: str = "alpha-pickle") -> object:
     return parse_entry(tomllib.loads(text), f"{slug}.toml", slug)
@@ -42,6 +44,13 @@ def test_valid_entry_round_trips_through_dict() -> None:
         (("weight = 0.9", "weight = 1.5"), "signatures[0].weight", "must be in (0, 1]"),
         (("weight = 0.9", "weight = true"), "signatures[0].weight", "not a boolean"),
         (('type = "code-change"', 'type = "magic"'), "fixes[0].type", "must be one of"),
+        ((UNVERIFIED, ""), "fixes[0]", "needs verified_by (the repro scenario"),
+        ((UNVERIFIED, 'unverified = "hard"'), "fixes[0].unverified", "in a sentence"),
+        (
+            (UNVERIFIED, f'{UNVERIFIED}\nverified_by = "fix-x"'),
+            "fixes[0].unverified",
+            "drop the reason",
+        ),
         (("issues = [478, 484]", "issues = []"), "upstream.issues", "at least one issue"),
         (("issues = [478, 484]", 'issues = ["478"]'), "upstream.issues[0]", "positive integer"),
         (("workers = true", "workers = 2"), "conditions.workers", "true or false"),
@@ -141,9 +150,7 @@ def test_verified_boundary_needs_evidence(tmp_path: Path) -> None:
 
 
 def test_fix_verified_by_needs_fixed_evidence_on_an_affected_release(tmp_path: Path) -> None:
-    text = ENTRY_A.replace(
-        'when_not = "Never wrong."', 'when_not = "Never wrong."\nverified_by = "fix-import-string"'
-    )
+    text = ENTRY_A.replace(UNVERIFIED, 'verified_by = "fix-import-string"')
     kb = write_kb(tmp_path, {"alpha-pickle": text})
     result = run_doctor("--kb-dir", str(kb), "kb", "validate")
     assert result.returncode == 1
@@ -154,4 +161,27 @@ def test_fix_verified_by_needs_fixed_evidence_on_an_affected_release(tmp_path: P
         ' "date": "2026-11-22", "scenario": "fix-import-string"}]}'
     )
     (kb / "evidence" / "alpha-pickle.json").write_text(record, encoding="utf-8")
+    assert run_doctor("--kb-dir", str(kb), "kb", "validate").returncode == 0
+
+
+def test_fix_with_its_own_versions_is_verified_inside_them(tmp_path: Path) -> None:
+    """A fix offered outside the affected range (the mirror case of a regression) is
+    checked against its own versions, not the entry's range."""
+    text = ENTRY_A.replace(UNVERIFIED, 'verified_by = "fix-import-string"\nversions = ">=0.10.6"')
+    kb = write_kb(tmp_path, {"alpha-pickle": text})
+
+    def record(version: str) -> None:
+        (kb / "evidence" / "alpha-pickle.json").write_text(
+            '{"entry": "alpha-pickle", "records": [{"server": "uvicorn", "version": "'
+            + version
+            + '", "python": "3.8.18", "platform": "linux-x86_64", "outcome": "fixed",'
+            ' "date": "2026-11-22", "scenario": "fix-import-string"}]}',
+            encoding="utf-8",
+        )
+
+    record("0.10.3")  # affected, but outside the fix's versions
+    result = run_doctor("--kb-dir", str(kb), "kb", "validate")
+    assert result.returncode == 1
+    assert "on uvicorn >=0.10.6 (the fix's versions)" in result.stderr
+    record("0.11.0")
     assert run_doctor("--kb-dir", str(kb), "kb", "validate").returncode == 0

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from troubleshoot.errors import EntryInvalid, Problem
+
+if TYPE_CHECKING:
+    from troubleshoot.schema import Fix
 
 Outcome = Literal["reproduces", "fixed", "not-applicable", "error"]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
@@ -112,3 +116,25 @@ def _sort_version(version: str) -> tuple[int, ...]:
     for piece in version.replace("-", ".").split("."):
         parts.append(int(piece) if piece.isdigit() else -1)
     return tuple(parts)
+
+
+def fix_check(fix: Fix, records: Iterable[EvidenceRecord]) -> str | None:
+    """One line on whether a fix option was tested: the releases where its repro
+    scenario came out ``fixed``, or why it cannot be run here."""
+    if fix.verified_by:
+        shown = [
+            r
+            for r in records
+            if r.server == "uvicorn" and r.scenario == fix.verified_by and r.outcome == "fixed"
+        ]
+        if not shown:
+            return f"Tested by the repro scenario {fix.verified_by} (no recorded run yet)."
+        versions = sorted({r.version for r in shown}, key=_sort_version)
+        last = max(r.date for r in shown)
+        return (
+            f"Tested: the repro applies it (scenario {fix.verified_by}) and the failure is "
+            f"gone on uvicorn {', '.join(versions)} (last run {last})."
+        )
+    if fix.unverified:
+        return f"Not run here: {fix.unverified}"
+    return None

@@ -8,7 +8,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from troubleshoot.kbstore import KnowledgeBase
-from troubleshoot.schema import VERSIONED_KINDS
+from troubleshoot.schema import TESTABLE_FIX_TYPES, VERSIONED_KINDS
 
 
 def _newest(kb: KnowledgeBase) -> str | None:
@@ -43,7 +43,13 @@ def kb_stats(kb: KnowledgeBase, newest: str | None = None) -> dict[str, Any]:
         ran_newest = any(r.server == "uvicorn" and r.version == newest for r in records)
         if not ran_newest and not entry.unverifiable:
             missing.append(entry.id)
+    testable = [(e.id, f) for e in kb.entries for f in e.fixes if f.type in TESTABLE_FIX_TYPES]
     return {
+        "fixes": {
+            "testable": len(testable),
+            "tested": sum(1 for _, f in testable if f.verified_by),
+            "not_run": sorted(f"{i}: {f.title}" for i, f in testable if f.unverified),
+        },
         "entries": len(kb.entries),
         "by_kind": dict(sorted(Counter(e.kind for e in kb.entries).items())),
         "versioned": len(versioned),

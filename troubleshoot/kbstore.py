@@ -27,7 +27,7 @@ from troubleshoot.evidence import EvidenceRecord, load_evidence, sort_key
 from troubleshoot.schema import Entry, Signature, entry_from_dict, parse_entry
 
 # Bump when the table layout changes: an old cache is then rebuilt.
-DB_FORMAT = 3
+DB_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -160,30 +160,35 @@ def _boundary_problems(
 
 
 def _fix_problems(entry: Entry, records: tuple[EvidenceRecord, ...], file: str) -> list[Problem]:
-    """A fix that names its scenario must have been seen working on an affected release."""
+    """A fix that names its scenario must have been seen working where it is offered:
+    on a release in the fix's own ``versions``, else on an affected release."""
     from troubleshoot.versions import contains
 
     problems = []
     for index, fix in enumerate(entry.fixes):
         if fix.verified_by is None:
             continue
+        ranges = [fix.versions] if fix.versions else [a.specifier for a in entry.affected]
         shown = [
             r
             for r in records
             if r.server == "uvicorn"
             and r.scenario == fix.verified_by
             and r.outcome == "fixed"
-            and (
-                not entry.affected or any(contains(a.specifier, r.version) for a in entry.affected)
-            )
+            and (not ranges or any(contains(spec, r.version) for spec in ranges))
         ]
         if not shown:
+            where = (
+                f"uvicorn {fix.versions} (the fix's versions)"
+                if fix.versions
+                else ("an affected uvicorn release")
+            )
             problems.append(
                 Problem(
                     file,
                     f"fixes[{index}].verified_by",
-                    f"no evidence of scenario {fix.verified_by!r} coming out 'fixed' on an "
-                    "affected uvicorn release (run `doctor verify`)",
+                    f"no evidence of scenario {fix.verified_by!r} coming out 'fixed' on "
+                    f"{where} (run `doctor verify`)",
                 )
             )
     return problems
@@ -242,6 +247,8 @@ _COLUMNS: dict[str, dict[str, type]] = {
         "body": str,
         "when_not": str,
         "versions": str,
+        "verified_by": str,
+        "unverified": str,
     },
     "upstream_refs": {"entry_id": str, "kind": str, "position": int, "ref": str, "repo": str},
     "evidence": {
@@ -322,6 +329,8 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str, stamp: str) -> None:
                     "body": f.body,
                     "when_not": f.when_not,
                     "versions": f.versions,
+                    "verified_by": f.verified_by,
+                    "unverified": f.unverified,
                 }
             )
         for kind, values in (

@@ -26,6 +26,8 @@ CodeArg = bool | int | str | tuple[str, ...]
 KINDS: tuple[str, ...] = get_args(Kind)
 SEVERITIES: tuple[str, ...] = get_args(Severity)
 FIX_TYPES: tuple[str, ...] = get_args(FixType)
+# Fixes that change the code or configuration: the repro can apply them.
+TESTABLE_FIX_TYPES = ("code-change", "config", "workaround")
 SIGNATURE_KINDS: tuple[str, ...] = get_args(SignatureKind)
 # Kinds whose affected range describes a bug a release fixed (or must fix).
 VERSIONED_KINDS = ("version-bug", "regression")
@@ -80,6 +82,8 @@ class Fix:
     # The repro scenario that applies this fix; evidence must show it `fixed`
     # on a release the entry says is affected.
     verified_by: str | None = None
+    # Why a code, config or workaround fix has no such scenario (a sentence).
+    unverified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -442,7 +446,9 @@ def _fix(c: _Collector, value: Any, here: str) -> Fix | None:
     t = _table(c, value, here)
     if t is None:
         return None
-    _unknown_keys(c, t, here, {"type", "title", "body", "when_not", "versions", "verified_by"})
+    _unknown_keys(
+        c, t, here, {"type", "title", "body", "when_not", "versions", "verified_by", "unverified"}
+    )
     fix_type = _take(c, t, here, "type", str, required=True)
     _choice(c, fix_type, f"{here}.type", FIX_TYPES)
     title = _take(c, t, here, "title", str, required=True)
@@ -453,7 +459,18 @@ def _fix(c: _Collector, value: Any, here: str) -> Fix | None:
         return None
     when_not = _take(c, t, here, "when_not", str, default="")
     verified_by = _take(c, t, here, "verified_by", str)
-    return Fix(cast(FixType, fix_type), title, body, when_not, versions, verified_by)
+    unverified = _take(c, t, here, "unverified", str)
+    if verified_by is not None and unverified is not None:
+        c.add(f"{here}.unverified", "a fix with verified_by is verified: drop the reason")
+    elif unverified is not None and len(unverified.split()) < 8:
+        c.add(f"{here}.unverified", "must give the reason in a sentence, not a word")
+    elif verified_by is None and unverified is None and fix_type in TESTABLE_FIX_TYPES:
+        c.add(
+            here,
+            f"a {fix_type} fix needs verified_by (the repro scenario that applies it) "
+            "or unverified (why it cannot be run here)",
+        )
+    return Fix(cast(FixType, fix_type), title, body, when_not, versions, verified_by, unverified)
 
 
 def _variant(c: _Collector, value: Any, here: str) -> Variant | None:

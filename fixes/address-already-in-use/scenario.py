@@ -12,6 +12,9 @@ another socket listens on. ``blocker.py`` holds the port (a stale server).
   exit 0 or serving is ``reproduces`` (``other-failure``).
 - ``fix-free-port``: the stale process is stopped first (what ``lsof -i`` /
   ``ss -ltnp`` and ``kill`` do by hand); ``fixed`` when the server then serves.
+- ``fix-other-port``: the stale process keeps its port and the server is
+  started on a different free port (``--port 8001`` instead of 8000);
+  ``fixed`` when it serves there.
 """
 
 from __future__ import annotations
@@ -52,10 +55,14 @@ def _decide(run: Run, *args: str) -> Verdict:
     if state is not None and (found := re.search(IN_USE, text)):
         form = "while-attempting-to-bind" if "attempting to bind" in found[0] else "bare-errno"
         return reproduces(f"{form}-exit-{code}", f"exit {code} with the message", found[0].strip())
-    named = re.search(rf"[^\n]*(?:bind|in use)[^\n]*{port}[^\n]*|[^\n]*{port}[^\n]*(?:bind|in use)[^\n]*", text)
+    named = re.search(
+        rf"[^\n]*(?:bind|in use)[^\n]*{port}[^\n]*|[^\n]*{port}[^\n]*(?:bind|in use)[^\n]*", text
+    )
     if state is not None and code != 0 and named:
         return fixed("clean-error", f"exit {code}: refuses, naming the port", named[0].strip())
-    return reproduces("other-failure", f"exit {code}" if state is not None else "still running", tail(text))
+    return reproduces(
+        "other-failure", f"exit {code}" if state is not None else "still running", tail(text)
+    )
 
 
 @scenario("single")
@@ -80,4 +87,21 @@ def fix_free_port(run: Run) -> Verdict:
     proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
     if run.wait_serving(proc, port, timeout=15) and run.get(port).text == "new server":
         return fixed("serves", "serves once the stale process is gone", tail(proc.output(), 2))
+    return reproduces("no-serve", f"exit {proc.returncode}", tail(proc.output()))
+
+
+@scenario("fix-other-port")
+def fix_other_port(run: Run) -> Verdict:
+    taken = run.port()
+    if _block(run, taken) is None:
+        return harness_error("the blocking listener did not start")
+    port = run.port()
+    while port == taken:
+        port = run.port()
+    run.step(f"port {taken} stays taken; starting the server on port {port} instead")
+    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
+    if run.wait_serving(proc, port, timeout=15) and run.get(port).text == "new server":
+        return fixed(
+            "serves", f"serves on {port} while {taken} stays taken", tail(proc.output(), 2)
+        )
     return reproduces("no-serve", f"exit {proc.returncode}", tail(proc.output()))

@@ -6,13 +6,33 @@ process left behind. The failure (``reproduces``): a pickling traceback from
 the worker spawn (kind ``pickle-error``; ``warning-then-pickle-error`` when the
 release printed the import-string warning and crashed anyway), or another
 crash/hang caused by sending the object to children.
+
+Fix scenarios, each with the same app and two workers; ``fixed`` only when it
+serves ``GET /`` from two worker processes with no pickling error:
+
+- ``fix-import-string``: ``run("app_object:app", workers=2)`` (serve_fixed.py).
+- ``fix-factory``: ``run("app_object:make", factory=True, workers=2)``; releases
+  before 0.13.0 have no factory option (not-applicable).
+- ``fix-cli``: ``uvicorn app_object:app --workers 2``.
 """
 
 from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
+from packaging.version import Version
+
+from troubleshoot.harness.api import (
+    Proc,
+    Run,
+    ServerSpec,
+    Verdict,
+    fixed,
+    not_applicable,
+    reproduces,
+    scenario,
+    tail,
+)
 
 # run(app, workers=N) exists since 0.2 and the spawn start method since 0.10.1;
 # older releases used fork and are included so bisect can see the bug appear.
@@ -76,3 +96,50 @@ def workers(run: Run) -> Verdict:
 @scenario("reload")
 def reload(run: Run) -> Verdict:
     return _decide(run, "reload")
+
+
+def _serves_with_workers(run: Run, proc: Proc, port: int, how: str) -> Verdict:
+    run.step(f"waiting for {how} to serve with two workers")
+    state = run.exit_or_serve(proc, port, timeout=20)
+    text = proc.output()
+    if (reason := run.unsupported(text)) is not None:
+        return not_applicable(reason)
+    if pickle := re.search(PICKLE, text):
+        return reproduces("pickle-error", f"{how}: pickling error ({state})", pickle[0])
+    if state != "serving":
+        return reproduces("no-serve", f"{how}: {state}, exit {proc.returncode}", tail(text))
+    workers = run.workers(proc)
+    if len(workers) < 2:
+        return reproduces("no-workers", f"{how} served from {len(workers)} worker(s)", tail(text))
+    return fixed(
+        "serves-with-workers", f"{how} served GET / from {len(workers)} workers", tail(text, 2)
+    )
+
+
+@scenario("fix-import-string")
+def fix_import_string(run: Run) -> Verdict:
+    port = run.port()
+    proc = run.start_script("serve_fixed.py", str(port), "import-string")
+    return _serves_with_workers(run, proc, port, 'run("app_object:app", workers=2)')
+
+
+def _has_factory(server: ServerSpec) -> str | None:
+    if server.kind == "uvicorn" and Version(server.version or "0") < Version("0.13.0"):
+        return "uvicorn.run() has no factory option before 0.13.0: the fix cannot be applied"
+    return None
+
+
+@scenario("fix-factory", requires=_has_factory)
+def fix_factory(run: Run) -> Verdict:
+    port = run.port()
+    proc = run.start_script("serve_fixed.py", str(port), "factory")
+    return _serves_with_workers(run, proc, port, 'run("app_object:make", factory=True, workers=2)')
+
+
+@scenario("fix-cli")
+def fix_cli(run: Run) -> Verdict:
+    port = run.port()
+    proc = run.start_cli(
+        "app_object:app", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)
+    )
+    return _serves_with_workers(run, proc, port, "uvicorn app_object:app --workers 2")

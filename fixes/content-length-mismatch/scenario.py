@@ -14,6 +14,22 @@ Content-Length`` (kind ``h11-local-protocol-error``) or httptools' ``RuntimeErro
 Response content longer/shorter than Content-Length`` (kind
 ``httptools-runtimeerror``). ``fix-length-from-body`` serves app_fixed.py,
 which computes the header from the body: no error, full bodies.
+
+Two common sources of the mismatch, each with its fix (h11 on uvicorn; one
+request, then ``/``; ``fixed``/``reproduces`` as above, the reference
+server's ``protocol_error`` counting as named for the failure scenarios
+only):
+
+- ``body-with-204``: app_204.py answers ``GET /deleted`` with ``204`` and
+  the body ``null`` (``content-length: 4``), as older FastAPI did for a 204
+  route returning ``None``; a 204 carries no body, so h11 counts 4 bytes
+  against 0. ``fix-no-body-204`` serves app_204_fixed.py (a 204 without a
+  body): ``fixed`` on a clean 204 and no error.
+- ``middleware-keeps-length``: app_middleware.py's middleware appends a
+  footer to the body of ``GET /page`` and forwards the old
+  ``content-length``. ``fix-middleware-drops-length`` serves
+  app_middleware_fixed.py, whose middleware deletes the header: ``fixed``
+  when the whole rewritten body arrives and nothing is logged.
 """
 
 from __future__ import annotations
@@ -81,3 +97,53 @@ def httptools(run: Run) -> Verdict:
 def fix_length_from_body(run: Run) -> Verdict:
     run.copy("app_fixed.py", "app.py")
     return _serve(run, "h11" if not run.is_reference else None)
+
+
+ANY_NAMED = r"protocol_error reason=\"[^\"]*"
+
+
+def _one(run: Run, app: str, path: str, want: tuple[int, str], *, fix: bool) -> Verdict:
+    run.copy(app, "app.py")
+    port = run.port()
+    args = ["app:app", "--host", "127.0.0.1", "--port", str(port)]
+    proc = run.start_cli(*args, *([] if run.is_reference else ["--http", "h11"]))
+    run.step(f"waiting for HTTP on port {port}")
+    if not run.wait_serving(proc, port):
+        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
+    got = run.get(port, path)
+    after = run.get(port, "/")
+    proc.wait_for("|".join([*SIGNS.values(), ANY_NAMED]), 3)
+    text = proc.output()
+    seen = f"GET {path}: {got.status or got.error} {got.text!r}; then GET /: {after.status}"
+    for kind, pattern in SIGNS.items():
+        if found := re.search(pattern, text):
+            return reproduces(kind, seen, found[0])
+    if (found := re.search(ANY_NAMED, text)) and after.ok and not fix:
+        return fixed("named-mismatch", f"{seen}; the mismatch is named", found[0])
+    errors = re.search(r"Traceback|Exception in ASGI|app_error|protocol_error", text)
+    if (got.status, got.text) == want and after.ok and errors is None:
+        return fixed("consistent-length", f"{seen}; no error", tail(text, 2))
+    return reproduces("other", seen, tail(text))
+
+
+@scenario("body-with-204")
+def body_with_204(run: Run) -> Verdict:
+    return _one(run, "app_204.py", "/deleted", (204, ""), fix=False)
+
+
+@scenario("fix-no-body-204")
+def fix_no_body_204(run: Run) -> Verdict:
+    return _one(run, "app_204_fixed.py", "/deleted", (204, ""), fix=True)
+
+
+PAGE = (200, "hello, world -- served by proxy")
+
+
+@scenario("middleware-keeps-length")
+def middleware_keeps_length(run: Run) -> Verdict:
+    return _one(run, "app_middleware.py", "/page", PAGE, fix=False)
+
+
+@scenario("fix-middleware-drops-length")
+def fix_middleware_drops_length(run: Run) -> Verdict:
+    return _one(run, "app_middleware_fixed.py", "/page", PAGE, fix=True)

@@ -11,6 +11,7 @@
 """
 
 import asyncio
+import contextlib
 import functools
 
 
@@ -31,10 +32,10 @@ async def _start(send, headers=()):
 async def _ticks(send, stop):
     while not stop.is_set():
         await send({"type": "http.response.body", "body": b"tick\n", "more_body": True})
-        try:
+        # asyncio.TimeoutError is not the builtin TimeoutError before Python 3.11,
+        # and old releases run on 3.8-3.10 here.
+        with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.5)
-        except asyncio.TimeoutError:
-            pass
 
 
 async def _watch_disconnect(receive, stop):

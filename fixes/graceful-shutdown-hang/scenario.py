@@ -14,6 +14,13 @@ SIGTERM to the server process and waits for it to exit:
 - ``fix-timeout-graceful-shutdown``: ``sigterm-open-stream`` with
   ``--timeout-graceful-shutdown 2`` (an option since uvicorn 0.22.0; older
   releases reject it: ``not-applicable``).
+- ``fix-second-sigint``: ``sigterm-open-stream``, then a second signal
+  (SIGINT, uvicorn's "CTRL+C to force quit") 3 s after SIGTERM; ``fixed``
+  when the process exits within ``GRACE`` seconds of it.
+- ``fix-endpoint-ends-on-shutdown``: serve_stopping.py serves an endless
+  stream with a ``uvicorn.Server`` subclass whose ``handle_exit`` sets a
+  flag the stream polls, so the stream ends on SIGTERM (uvicorn's Python API:
+  not applicable to the reference server).
 
 Correct behaviour (``fixed``): the process exits within the server's own
 default bound on graceful shutdown plus ``GRACE`` seconds. The reference
@@ -33,7 +40,16 @@ import signal
 import socket
 import time
 
-from troubleshoot.harness.api import Proc, Run, Verdict, fixed, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import (
+    Proc,
+    Run,
+    ServerSpec,
+    Verdict,
+    fixed,
+    not_applicable,
+    reproduces,
+    scenario,
+)
 
 # The shutdown that waits for open connections exists since 0.2.21 (1b92b009,
 # #150); releases before 0.5.0 have no --host/--port options in this form.
@@ -68,7 +84,9 @@ def _tail(text: str, lines: int = 6) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def _shutdown(run: Run, path: str, *, first: bytes, options: tuple[str, ...] = (), bound: float) -> Verdict:
+def _shutdown(
+    run: Run, path: str, *, first: bytes, options: tuple[str, ...] = (), bound: float
+) -> Verdict:
     port = run.port()
     proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port), *options)
     run.step(f"waiting for HTTP on port {port}")
@@ -106,8 +124,14 @@ def _terminate(run: Run, proc: Proc, path: str, bound: float) -> Verdict:
     run.step("still running; sending SIGINT (force quit)")
     proc.signal(signal.SIGINT)
     forced = proc.wait(10)
-    after = "a second signal (SIGINT) ended it" if forced is not None else "SIGINT did not end it either"
-    return reproduces(kind, f"still running {deadline:.0f} s after SIGTERM; {after}", _tail(proc.output(), 8))
+    after = (
+        "a second signal (SIGINT) ended it"
+        if forced is not None
+        else "SIGINT did not end it either"
+    )
+    return reproduces(
+        kind, f"still running {deadline:.0f} s after SIGTERM; {after}", _tail(proc.output(), 8)
+    )
 
 
 def _default_bound(run: Run) -> float:
@@ -133,3 +157,64 @@ def sigterm_disconnect_aware_stream(run: Run) -> Verdict:
 def fix_timeout_graceful_shutdown(run: Run) -> Verdict:
     options = ("--timeout-graceful-shutdown", str(FIX_TIMEOUT))
     return _shutdown(run, "/stream", first=b"tick", options=options, bound=float(FIX_TIMEOUT))
+
+
+FORCE_AFTER = 3.0  # seconds between SIGTERM and the second signal
+
+
+def _uvicorn_api(spec: ServerSpec) -> str | None:
+    if spec.kind == "reference":
+        return (
+            "subclasses uvicorn.Server to hook handle_exit; the reference server has no such "
+            "class (and bounds the graceful wait itself)"
+        )
+    return None
+
+
+@scenario("fix-second-sigint")
+def fix_second_sigint(run: Run) -> Verdict:
+    port = run.port()
+    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
+    if not run.wait_serving(proc, port, timeout=20):
+        return not_applicable(f"the server never served: {_tail(proc.output())}")
+    sock, data = _open_request(port, "/stream", b"tick")
+    if sock is None:
+        return not_applicable(f"GET /stream did not start answering: {data[:200]!r}")
+    try:
+        run.step("SIGTERM with GET /stream in flight")
+        proc.signal(signal.SIGTERM)
+        if proc.wait(FORCE_AFTER) is not None:
+            return fixed(
+                "exited-on-sigterm", "exited before the second signal", _tail(proc.output())
+            )
+        run.step("still waiting; sending SIGINT (force quit)")
+        started = time.monotonic()
+        proc.signal(signal.SIGINT)
+        code = proc.wait(GRACE)
+        took = time.monotonic() - started
+        text = _tail(proc.output())
+        if code is not None:
+            return fixed(
+                "forced", f"exited with status {code} {took:.1f} s after the second signal", text
+            )
+        return reproduces(
+            "force-ignored", f"still running {GRACE:.0f} s after the second signal", text
+        )
+    finally:
+        sock.close()
+
+
+@scenario("fix-endpoint-ends-on-shutdown", requires=_uvicorn_api)
+def fix_endpoint_ends_on_shutdown(run: Run) -> Verdict:
+    port = run.port()
+    proc = run.start_script("serve_stopping.py", str(port))
+    run.step(f"waiting for HTTP on port {port}")
+    if not run.wait_serving(proc, port, timeout=20):
+        return not_applicable(f"the script never served: {_tail(proc.output())}")
+    sock, data = _open_request(port, "/stream", b"tick")
+    if sock is None:
+        return not_applicable(f"GET /stream did not start answering: {data[:200]!r}")
+    try:
+        return _terminate(run, proc, "/stream", 0.0)
+    finally:
+        sock.close()

@@ -1,24 +1,53 @@
-"""Install httptools from source on a machine without a working C compiler.
+"""Install httptools into ./deps (never into the shared release environment).
 
-This is what ``pip install "uvicorn[standard]"`` does where no wheel matches
-the interpreter or platform (a brand-new CPython, Alpine/musl, PyPy, an old
-pin): it falls back to the sdist and compiles it. ``CC``/``CXX`` name a compiler
-that does not exist; the package goes to ./deps (never into
-the shared release environment).
+``python build.py`` (``no-compiler``): httptools 0.6.4 from its source
+distribution, with ``CC``/``CXX`` naming a compiler that does not exist. This is
+what ``pip install "uvicorn[standard]"`` does where no wheel matches the
+interpreter or platform (a brand-new CPython, Alpine/musl, PyPy, an old pin):
+it falls back to the sdist and compiles it.
+
+``python build.py wheel``: the same machine without a compiler, but no pin and
+no ``--no-binary``: the resolver picks an httptools release with a wheel for
+this interpreter.
+
+``python build.py compiler``: the pinned sdist again, with the machine's real C
+compiler and this interpreter's headers.
 """
 
 import os
 import shutil
 import subprocess
 import sys
+import sysconfig
+from pathlib import Path
 
+mode = sys.argv[1] if len(sys.argv) > 1 else "no-compiler"
 MISSING = "/nonexistent/bin/gcc"  # a compiler that is not there
-env = {**os.environ, "CC": MISSING, "CXX": MISSING, "LDSHARED": MISSING}
+env = dict(os.environ)
+if mode in ("no-compiler", "wheel"):
+    env.update(CC=MISSING, CXX=MISSING, LDSHARED=MISSING)
+if mode == "compiler":
+    headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    if not headers.exists():
+        print(f"DOCTOR-NA: this interpreter has no headers ({headers} is missing)")
+        sys.exit(3)
+if mode == "wheel":
+    wanted = ["httptools"]
+else:
+    wanted = ["--no-binary", "httptools", "--no-cache", "httptools==0.6.4"]
 cmd = [
-    shutil.which("uv") or "uv", "pip", "install", "--python", sys.executable,
-    "--target", "deps", "--no-binary", "httptools", "--no-cache", "httptools==0.6.4",
+    shutil.which("uv") or "uv",
+    "pip",
+    "install",
+    "--python",
+    sys.executable,
+    "--target",
+    "deps",
+    *wanted,
 ]
-done = subprocess.run(cmd, env=env, stderr=subprocess.STDOUT, stdout=subprocess.PIPE, text=True)
+done = subprocess.run(
+    cmd, check=False, env=env, stderr=subprocess.STDOUT, stdout=subprocess.PIPE, text=True
+)
 print(done.stdout)
 print(f"install exit status: {done.returncode}")
 sys.exit(done.returncode)

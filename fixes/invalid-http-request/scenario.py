@@ -13,10 +13,20 @@ parser's reason). The failure as users see it (``reproduces``): uvicorn's
 the parser's traceback, ``...-no-response`` when the client gets no 400).
 ``fix-serve-tls`` applies the fix for the TLS case: the server is started with
 ``--ssl-certfile/--ssl-keyfile`` and the client speaks HTTPS: 200, no warning.
+
+``proxy-protocol-header`` is a load balancer with the PROXY protocol turned
+on: every connection starts with ``PROXY TCP4 203.0.113.7 ...`` before the
+request (judged like the two above). ``fix-no-proxy-protocol`` turns it off:
+the same request arrives as plain HTTP carrying ``X-Forwarded-For:
+203.0.113.7``, and uvicorn runs with ``--proxy-headers
+--forwarded-allow-ips 127.0.0.1``; ``fixed`` when ``/whoami`` answers 200
+with ``client=203.0.113.7`` and no warning is logged. The reference server has
+no proxy-header options, so there only the 200 without a warning is checked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import ssl
@@ -37,10 +47,8 @@ def client_hello() -> bytes:
     context = ssl.create_default_context()
     incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
     tls = context.wrap_bio(incoming, outgoing, server_hostname="localhost")
-    try:
+    with contextlib.suppress(ssl.SSLWantReadError):
         tls.do_handshake()
-    except ssl.SSLWantReadError:
-        pass
     return outgoing.read()
 
 
@@ -112,3 +120,39 @@ def fix_serve_tls(run: Run) -> Verdict:
     if re.search(WARNING, text) or not got.ok:
         return reproduces("still-invalid", f"HTTPS GET /: {got.status}", tail(text))
     return fixed("https-served", "HTTPS (verified against the run's CA): 200, no warning", "")
+
+
+PROXY_LINE = b"PROXY TCP4 203.0.113.7 127.0.0.1 51234 8000\r\n"
+
+
+def _whoami(forwarded: bool) -> bytes:
+    extra = "X-Forwarded-For: 203.0.113.7\r\n" if forwarded else ""
+    return f"GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n".encode()
+
+
+@scenario("proxy-protocol-header")
+def proxy_protocol_header(run: Run) -> Verdict:
+    return _probe(run, PROXY_LINE + _whoami(False), "a PROXY protocol v1 header before the request")
+
+
+@scenario("fix-no-proxy-protocol")
+def fix_no_proxy_protocol(run: Run) -> Verdict:
+    port = run.port()
+    trust = [] if run.is_reference else ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
+    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port), *trust)
+    run.step(f"waiting for HTTP on port {port}")
+    if not run.wait_serving(proc, port):
+        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
+    run.step("plain HTTP with X-Forwarded-For instead of a PROXY header")
+    answer = _send_raw(port, _whoami(True)).decode("latin-1")
+    proc.wait_for(f"{WARNING}|{REFERENCE}", 1)
+    text = proc.output()
+    status = answer.split("\r\n", 1)[0] if answer else "no response"
+    want = "client=127.0.0.1" if run.is_reference else "client=203.0.113.7"
+    body = re.search(r"client=[^\s]+", answer)
+    seen = f"{status!r}, body {body[0] if body else None!r}"
+    if re.search(f"{WARNING}|{REFERENCE}", text) or not status.startswith("HTTP/1.1 200"):
+        return reproduces("still-invalid", seen, tail(text))
+    if body is None or body[0] != want:
+        return reproduces("client-not-forwarded", f"{seen}; expected {want}", tail(text))
+    return fixed("plain-http-forwarded", f"{seen}; no warning", tail(text, 1))

@@ -9,9 +9,12 @@ such parameter).
 
 Fix scenarios on the same releases: ``fix-import-uvicorn-first`` (uvicorn is
 imported before the patch) and ``fix-serve-on-own-loop`` (``asyncio.run(
-Server(config).serve())``). nest_asyncio is installed next to each release
-(``EXTRAS``). The reference server runs on the doctor's own interpreter
-without extras and does not model nest_asyncio: not-applicable there.
+Server(config).serve())``); the workaround ``fix-remove-nest-asyncio`` runs
+the same launcher with nest_asyncio gone (``serve_without_nest_asyncio.py``,
+nothing installed next to the release). nest_asyncio is installed next to
+each release for the others (``EXTRAS``). The reference server runs on the
+doctor's own interpreter without extras and does not model nest_asyncio: those
+scenarios are not-applicable there; the workaround needs no extras and runs.
 """
 
 from __future__ import annotations
@@ -75,3 +78,8 @@ def fix_import_uvicorn_first(run: Run) -> Verdict:
 @scenario("fix-serve-on-own-loop", requires=_uvicorn_only)
 def fix_serve_on_own_loop(run: Run) -> Verdict:
     return _serve(run, "serve_own_loop.py")
+
+
+@scenario("fix-remove-nest-asyncio", extras={})
+def fix_remove_nest_asyncio(run: Run) -> Verdict:
+    return _serve(run, "serve_without_nest_asyncio.py")

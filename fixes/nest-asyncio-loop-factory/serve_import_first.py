@@ -4,11 +4,11 @@ uvicorn binds ``asyncio.run`` when it is imported (Python 3.12+), so importing
 it first keeps the real function, which accepts ``loop_factory``.
 """
 
-import os
+import os  # noqa: I001 (the import order is the fix)
 
 from doctor_sut import run  # imported before the patch
 
-import nest_asyncio  # noqa: E402
+import nest_asyncio
 
 nest_asyncio.apply()
 

@@ -6,13 +6,29 @@ running. The failure (``reproduces``): multiprocessing's "An attempt has been
 made to start a new process before the current process has finished its
 bootstrapping phase" RuntimeError from the re-imported script in a child
 (kind ``bootstrap-runtimeerror``), or any other crash or hang without that advice.
+
+Fix scenarios, with ``reload=True`` (the trigger that fails on every release):
+``fixed`` when the server serves ``GET /``, no bootstrapping error follows, and
+an edit of app.py is served (the reloader works):
+
+- ``fix-main-guard``: serve_guarded.py, the same call under the main guard.
+- ``fix-cli``: ``uvicorn app:app --reload``, no script of our own.
 """
 
 from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
+from troubleshoot.harness.api import (
+    Proc,
+    Run,
+    Verdict,
+    fixed,
+    not_applicable,
+    reproduces,
+    scenario,
+    tail,
+)
 
 # run() accepts an import string with reload/workers since 0.5.0 (the spawn supervisors).
 RELEASES = ">=0.5.0"
@@ -61,3 +77,40 @@ def reload(run: Run) -> Verdict:
 @scenario("workers")
 def workers(run: Run) -> Verdict:
     return _decide(run, "workers")
+
+
+def _serves_and_reloads(run: Run, proc: Proc, port: int, how: str) -> Verdict:
+    run.step(f"waiting for {how} to serve")
+    state = run.exit_or_serve(proc, port, timeout=20, watch=BOOTSTRAP)
+    if state == "serving":
+        proc.wait_for(BOOTSTRAP, 3)
+    text = proc.output()
+    if re.search(BOOTSTRAP, text):
+        return reproduces(
+            "bootstrap-runtimeerror", f"{how}: bootstrapping RuntimeError", tail(text)
+        )
+    if state != "serving":
+        return reproduces("no-serve", f"{how}: {state}, exit {proc.returncode}", tail(text))
+    run.step("editing app.py: the reloader must serve the new code")
+    source = run.path("app.py").read_text(encoding="utf-8")
+    if not run.edit_until_served(
+        "app.py", source.replace('b"ok"', 'b"reloaded"'), port, "reloaded"
+    ):
+        return reproduces(
+            "no-reload", f"{how} served but did not reload an edit", tail(proc.output())
+        )
+    return fixed("serves-and-reloads", f"{how} served and reloaded an edit", tail(proc.output(), 2))
+
+
+@scenario("fix-main-guard")
+def fix_main_guard(run: Run) -> Verdict:
+    port = run.port()
+    proc = run.start_script_env("serve_guarded.py", PORT=str(port), MODE="reload")
+    return _serves_and_reloads(run, proc, port, 'run("app:app", reload=True) under the guard')
+
+
+@scenario("fix-cli")
+def fix_cli(run: Run) -> Verdict:
+    port = run.port()
+    proc = run.start_cli("app:app", "--reload", "--host", "127.0.0.1", "--port", str(port))
+    return _serves_and_reloads(run, proc, port, "uvicorn app:app --reload")

@@ -12,5 +12,11 @@ async def app(scope, receive, send):
         return
     client = scope.get("client") or ("-", 0)
     body = f"client={client[0]} scheme={scope['scheme']}".encode()
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"text/plain")],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -20,6 +20,11 @@ failure (``reproduces``, kind ``proxy-ignored``): the proxy's address and
   0.31.1).
 - ``fix-forwarded-allow-ips``: ``--forwarded-allow-ips 127.0.0.2`` (the
   proxy's address).
+- ``uds-not-trusted``: the proxy talks to uvicorn over a unix socket
+  (``--uds``) with the default trust list: there is no client address to
+  match, so the headers are ignored (the app sees no client and ``http``).
+- ``fix-uds-trust-star``: the same with ``--forwarded-allow-ips *`` (the
+  argument as a shell passes it after removing the quotes of ``'*'``).
 
 The reference server has no proxy-header handling (no ``--proxy-headers`` or
 ``--forwarded-allow-ips``), so these scenarios do not apply to it.
@@ -80,14 +85,33 @@ def _via_proxy(port: int) -> str:
     return data.decode("latin-1")
 
 
-def _judge(run: Run, proc: Proc, port: int) -> Verdict:
+def _via_unix_socket(path: str) -> str:
+    request = (
+        "GET /whoami HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 203.0.113.7\r\n"
+        "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
+    )
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(5)
+        sock.connect(path)
+        sock.sendall(request.encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data.decode("latin-1")
+
+
+def _judge(run: Run, proc: Proc, port: int, uds: str | None = None) -> Verdict:
     if not proc.wait_for(READY, 20):
         reason = run.unsupported(proc.output())
         if reason:
             return not_applicable(reason)
         return reproduces("no-start", "the server did not start", tail(proc.output()))
-    run.step(f"GET /whoami from {PROXY_ADDRESS} with X-Forwarded-For/-Proto")
-    answer = _via_proxy(port)
+    if uds is not None:
+        run.step("GET /whoami over the unix socket with X-Forwarded-For/-Proto")
+        answer = _via_unix_socket(uds)
+    else:
+        run.step(f"GET /whoami from {PROXY_ADDRESS} with X-Forwarded-For/-Proto")
+        answer = _via_proxy(port)
     seen = re.search(r"client=\S+ scheme=\S+", answer)
     if seen is None:
         return reproduces("other", "no answer from the app", answer[:200] or tail(proc.output()))
@@ -99,7 +123,9 @@ def _judge(run: Run, proc: Proc, port: int) -> Verdict:
 
 def _cli(run: Run, *trust: str) -> Verdict:
     port = run.port()
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port), "--proxy-headers", *trust)
+    proc = run.start_cli(
+        "app:app", "--host", "127.0.0.1", "--port", str(port), "--proxy-headers", *trust
+    )
     return _judge(run, proc, port)
 
 
@@ -123,3 +149,19 @@ def run_list_star(run: Run) -> Verdict:
 @scenario("fix-forwarded-allow-ips", requires=_no_reference)
 def fix_forwarded_allow_ips(run: Run) -> Verdict:
     return _cli(run, "--forwarded-allow-ips", PROXY_ADDRESS)
+
+
+def _uds(run: Run, *trust: str) -> Verdict:
+    path = str(run.path("proxy.sock"))
+    proc = run.start_cli("app:app", "--uds", path, "--proxy-headers", *trust)
+    return _judge(run, proc, 0, uds=path)
+
+
+@scenario("uds-not-trusted", requires=_no_reference)
+def uds_not_trusted(run: Run) -> Verdict:
+    return _uds(run)
+
+
+@scenario("fix-uds-trust-star", requires=_no_reference)
+def fix_uds_trust_star(run: Run) -> Verdict:
+    return _uds(run, "--forwarded-allow-ips", "*")

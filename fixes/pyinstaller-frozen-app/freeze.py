@@ -8,7 +8,15 @@ import subprocess
 import sys
 
 cmd = [
-    sys.executable, "-m", "PyInstaller", "--onefile", "--noconfirm", "--clean",
-    "--log-level", "WARN", *sys.argv[1:], "server.py",
+    sys.executable,
+    "-m",
+    "PyInstaller",
+    "--onefile",
+    "--noconfirm",
+    "--clean",
+    "--log-level",
+    "WARN",
+    *sys.argv[1:],
+    "server.py",
 ]
-sys.exit(subprocess.run(cmd).returncode)
+sys.exit(subprocess.run(cmd, check=False).returncode)

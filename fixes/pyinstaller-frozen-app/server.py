@@ -1,6 +1,7 @@
 """The app and its launcher in one script, as people freeze it: uvicorn.run(app) at the bottom."""
 
 import os
+
 import uvicorn
 
 

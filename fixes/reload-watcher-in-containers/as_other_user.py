@@ -11,6 +11,7 @@ volume mounted into the project. Exit status 97 means that was not possible.
 import ctypes
 import os
 import sys
+from pathlib import Path
 
 CLONE_NEWUSER = 0x10000000
 
@@ -19,13 +20,16 @@ def _drop_root_override() -> None:
     uid, gid = os.getuid(), os.getgid()
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWUSER) != 0:
-        print(f"DOCTOR-NA: unshare(CLONE_NEWUSER) failed: {os.strerror(ctypes.get_errno())}", flush=True)
+        print(
+            f"DOCTOR-NA: unshare(CLONE_NEWUSER) failed: {os.strerror(ctypes.get_errno())}",
+            flush=True,
+        )
         sys.exit(97)
-    with open("/proc/self/setgroups", "w") as f:
+    with Path("/proc/self/setgroups").open("w") as f:
         f.write("deny")
-    with open("/proc/self/uid_map", "w") as f:
+    with Path("/proc/self/uid_map").open("w") as f:
         f.write(f"0 {uid} 1")
-    with open("/proc/self/gid_map", "w") as f:
+    with Path("/proc/self/gid_map").open("w") as f:
         f.write(f"0 {gid} 1")
 
 

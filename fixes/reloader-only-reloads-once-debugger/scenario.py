@@ -49,9 +49,13 @@ def many_reloads(run: Run) -> Verdict:
         run.step(f"reload {n - 1}/{RELOADS}: editing app.py to answer v{n}")
         edited = source.replace('b"v1"', f'b"v{n}"')
         if not run.edit_until_served("app.py", edited, port, f"v{n}", timeout=20):
-            return reproduces("stopped-reloading", f"reload {n - 1} was never served", tail(proc.output()))
+            return reproduces(
+                "stopped-reloading", f"reload {n - 1} was never served", tail(proc.output())
+            )
         if proc.returncode is not None:
-            return reproduces("parent-exited", f"parent exited after reload {n - 1}", tail(proc.output()))
+            return reproduces(
+                "parent-exited", f"parent exited after reload {n - 1}", tail(proc.output())
+            )
         # the retired child may take a moment to exit after the new one serves
         if not wait_until(lambda: len(run.workers(proc)) == 1, 10):
             pids = run.workers(proc)
@@ -71,4 +75,3 @@ def many_reloads(run: Run) -> Verdict:
         f"parent exited {code} on SIGTERM, no orphans",
         tail(proc.output()),
     )
-

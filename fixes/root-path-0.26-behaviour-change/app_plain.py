@@ -11,7 +11,7 @@ def route_path(scope):
     root_path = scope.get("root_path", "")
     path = scope["path"]
     if root_path and (path == root_path or path.startswith(root_path + "/")):
-        return path[len(root_path):] or "/"
+        return path[len(root_path) :] or "/"
     return path
 
 
@@ -22,8 +22,17 @@ async def app(scope, receive, send):
     if path == "/":
         status, body = 200, b"ok"
     elif path == "/items":
-        status, body = 200, f"items root_path={scope.get('root_path', '')} path={scope['path']}".encode()
+        status, body = (
+            200,
+            f"items root_path={scope.get('root_path', '')} path={scope['path']}".encode(),
+        )
     else:
         status, body = 404, b"Not Found"
-    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain")],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

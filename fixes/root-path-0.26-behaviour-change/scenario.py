@@ -15,6 +15,11 @@ Every scenario runs the server with ``--root-path /api`` and requests
 - ``fix-route-path``: a plain ASGI app that removes ``root_path`` from the
   path when it is there; no third-party package, so the reference server
   (which follows ASGI 2.4: ``root_path`` prefixed to ``path``) runs it too.
+- ``fix-root-path-one-place``: the configuration fix for the same old
+  Starlette (0.32.0.post1): the proxy forwards ``/api/items`` unchanged, no
+  ``--root-path`` is given, and the routes are declared under ``/api``
+  (app_prefixed.py); ``fixed`` when ``GET /api/items`` answers 200. Not
+  applicable to the reference server (pinned Starlette).
 """
 
 from __future__ import annotations
@@ -50,9 +55,10 @@ def _needs_pinned_starlette(spec: ServerSpec) -> str | None:
     return None
 
 
-def _run(run: Run, app: str) -> Verdict:
+def _run(run: Run, app: str, *, root_path: str | None = "/api", path: str = "/items") -> Verdict:
     port = run.port()
-    proc = run.start_cli(app, "--host", "127.0.0.1", "--port", str(port), "--root-path", "/api")
+    option = ["--root-path", root_path] if root_path is not None else []
+    proc = run.start_cli(app, "--host", "127.0.0.1", "--port", str(port), *option)
     run.step(f"waiting for the server on port {port}")
     # Not GET /: on an affected pair "/" is routed as "/api/" and answers 404 too.
     if not proc.wait_for(READY, 20):
@@ -60,14 +66,23 @@ def _run(run: Run, app: str) -> Verdict:
         if reason:
             return not_applicable(reason)
         return reproduces("no-start", "the server did not start", tail(proc.output()))
-    run.step("GET /items (the proxy stripped /api), with --root-path /api")
-    got = run.get(port, "/items")
+    run.step(f"GET {path}, with {' '.join(option) or 'no --root-path'}")
+    got = run.get(port, path)
     if got.status == 200 and got.text.startswith("items"):
-        return fixed("routed", f"GET /items -> 200 ({got.text})", got.text)
+        return fixed("routed", f"GET {path} -> 200 ({got.text})", got.text)
     if got.status == 404:
-        line = next((ln for ln in proc.output().splitlines() if re.search(r'"GET \S*/items HTTP/1\.1" 404', ln)), "")
-        return reproduces("prefixed-path-404", "GET /items -> 404: the router saw /api/items", line or "404")
-    return reproduces("other", f"GET /items -> {got.status} {got.error}", tail(proc.output()))
+        line = next(
+            (
+                ln
+                for ln in proc.output().splitlines()
+                if re.search(r'"GET \S*/items HTTP/1\.1" 404', ln)
+            ),
+            "",
+        )
+        return reproduces(
+            "prefixed-path-404", f"GET {path} -> 404: the router saw /api/items", line or "404"
+        )
+    return reproduces("other", f"GET {path} -> {got.status} {got.error}", tail(proc.output()))
 
 
 @scenario("old-starlette-root-path", requires=_needs_pinned_starlette, extras=OLD_STARLETTE)
@@ -83,3 +98,8 @@ def fix_starlette_035(run: Run) -> Verdict:
 @scenario("fix-route-path", extras={})
 def fix_route_path(run: Run) -> Verdict:
     return _run(run, "app_plain:app")
+
+
+@scenario("fix-root-path-one-place", requires=_needs_pinned_starlette, extras=OLD_STARLETTE)
+def fix_root_path_one_place(run: Run) -> Verdict:
+    return _run(run, "app_prefixed:app", root_path=None, path="/api/items")

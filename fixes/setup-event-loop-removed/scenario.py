@@ -51,7 +51,10 @@ def _uvicorn_api(server: ServerSpec) -> str | None:
 def _needs_runner(server: ServerSpec) -> str | None:
     if (reason := _uvicorn_api(server)) is not None:
         return reason
-    if server.version is not None and tuple(int(p) for p in server.version.split(".")[:2]) < (0, 36):
+    if server.version is not None and tuple(int(p) for p in server.version.split(".")[:2]) < (
+        0,
+        36,
+    ):
         return "Config.get_loop_factory() exists from uvicorn 0.36.0 (the fix targets 0.36.0+)"
     return None
 

@@ -14,10 +14,16 @@ thread dies with Python's ``signal only works in main thread`` ValueError (kind
 
 ``fix-main-thread`` is the recommended change for reload/workers: the server
 runs in the main thread and the other work moves to a thread.
+``fix-subprocess-workers`` is the workaround when the main thread is taken and
+several workers are needed: the thread starts ``uvicorn app:app --workers 2``
+as a separate process (serve_subprocess_thread.py); ``fixed`` when it serves.
+The other half of that workaround, one plain server in the thread, is
+``thread-plain``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario, tail
@@ -33,9 +39,9 @@ SIGNS = {
 ADVICE = r"main thread"
 
 
-def _decide(run: Run, script: str, mode: str) -> Verdict:
+def _decide(run: Run, script: str, mode: str, **env: str) -> Verdict:
     port = run.port()
-    proc = run.start_script_env(script, PORT=str(port), MODE=mode)
+    proc = run.start_script_env(script, PORT=str(port), MODE=mode, **env)
     run.step(f"waiting for {script} (MODE={mode}) to serve on port {port} or exit")
     state = run.exit_or_serve(proc, port, timeout=15, watch="|".join(SIGNS.values()))
     text = proc.output()
@@ -46,7 +52,9 @@ def _decide(run: Run, script: str, mode: str) -> Verdict:
         return fixed("serves", f"{script} (MODE={mode}) served GET / with 200", tail(text))
     # a refusal raised inside the thread ends only that thread: any exit code will do
     if state == "exited" and "Traceback" not in text and re.search(ADVICE, text):
-        return fixed("clean-error", f"refused (exit {proc.returncode}), naming the main thread", tail(text))
+        return fixed(
+            "clean-error", f"refused (exit {proc.returncode}), naming the main thread", tail(text)
+        )
     return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
 
 
@@ -68,3 +76,9 @@ def thread_workers(run: Run) -> Verdict:
 @scenario("fix-main-thread")
 def fix_main_thread(run: Run) -> Verdict:
     return _decide(run, "serve_main_thread.py", "reload")
+
+
+@scenario("fix-subprocess-workers")
+def fix_subprocess_workers(run: Run) -> Verdict:
+    cli = json.dumps([*run.server.cli, *run.server.cli_flags])
+    return _decide(run, "serve_subprocess_thread.py", "workers", SERVER_CLI=cli)

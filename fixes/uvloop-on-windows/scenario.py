@@ -28,7 +28,10 @@ MISSING = r"No module named '?uvloop'?"
 
 def _no_loop_choice(server: ServerSpec) -> str | None:
     if server.kind == "reference":
-        return "the reference server always runs asyncio's own loop; it has no --loop option and does not model uvloop"
+        return (
+            "the reference server always runs asyncio's own loop; it has no --loop option "
+            "and does not model uvloop"
+        )
     return None
 
 
@@ -40,7 +43,9 @@ def loop_uvloop_missing(run: Run) -> Verdict:
     state = run.exit_or_serve(proc, port, watch=MISSING)
     text = proc.output()
     if found := re.search(rf"^.*{MISSING}.*$", text, re.MULTILINE):
-        return reproduces("uvloop-missing", "the server cannot start: uvloop is not installed", found[0])
+        return reproduces(
+            "uvloop-missing", "the server cannot start: uvloop is not installed", found[0]
+        )
     if run.get(port, "/").ok:
         return fixed("served", "served with --loop uvloop (uvloop present)", tail(text))
     return reproduces("no-start", f"the server did not start ({state})", tail(text))
@@ -53,5 +58,6 @@ def fix_loop_auto(run: Run) -> Verdict:
     run.step("starting with --loop auto in the same environment")
     if not run.wait_serving(proc, port):
         return reproduces("no-start", "--loop auto did not serve", tail(proc.output()))
-    return fixed("served-asyncio", "--loop auto fell back to asyncio and served GET /", tail(proc.output()))
-
+    return fixed(
+        "served-asyncio", "--loop auto fell back to asyncio and served GET /", tail(proc.output())
+    )

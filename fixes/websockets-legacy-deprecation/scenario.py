@@ -14,6 +14,10 @@ deprecated``, because ``--ws auto`` picks the legacy implementation
 - ``auto-with-websockets-15``: the default ``--ws auto``.
 - ``fix-ws-sansio``: ``--ws websockets-sansio`` (0.35.0+; not applicable
   before, where the choice does not exist).
+- ``fix-filter-warning``: the default ``--ws auto`` with the entry's test-suite
+  filters (``error``, then ``ignore`` for exactly the two websockets messages),
+  given as ``PYTHONWARNINGS``: ``fixed`` when the server starts and serves
+  with no websockets warning shown and none raised as an error.
 
 The reference server does not implement WebSocket (upgrades are refused
 with 501) and imports no websockets library: not applicable.
@@ -38,7 +42,10 @@ from troubleshoot.harness.api import (
 RELEASES = ">=0.19.0"
 EXTRAS = {">=0.19.0": ["websockets==15.0.1"]}
 
-WARNING = r"DeprecationWarning: (?:websockets\.legacy is deprecated|websockets\.server\.WebSocketServerProtocol is deprecated)[^\n]*"
+WARNING = (
+    r"DeprecationWarning: (?:websockets\.legacy is deprecated"
+    r"|websockets\.server\.WebSocketServerProtocol is deprecated)[^\n]*"
+)
 ANY_WS_WARNING = r"DeprecationWarning:[^\n]*websockets[^\n]*"
 READY = r"Uvicorn running on"
 
@@ -52,7 +59,18 @@ def _no_reference(spec: ServerSpec) -> str | None:
     return None
 
 
-def _run(run: Run, *args: str) -> Verdict:
+SHOWN = "default::DeprecationWarning"
+# pyproject's filterwarnings = ["error", "ignore:...", ...] as -W options (the last match wins)
+FILTERED = ",".join(
+    [
+        "error",
+        "ignore:websockets.legacy is deprecated:DeprecationWarning",
+        "ignore:websockets.server.WebSocketServerProtocol is deprecated:DeprecationWarning",
+    ]
+)
+
+
+def _run(run: Run, *args: str, warnings: str = SHOWN) -> Verdict:
     port = run.port()
     proc = run.start_cli_env(
         "app:app",
@@ -61,7 +79,7 @@ def _run(run: Run, *args: str) -> Verdict:
         "--port",
         str(port),
         *args,
-        PYTHONWARNINGS="default::DeprecationWarning",
+        PYTHONWARNINGS=warnings,
     )
     run.step(f"waiting for HTTP on port {port}")
     served = run.wait_serving(proc, port)
@@ -72,10 +90,18 @@ def _run(run: Run, *args: str) -> Verdict:
         return reproduces("no-start", "the server did not serve GET /", tail(text))
     warnings = re.findall(WARNING, text)
     if warnings:
-        return reproduces("legacy-deprecation-warning", f"{len(warnings)} websockets deprecation warning(s) at startup", "\n".join(dict.fromkeys(warnings)))
+        return reproduces(
+            "legacy-deprecation-warning",
+            f"{len(warnings)} websockets deprecation warning(s) at startup",
+            "\n".join(dict.fromkeys(warnings)),
+        )
     other = re.findall(ANY_WS_WARNING, text)
     if other:
-        return reproduces("other-websockets-warning", "a websockets DeprecationWarning at startup", "\n".join(dict.fromkeys(other)))
+        return reproduces(
+            "other-websockets-warning",
+            "a websockets DeprecationWarning at startup",
+            "\n".join(dict.fromkeys(other)),
+        )
     return fixed("no-warning", "served without a websockets DeprecationWarning", _line(text, READY))
 
 
@@ -91,3 +117,8 @@ def auto_with_websockets_15(run: Run) -> Verdict:
 @scenario("fix-ws-sansio", requires=_no_reference)
 def fix_ws_sansio(run: Run) -> Verdict:
     return _run(run, "--ws", "websockets-sansio")
+
+
+@scenario("fix-filter-warning", requires=_no_reference)
+def fix_filter_warning(run: Run) -> Verdict:
+    return _run(run, warnings=FILTERED)

@@ -46,7 +46,9 @@ def workers_share_socket(run: Run) -> Verdict:
     if not run.wait_serving(proc, port, timeout=60):
         return reproduces("no-start", "the workers never served", tail(proc.output()))
     if not wait_until(lambda: len(run.workers(proc)) == WORKERS, 30):
-        return reproduces("workers-missing", f"{len(run.workers(proc))} workers", tail(proc.output()))
+        return reproduces(
+            "workers-missing", f"{len(run.workers(proc))} workers", tail(proc.output())
+        )
     run.step(f"{REQUESTS} concurrent requests to handlers that block their worker")
     with ThreadPoolExecutor(REQUESTS) as pool:
         results = list(pool.map(lambda _: run.get(port, "/"), range(REQUESTS)))
@@ -59,11 +61,13 @@ def workers_share_socket(run: Run) -> Verdict:
         return reproduces("accept-error", "a worker failed to accept", found[0])
     if len(served_by) < WORKERS:
         return reproduces(
-            "one-worker-accepts", f"only {len(served_by)} of {WORKERS} workers accepted", str(served_by)
+            "one-worker-accepts",
+            f"only {len(served_by)} of {WORKERS} workers accepted",
+            str(served_by),
         )
     return fixed(
         "every-worker-accepts",
-        f"{REQUESTS} concurrent requests answered by {len(served_by)} workers from one inherited socket",
+        f"{REQUESTS} concurrent requests answered by {len(served_by)} workers "
+        "from one inherited socket",
         tail(text),
     )
-

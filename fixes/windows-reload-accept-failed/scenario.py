@@ -50,7 +50,9 @@ def reloads_keep_accepting(run: Run) -> Verdict:
         edited = source.replace('b"v1"', f'b"v{n}"')
         if not run.edit_until_served("app.py", edited, port, f"v{n}", timeout=30):
             return reproduces(
-                "reloaded-child-not-accepting", f"reload {n - 1} was never served", tail(proc.output())
+                "reloaded-child-not-accepting",
+                f"reload {n - 1} was never served",
+                tail(proc.output()),
             )
         wait_until(lambda: len(run.workers(proc)) == 1, 10)
         children.update(run.workers(proc))
@@ -60,10 +62,11 @@ def reloads_keep_accepting(run: Run) -> Verdict:
     if found := re.search(rf"^.*(?:{ACCEPT_ERRORS}).*$", text, re.MULTILINE):
         return reproduces("accept-error", "a reloaded child failed to accept", found[0])
     if len(children) < RELOADS + 1:
-        return reproduces("no-new-child", f"only {len(children)} children for {RELOADS} reloads", "")
+        return reproduces(
+            "no-new-child", f"only {len(children)} children for {RELOADS} reloads", ""
+        )
     return fixed(
         "every-child-accepts",
         f"{RELOADS} reloads, {len(children)} children, each served from the socket bound once",
         tail(text),
     )
-

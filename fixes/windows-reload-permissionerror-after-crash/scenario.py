@@ -1,4 +1,4 @@
-"""windows-reload-permissionerror-after-crash: reload after the app crashed, and after its child died.
+"""windows-reload-permissionerror-after-crash: reload after an app crash and a dead child.
 
 The uvicorn failure needs Windows: its reloader sent ``os.kill(pid, SIGTERM)``
 to a child that had already exited, which raises ``PermissionError: [WinError 5]``
@@ -54,7 +54,9 @@ def crash_then_reload(run: Run) -> Verdict:
     run.step("editing app.py so that importing it raises RuntimeError")
     run.write("app.py", BROKEN + source)
     if proc.wait_for(r"broken on purpose", 20) is None:
-        return reproduces("crash-unreported", "the failing import was never reported", tail(proc.output()))
+        return reproduces(
+            "crash-unreported", "the failing import was never reported", tail(proc.output())
+        )
     run.step("killing the serving child with SIGKILL (the reloader now holds a dead child)")
     for pid in run.workers(proc):
         run.kill(pid, signal.SIGKILL)
@@ -70,6 +72,7 @@ def crash_then_reload(run: Run) -> Verdict:
     return fixed(
         "reload-survives-crash",
         "reported the crash, survived a dead child, then served the fixed code",
-        "\n".join(line for line in text.splitlines() if re.search(r"broken on purpose|reload", line))[:600],
+        "\n".join(
+            line for line in text.splitlines() if re.search(r"broken on purpose|reload", line)
+        )[:600],
     )
-

@@ -49,20 +49,24 @@ def reload_runs_shutdown(run: Run) -> Verdict:
         run.step(f"reload {n - 1}/{RELOADS}: editing app.py to answer v{n}")
         edited = source.replace('b"v1"', f'b"v{n}"')
         if not run.edit_until_served("app.py", edited, port, f"v{n}", timeout=20):
-            return reproduces("reload-stuck", f"reload {n - 1} not served within 20s", tail(proc.output()))
+            return reproduces(
+                "reload-stuck", f"reload {n - 1} not served within 20s", tail(proc.output())
+            )
 
-        def shut_down() -> bool:
+        def shut_down(old: set[int] = old) -> bool:
             done = {p.name for p in markers.iterdir()} if markers.is_dir() else set()
             return {str(pid) for pid in old} <= done
 
         if not wait_until(shut_down, 10):
             return reproduces(
-                "no-shutdown", f"lifespan shutdown did not run in the old child {sorted(old)}", tail(proc.output())
+                "no-shutdown",
+                f"lifespan shutdown did not run in the old child {sorted(old)}",
+                tail(proc.output()),
             )
     count = len(list(markers.iterdir()))
     return fixed(
         "graceful-reload",
-        f"{RELOADS} reloads served promptly; lifespan shutdown ran in each retired child ({count} markers)",
+        f"{RELOADS} reloads served promptly; lifespan shutdown ran in each retired child "
+        f"({count} markers)",
         tail(proc.output()),
     )
-

@@ -35,15 +35,23 @@ def subprocess_under_reload(run: Run) -> Verdict:
     proc = run.start_cli("app:app", "--reload", "--host", "127.0.0.1", "--port", str(port))
     run.step("GET / runs an asyncio subprocess in the reload child")
     if not run.wait_for_body(port, "sub-ok", timeout=30):
-        return reproduces("no-subprocess", "the reload child could not run a subprocess", tail(proc.output()))
+        return reproduces(
+            "no-subprocess", "the reload child could not run a subprocess", tail(proc.output())
+        )
     source = run.path("app.py").read_text()
     edited = source.replace("print('sub-ok')", "print('sub-ok-2')")
     run.step("editing app.py; the reloaded child must run subprocesses too")
     if not run.edit_until_served("app.py", edited, port, "sub-ok-2", timeout=30):
         return reproduces(
-            "no-subprocess-after-reload", "the reloaded child could not run a subprocess", tail(proc.output())
+            "no-subprocess-after-reload",
+            "the reloaded child could not run a subprocess",
+            tail(proc.output()),
         )
-    return fixed("subprocess-ok", "asyncio subprocesses ran in the reload child, before and after a reload", "")
+    return fixed(
+        "subprocess-ok",
+        "asyncio subprocesses ran in the reload child, before and after a reload",
+        "",
+    )
 
 
 @scenario("subprocess-in-workers", requires=_windows_only)
@@ -52,10 +60,11 @@ def subprocess_in_workers(run: Run) -> Verdict:
     proc = run.start_cli("app:app", "--workers", "2", "--host", "127.0.0.1", "--port", str(port))
     run.step("GET / runs an asyncio subprocess in a worker")
     if not run.wait_for_body(port, "sub-ok", timeout=60):
-        return reproduces("no-subprocess", "a worker could not run a subprocess", tail(proc.output()))
+        return reproduces(
+            "no-subprocess", "a worker could not run a subprocess", tail(proc.output())
+        )
     results = [run.get(port, "/") for _ in range(6)]
     bad = [r for r in results if r.text != "sub-ok"]
     if bad:
         return reproduces("no-subprocess", f"{len(bad)}/6 requests failed", str(bad[0]))
     return fixed("subprocess-ok", "asyncio subprocesses ran in the worker processes", "")
-

@@ -56,6 +56,7 @@ ENTRIES = {
 
         [[fixes]]
         type = "workaround"
+        unverified = "a test fixture: no repro scenario applies this fix here"
         title = "Drop --reload while serving TLS"
         body = "No reload."
         versions = ">=0.5.0,<0.7.3"
@@ -102,6 +103,7 @@ ENTRIES = {
 
         [[fixes]]
         type = "code-change"
+        unverified = "a test fixture: no repro scenario applies this fix here"
         title = "Put uvicorn.run() under if __name__ == '__main__':"
         body = "Guard it."
         """,
@@ -118,6 +120,7 @@ ENTRIES = {
 
         [[fixes]]
         type = "workaround"
+        unverified = "a test fixture: no repro scenario applies this fix here"
         title = "Avoid the feature"
         body = "Do not use it."
         """,

@@ -23,6 +23,7 @@ summary = "s"
 mechanism = "m"
 [[fixes]]
 type = "code-change"
+unverified = "a test fixture: no repro scenario applies this fix here"
 title = "Do the other thing"
 body = "b"
 [upstream]

@@ -55,6 +55,7 @@ required = true
 
 [[fixes]]
 type = "code-change"
+verified_by = "fix-import-string"
 title = "Pass an import string"
 body = """
 ```python
@@ -141,6 +142,7 @@ weight = 0.9
 
 [[fixes]]
 type = "code-change"
+unverified = "a test fixture: no repro scenario applies this fix here"
 title = "Add the main guard"
 body = "Put the call under `if __name__ == \\"__main__\\":`."
 
@@ -174,6 +176,7 @@ weight = 0.5
 
 [[fixes]]
 type = "workaround"
+unverified = "a test fixture: no repro scenario applies this fix here"
 title = "<style>body{display:none}</style> title"
 body = """
 ```html
@@ -204,12 +207,13 @@ ENTRIES = {
     "xss-probe": HOSTILE,
 }
 
-EVIDENCE = {
+EVIDENCE: dict[str, list[tuple[str, ...]]] = {
     "alpha-pickle": [
         ("0.10.0", "not-applicable", "2026-01-01"),
         ("0.10.1", "reproduces", "2026-01-02"),
         ("0.10.5", "reproduces", "2026-01-02"),
         ("0.10.6", "fixed", "2026-01-03"),
+        ("0.10.3", "fixed", "2026-01-03", "fix-import-string"),
     ],
     "beta-reload-windows": [("0.11.0", "reproduces", "2025-12-24")],
 }
@@ -240,13 +244,14 @@ def write_site_kb(root: Path) -> Settings:
         records = [
             {
                 "server": "uvicorn",
-                "version": v,
+                "version": run[0],
                 "python": "3.8.18",
                 "platform": "linux-x86_64",
-                "outcome": outcome,
-                "date": date,
+                "outcome": run[1],
+                "date": run[2],
+                "scenario": run[3] if len(run) > 3 else "default",
             }
-            for v, outcome, date in runs
+            for run in runs
         ]
         (kb / "evidence" / f"{name}.json").write_text(
             json.dumps({"entry": name, "records": records}), encoding="utf-8"

@@ -182,6 +182,9 @@ def test_a_kb_without_any_evidence_exports(tmp_path: Path) -> None:
     alpha = settings.entries_dir / "alpha-pickle.toml"
     # Unverified boundaries are only valid on a kind other than version-bug.
     text = alpha.read_text().replace('status = "verified"', 'status = "unverified"')
+    text = text.replace(
+        'verified_by = "fix-import-string"', 'unverified = "no recorded runs in this test at all"'
+    )
     alpha.write_text(text.replace('kind = "version-bug"', 'kind = "regression"'))
     export_site(settings, tmp_path / "site")
     page = (tmp_path / "site" / "fixes" / "alpha-pickle" / "index.html").read_text()

@@ -89,6 +89,12 @@ def stats(
         "version-bug/regression entries",
         markup=False,
     )
+    fixes = report["fixes"]
+    out.print(
+        f"fix options tested by a repro: {fixes['tested']} of {fixes['testable']} "
+        f"code/config/workaround fixes ({len(fixes['not_run'])} cannot run here, with reasons)",
+        markup=False,
+    )
     out.print(f"newest release seen in evidence: {report['newest'] or 'none'}", markup=False)
     for row in report["freshness"]:
         out.print(

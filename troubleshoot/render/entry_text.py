@@ -7,7 +7,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from troubleshoot.evidence import EvidenceRecord
+from troubleshoot.evidence import EvidenceRecord, fix_check
 from troubleshoot.render.links import upstream_lines
 from troubleshoot.schema import Entry
 
@@ -49,6 +49,9 @@ def render_entry(entry: Entry, evidence: list[EvidenceRecord], console: Console)
         console.print(Markdown(fix.body))
         if fix.when_not:
             console.print(f"   When not to use it: {fix.when_not}", markup=False, style="dim")
+        if check := fix_check(fix, evidence):
+            style = "green" if fix.verified_by else "dim"
+            console.print(f"   {check}", markup=False, style=style)
     if entry.prevention:
         console.print(Text("Prevention", style="bold"))
         console.print(Markdown(entry.prevention))

@@ -27,7 +27,14 @@ def match_dict(m: Match) -> dict[str, Any]:
         "why": m.why(),
         "matched_lines": [h.line_no for h in m.hits if h.line_no],
         "fixes": [
-            {"type": f.type, "title": f.title, "body": f.body, "when_not": f.when_not}
+            {
+                "type": f.type,
+                "title": f.title,
+                "body": f.body,
+                "when_not": f.when_not,
+                "verified_by": f.verified_by,
+                "unverified": f.unverified,
+            }
             for f in m.fixes
         ],
     }

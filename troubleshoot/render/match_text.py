@@ -44,6 +44,16 @@ def _match_panel(rank: int, m: Match) -> Panel:
         parts.append(Markdown(fix.body))
         if fix.when_not:
             parts.append(Text(f"   When not to use it: {fix.when_not}", style="dim"))
+        if fix.verified_by:
+            parts.append(
+                Text(
+                    f"   Tested: the repro applies it ({fix.verified_by}) and the failure "
+                    f"is gone; `doctor show {e.id}` lists the runs.",
+                    style="green",
+                )
+            )
+        elif fix.unverified:
+            parts.append(Text(f"   Not run here: {fix.unverified}", style="dim"))
     parts.append(Text("Why this matched", style="bold"))
     parts.extend(Text(f"  • {line}") for line in m.why())
     parts.append(Text("Why it breaks", style="bold"))

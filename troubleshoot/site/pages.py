@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from troubleshoot.evidence import EvidenceRecord
+from troubleshoot.evidence import EvidenceRecord, fix_check
 from troubleshoot.kbstore import Store
 from troubleshoot.schema import CONDITIONS, Entry
 
@@ -71,6 +71,11 @@ class PageData:
     def updated(self) -> str | None:
         """The newest evidence date: the only timestamp a page has."""
         return max((r.date for r in self.evidence), default=None)
+
+    @property
+    def fix_checks(self) -> tuple[str | None, ...]:
+        """Per fix option: where its repro scenario showed it working, or why not run."""
+        return tuple(fix_check(fix, self.evidence) for fix in self.entry.fixes)
 
 
 def _walk(folder: Path) -> Iterator[Path]:

@@ -1,0 +1,17 @@
+"""An app whose import keeps the interpreter busy for 8 seconds without letting
+other threads run (C code holding the GIL, as some model or data loaders do).
+
+A worker importing it cannot answer the supervisor's health check meanwhile.
+"""
+
+import ctypes
+
+# libc sleep() called through PyDLL keeps the GIL for the whole call.
+ctypes.PyDLL(None).sleep(8)
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
