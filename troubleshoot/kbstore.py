@@ -500,6 +500,35 @@ class Store:
             ).fetchall()
         return [entry_from_dict(json.loads(r["data"])) for r in rows]
 
+    def signatures(self, ids: list[str]) -> dict[str, tuple[str, tuple[Signature, ...]]]:
+        """Entry id -> (package, the signatures the paste matcher reads), straight from
+        the signature rows: scoring needs no full entry (those load for the matches)."""
+        found: dict[str, tuple[str, list[Signature]]] = {}
+        for chunk in _chunks(sorted(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "select e.package, s.entry_id, s.sig_id, s.kind, s.weight, s.required, "
+                "s.exc_type, s.message, s.pattern, s.module, s.function, s.versions "
+                "from signatures s join entries e on e.id = s.entry_id "
+                f"where s.entry_id in ({marks}) and s.kind != 'code' order by s.rowid",
+                chunk,
+            ).fetchall()
+            for r in rows:
+                sig = Signature(
+                    r["sig_id"],
+                    r["kind"],
+                    r["weight"],
+                    bool(r["required"]),
+                    r["exc_type"],
+                    r["message"],
+                    r["pattern"],
+                    r["module"],
+                    r["function"],
+                    r["versions"],
+                )
+                found.setdefault(r["entry_id"], (r["package"], []))[1].append(sig)
+        return {i: (package, tuple(sigs)) for i, (package, sigs) in found.items()}
+
     def ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("select id from entries order by id")]
 

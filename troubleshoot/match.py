@@ -223,13 +223,17 @@ def _fire(sig: Signature, parsed: Parsed, view: PasteView | None = None) -> Hit 
     return None
 
 
-def score_entry(
-    entry: Entry, parsed: Parsed, version: str | None, view: PasteView | None = None
+def score_signatures(
+    signatures: tuple[Signature, ...],
+    parsed: Parsed,
+    version: str | None,
+    view: PasteView | None = None,
 ) -> tuple[float, tuple[Hit, ...], tuple[str, ...]] | None:
-    """(score, hits, skipped-notes), or None when the entry cannot match at all."""
+    """(score, hits, skipped-notes) of one entry's signatures, or None when the entry
+    cannot match at all."""
     hits: list[Hit] = []
     skipped: list[str] = []
-    for sig in entry.signatures:
+    for sig in signatures:
         if sig.kind == "code":
             continue
         if version is not None and sig.versions and contains(sig.versions, version) is False:
@@ -276,11 +280,22 @@ def match(
     view = PasteView.of(parsed)
     facts = parsed.facts
     candidate_ids = store.candidates(set(view.words))
-    entries = store.entries(sorted(candidate_ids)) if candidate_ids else []
+    # Score from the signature rows; only the entries that match are loaded whole.
+    signatures = store.signatures(sorted(candidate_ids)) if candidate_ids else {}
+    scores: dict[str, tuple[float, tuple[Hit, ...], tuple[str, ...]]] = {}
+    below: list[tuple[str, float]] = []
+    for entry_id, (package, sigs) in signatures.items():
+        scored = score_signatures(sigs, parsed, parsed.versions.get(package.lower()), view)
+        if scored is None:
+            continue
+        if scored[0] < min_score:  # facts confirm a match; they do not make one
+            below.append((entry_id, scored[0]))
+            continue
+        scores[entry_id] = scored
     env_versions = env_versions or {}
     found: list[Match] = []
-    below: list[tuple[str, float]] = []
-    for entry in entries:
+    for entry in store.entries(sorted(scores)) if scores else []:
+        score, hits, skipped = scores[entry.id]
         package = entry.package.lower()
         version = parsed.versions.get(package) or env_versions.get(package)
         source = (
@@ -290,13 +305,6 @@ def match(
             if package in env_versions
             else None
         )
-        scored = score_entry(entry, parsed, parsed.versions.get(package), view)
-        if scored is None:
-            continue
-        score, hits, skipped = scored
-        if score < min_score:  # facts confirm a match; they do not make one
-            below.append((entry.id, score))
-            continue
         confirmed = _confirmed(entry, facts)
         score = round(1.0 - (1.0 - score) * (1.0 - FACT_WEIGHT) ** len(confirmed), 4)
         versions = {package: version} if version else {}
@@ -314,7 +322,7 @@ def match(
             )
         )
     top = _rank(found)[:limit]
-    return MatchResult(parsed, top, separators(top, facts), len(entries), tuple(sorted(below)))
+    return MatchResult(parsed, top, separators(top, facts), len(signatures), tuple(sorted(below)))
 
 
 def _confirmed(entry: Entry, facts: Mapping[str, bool | str]) -> tuple[str, ...]:
