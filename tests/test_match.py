@@ -153,3 +153,44 @@ def test_unknown_version_separates_entries_with_different_ranges(mini_kb: Path) 
     # A version in the paste is not asked.
     known = match(_parsed(PICKLE, versions={"uvicorn": "0.10.3"}), store)
     assert "version" not in {s.condition for s in known.separators}
+
+
+def test_literal_clauses_cover_lookarounds_and_alternations() -> None:
+    from troubleshoot.sigkeys import literal_sets
+
+    pattern = r"\A(?=[\s\S]*?(?:NotImplementedError|too many fds))[\s\S]*?(?:[Uu]vicorn|Started)"
+    assert literal_sets(pattern) == (
+        (("NotImplementedError", "too many fds"), ("Started", "vicorn")),
+    )
+    assert literal_sets(r"foo(?:bar)?baz") == ((("baz",), ("foo",)),)  # optional: not needed
+    assert literal_sets(r"(?!NotImpl)abc") == ((("abc",),),)  # a negative look-ahead: not needed
+    assert literal_sets(r"x(?:alpha|b)y") == ()  # one branch without a literal: no clause
+
+
+def test_literal_prefilter_never_skips_a_text_its_regex_matches() -> None:
+    """Over every text signature of the KB and every paste of the corpus."""
+    import re
+
+    from tests.corpus_util import CORPUS
+    from troubleshoot.kbstore import load_kb
+    from troubleshoot.match import _has_literals, _needed_literals, _rx
+    from troubleshoot.parse import parse_paste
+
+    kb = load_kb(Settings.resolve())
+    texts = [
+        parse_paste(p.read_text(encoding="utf-8", errors="replace")).text
+        for p in sorted(CORPUS.rglob("*.txt"))
+    ]
+    checked = 0
+    for entry in kb.entries:
+        for sig in entry.signatures:
+            if sig.kind != "text" or not sig.pattern:
+                continue
+            fold, literals = _needed_literals(sig.pattern)
+            rx = _rx(sig.pattern, re.MULTILINE)
+            for text in texts:
+                if rx.search(text):
+                    checked += 1
+                    haystack = text.lower() if fold else text
+                    assert not literals or _has_literals(haystack, literals), sig.id
+    assert checked > 100

@@ -119,13 +119,21 @@ def _needed_words(pattern: str) -> tuple[frozenset[str], ...]:
 
 
 @functools.lru_cache(maxsize=8192)
-def _needed_literals(pattern: str) -> tuple[bool, tuple[tuple[str, ...], ...]]:
-    """(ignore case?, literal strings per alternative) that any match contains."""
+def _needed_literals(pattern: str) -> tuple[bool, tuple[tuple[tuple[str, ...], ...], ...]]:
+    """(ignore case?, per alternative the clauses of literals any match satisfies)."""
     fold = bool(_rx(pattern).flags & re.IGNORECASE)
     sets = literal_sets(pattern)
     if fold:
-        sets = tuple(tuple(piece.lower() for piece in alt) for alt in sets)
+        sets = tuple(
+            tuple(tuple(piece.lower() for piece in clause) for clause in alt) for alt in sets
+        )
     return fold, sets
+
+
+def _has_literals(haystack: str, alternatives: tuple[tuple[tuple[str, ...], ...], ...]) -> bool:
+    return any(
+        all(any(piece in haystack for piece in clause) for clause in alt) for alt in alternatives
+    )
 
 
 # Escapes and flags that can match across a line break.
@@ -200,7 +208,7 @@ def _fire(sig: Signature, parsed: Parsed, view: PasteView | None = None) -> Hit 
             return None
         fold, literals = _needed_literals(sig.pattern)
         haystack = view.folded_text if fold else parsed.text
-        if literals and not any(all(lit in haystack for lit in alt) for alt in literals):
+        if literals and not _has_literals(haystack, literals):
             return None
         if _line_local(sig.pattern):
             found = rx.search(view.distinct_text)

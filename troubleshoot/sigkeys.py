@@ -99,21 +99,57 @@ def word_sets(pattern: str, *, whole: bool = False) -> tuple[tuple[str, ...], ..
     return tuple(sets)
 
 
-def literal_sets(pattern: str) -> tuple[tuple[str, ...], ...]:
-    """Per alternative of ``pattern``, the literal strings every match contains
-    (case as written; empty when some alternative has none of 3+ characters)."""
+def _pieces(runs: Iterable[str]) -> list[str]:
+    return [piece for run in runs for piece in run.split(_EDGE) if len(piece) >= 3]
+
+
+def _either_clauses(items: list[tuple[object, object]]) -> list[tuple[str, ...]]:
+    """Clauses beyond the mandatory runs: a positive look-around's body must match
+    too, and alternatives whose every branch holds a literal need one of them
+    (``(?:NotImplementedError|too many file descriptors)``)."""
+    clauses: list[tuple[str, ...]] = []
+    for op, arg in items:
+        if op is _c.ASSERT:
+            body = list(arg[1])  # type: ignore[index]
+            clauses += [(piece,) for piece in _pieces(_mandatory_runs(body))]
+            clauses += _either_clauses(body)
+        elif op is _c.SUBPATTERN:
+            clauses += _either_clauses(list(arg[-1]))  # type: ignore[index]
+        elif op is _c.BRANCH:
+            options = []
+            for branch in arg[1]:  # type: ignore[index]
+                pieces = _pieces(_mandatory_runs(list(branch)))
+                if not pieces:
+                    break
+                options.append(max(pieces, key=len))
+            else:
+                clauses.append(tuple(sorted(set(options))))
+    return clauses
+
+
+def literal_sets(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Per alternative of ``pattern``, the clauses every match satisfies: each
+    clause lists literal strings (case as written) of which the match contains at
+    least one. Empty when some alternative has no literal of 3+ characters."""
     try:
         parsed = _p.parse(pattern, 0)
     except re.error:
         return ()
+    whole = list(parsed)
+    seq = [item for item in whole if item[0] is not _c.AT]
+    if len(seq) == 1 and seq[0][0] is _c.SUBPATTERN:
+        seq = list(seq[0][1][-1])
+    if len(seq) == 1 and seq[0][0] is _c.BRANCH:
+        alternatives = [list(a) for a in seq[0][1][1]]
+    else:
+        alternatives = [whole]
     sets = []
-    for alternative in _literal_runs(list(parsed)):
-        found = sorted(
-            {piece for run in alternative for piece in run.split(_EDGE) if len(piece) >= 3}
-        )
-        if not found:
+    for alternative in alternatives:
+        mandatory = sorted({(piece,) for piece in _pieces(_mandatory_runs(alternative))})
+        clauses = tuple(mandatory + sorted(set(_either_clauses(alternative)) - set(mandatory)))
+        if not clauses:
             return ()
-        sets.append(tuple(found))
+        sets.append(clauses)
     return tuple(sets)
 
 
