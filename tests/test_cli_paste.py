@@ -155,3 +155,42 @@ def test_closed_pipe_is_not_a_traceback(mini_kb: Path) -> None:
     doctor.stdout.close()  # nobody reads
     _, err = doctor.communicate(timeout=60)
     assert b"Traceback" not in err
+
+
+def test_installed_version_reads_what_importlib_metadata_reads(tmp_path: Path) -> None:
+    from importlib import metadata
+
+    from troubleshoot.diagnose import InstalledVersions, installed_version
+
+    for name in ("typer", "rich", "packaging", "pytest", "sqlite-utils"):
+        assert installed_version(name) == metadata.version(name)
+    assert installed_version("no-such-distribution-here") is None
+    # The first match in path order wins; a longer name sharing the prefix is not it.
+    first, second = tmp_path / "a", tmp_path / "b"
+    (first / "uvicorn-0.30.6.dist-info").mkdir(parents=True)
+    (second / "uvicorn_worker-0.1.0.dist-info").mkdir(parents=True)
+    (second / "uvicorn-0.10.3.dist-info").mkdir()
+    assert installed_version("uvicorn", [str(first), str(second)]) == "0.30.6"
+    assert installed_version("uvicorn", [str(tmp_path / "missing"), str(second)]) == "0.10.3"
+    assert dict(InstalledVersions(("no-such-distribution-here",))) == {}
+
+
+def test_version_comes_from_the_environment_when_the_paste_has_none(
+    mini_kb: Path, tmp_path: Path
+) -> None:
+    import os
+
+    site = tmp_path / "site"
+    (site / "uvicorn-0.10.3.dist-info").mkdir(parents=True)
+    env = {"PYTHONPATH": str(site) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    top = json.loads(run_doctor("paste-traceback", "--json", stdin=PASTE, env=env).stdout)
+    top = top["matches"][0]
+    assert (top["version"], top["version_source"], top["version_status"]) == (
+        "0.10.3",
+        "environment",
+        "affected",
+    )
+    ignored = json.loads(
+        run_doctor("paste-traceback", "--json", "--no-env", stdin=PASTE, env=env).stdout
+    )["matches"][0]
+    assert (ignored["version"], ignored["version_source"]) == (None, None)

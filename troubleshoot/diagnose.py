@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -66,16 +67,55 @@ def read_source(source: str | None) -> tuple[str, str]:
         raise InputError(f"{source}: cannot read: {exc.strerror}") from exc
 
 
-def environment_versions(packages: tuple[str, ...] = ("uvicorn",)) -> dict[str, str]:
-    from importlib import metadata
-
-    found = {}
-    for name in packages:
+def installed_version(name: str, path: list[str] | None = None) -> str | None:
+    """The version of ``name`` that ``import`` would find, like
+    ``importlib.metadata.version`` but read from the ``.dist-info`` folder name
+    (importing importlib.metadata costs more than the whole lookup). Other kinds of
+    install (``.egg-info``) fall back to importlib.metadata."""
+    prefix = re.sub(r"[-_.]+", "_", name).lower() + "-"
+    for entry in sys.path if path is None else path:
         try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
+            names = [child.name for child in Path(entry or ".").iterdir()]
+        except OSError:
             continue
-    return found
+        for found in names:
+            low = found.lower()
+            if not low.startswith(prefix):
+                continue
+            if low.endswith(".dist-info"):
+                return found[len(prefix) : -len(".dist-info")]
+            if low.endswith(".egg-info"):
+                from importlib import metadata
+
+                try:
+                    return metadata.version(name)
+                except metadata.PackageNotFoundError:
+                    return None
+    return None
+
+
+class InstalledVersions(Mapping[str, str]):
+    """Versions of ``packages`` installed here, looked up on first use: most pastes
+    show their version, or match nothing."""
+
+    def __init__(self, packages: tuple[str, ...] = ("uvicorn",)) -> None:
+        self._packages = packages
+        self._found: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        if self._found is None:
+            versions = {name: installed_version(name) for name in self._packages}
+            self._found = {name: v for name, v in versions.items() if v}
+        return self._found
+
+    def __getitem__(self, key: str) -> str:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 class MarkerEnvironment(Mapping[str, str]):
@@ -127,7 +167,9 @@ def diagnose(
     versions: Mapping[str, str] | None = None,
 ) -> MatchResult:
     parsed = parse_paste(text)
-    env_versions = dict(versions or {}) or (environment_versions() if use_environment else {})
+    env_versions: Mapping[str, str] = (
+        dict(versions) if versions else InstalledVersions() if use_environment else {}
+    )
     return match(
         parsed,
         store,

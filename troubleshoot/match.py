@@ -300,7 +300,7 @@ def match(
             below.append((entry_id, scored[0]))
             continue
         scores[entry_id] = scored
-    env_versions = env_versions or {}
+    env_versions = {} if env_versions is None else env_versions  # may load lazily
     found: list[Match] = []
     for entry in store.entries(sorted(scores)) if scores else []:
         score, hits, skipped = scores[entry.id]
