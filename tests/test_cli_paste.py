@@ -194,3 +194,26 @@ def test_version_comes_from_the_environment_when_the_paste_has_none(
         run_doctor("paste-traceback", "--json", "--no-env", stdin=PASTE, env=env).stdout
     )["matches"][0]
     assert (ignored["version"], ignored["version_source"]) == (None, None)
+
+
+def test_a_misuse_the_release_refuses_still_asks_for_the_fix() -> None:
+    """uvicorn >= 0.10.6 refuses an app object with workers: that is not "fixed" for
+    the user, whose code still has to change."""
+    paste = (
+        "INFO:     Uvicorn running on http://127.0.0.1:8000\n"
+        "WARNING:  You must pass the application as an import string to enable 'reload' "
+        "or 'workers'.\n"
+    )
+    result = run_doctor("paste-traceback", "--no-env", "-", stdin=paste, env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    assert "version verdict unknown" in result.stdout  # no version: no verdict
+    with_version = run_doctor(
+        "paste-traceback",
+        "--no-env",
+        "-",
+        stdin="uvicorn 0.30.6\n" + paste,
+        env={"COLUMNS": "200"},
+    )
+    text = " ".join(with_version.stdout.split())
+    assert "your version reports this clearly; the fix below is still needed" in text
+    assert "your version has the fix" not in text

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from troubleshoot.match import Match, MatchResult
 from troubleshoot.render.links import upstream_lines
+from troubleshoot.schema import VERSIONED_KINDS
 
 _STATUS_STYLE = {
     "affected": "bold red",
@@ -26,6 +27,9 @@ def _status_line(m: Match) -> Text:
         "not-affected": "your version is outside the affected range",
         "unknown": "version verdict unknown",
     }[v.status]
+    if v.status == "fixed" and m.entry.kind not in VERSIONED_KINDS:
+        # A misuse the release now refuses clearly: the fix is still on the user's side.
+        label = "your version reports this clearly; the fix below is still needed"
     text = Text(f"{label}: ", style=_STATUS_STYLE[v.status])
     text.append(v.reason)
     if m.version_source:
