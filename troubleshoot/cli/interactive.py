@@ -96,7 +96,9 @@ def _ask_version(question: str) -> str | None:
     from packaging.version import InvalidVersion, Version
 
     while True:
-        answer = str(typer.prompt(f"{question} [empty: not known]", default="")).strip()
+        answer = str(
+            typer.prompt(f"{question} [empty: not known]", default="", show_default=False)
+        ).strip()
         if not answer:
             return None
         try:
