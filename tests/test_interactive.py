@@ -150,7 +150,12 @@ def test_version_answer_drops_entries_that_release_is_not_affected_by(tmp_path: 
         child.sendline("0.31.0")
         child.expect("New releases")
         child.expect(pexpect.EOF)
+        after = child.before or ""
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
-    assert "Old releases" not in (child.before or "")
+    assert "Old releases" not in after
+    # The kept entry is judged for the version given.
+    flat = " ".join(after.replace("│", " ").split())
+    assert "your version is affected: uvicorn 0.31.0 is in >=0.30" in flat
+    assert "(version from your answer)" in flat

@@ -56,7 +56,7 @@ class Match:
     score: float
     hits: tuple[Hit, ...]
     verdict: Verdict
-    version_source: str | None  # "paste" | "environment" | None
+    version_source: str | None  # "paste" | "environment" | "answer" (guided mode) | None
     variant: Variant | None
     fixes: tuple[Fix, ...]
     skipped: tuple[str, ...] = ()  # signatures skipped because of the version
@@ -74,7 +74,11 @@ class Match:
         lines += self.skipped
         lines.append(
             f"version: {self.verdict.status} ({self.verdict.reason}"
-            + (f", version from the {self.version_source})" if self.version_source else ")")
+            + (
+                f", version from {describe_source(self.version_source)})"
+                if self.version_source
+                else ")"
+            )
         )
         return lines
 
@@ -392,6 +396,24 @@ def _version_separator(close: list[Match]) -> Separator | None:
     if len(set(ranges.values())) < 2:
         return None
     return Separator("version", VERSION_QUESTION, ranges)
+
+
+def describe_source(source: str) -> str:
+    return "your answer" if source == "answer" else f"the {source}"
+
+
+def with_version(m: Match, version: str, marker_env: Mapping[str, str] | None = None) -> Match:
+    """``m`` judged for a version the user gave (the paste showed none)."""
+    from dataclasses import replace
+
+    package = m.entry.package.lower()
+    return replace(
+        m,
+        verdict=verdict(m.entry, {package: version}, marker_env),
+        version_source="answer",
+        variant=variant_for(m.entry, version),
+        fixes=tuple(fixes_for(m.entry, version)),
+    )
 
 
 def narrow(result: MatchResult, answers: Mapping[str, bool | str]) -> tuple[Match, ...]:

@@ -43,9 +43,11 @@ def root(
 
 def guided(ctx: typer.Context) -> int:
     """The interactive session; returns the exit status (0 match, 1 none)."""
-    from troubleshoot.diagnose import diagnose, read_paste
+    from dataclasses import replace
+
+    from troubleshoot.diagnose import MarkerEnvironment, diagnose, read_paste
     from troubleshoot.kbstore import Store
-    from troubleshoot.match import narrow
+    from troubleshoot.match import narrow, with_version
     from troubleshoot.render import match_text
 
     out = console()
@@ -76,17 +78,19 @@ def guided(ctx: typer.Context) -> int:
             if sep.condition in answers:
                 continue
             if sep.condition == "version":
-                version = _ask_version(sep.question)
-                if version is None:
+                given = _ask_version(sep.question)
+                if given is None:
                     continue
-                answers["version"] = version
+                answers["version"] = given
+                # from now on every candidate is judged for the version given
+                marker_env = MarkerEnvironment(result.parsed)
+                judged = tuple(with_version(m, given, marker_env) for m in result.matches)
+                result = replace(result, matches=judged)
             elif sep.condition == "platform":
                 answers["platform"] = _ask_platform(sep.question)
             else:
                 answers[sep.condition] = typer.confirm(sep.question, default=None)
             matches = narrow(result, answers) or matches[:1]
-    from dataclasses import replace
-
     match_text.render(replace(result, matches=matches, separators=()), out)
     return 0
 

@@ -7,7 +7,7 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 
-from troubleshoot.match import Match, MatchResult
+from troubleshoot.match import Match, MatchResult, describe_source
 from troubleshoot.render.links import upstream_lines
 from troubleshoot.schema import VERSIONED_KINDS
 
@@ -33,7 +33,7 @@ def _status_line(m: Match) -> Text:
     text = Text(f"{label}: ", style=_STATUS_STYLE[v.status])
     text.append(v.reason)
     if m.version_source:
-        text.append(f" (version read from the {m.version_source})", style="dim")
+        text.append(f" (version from {describe_source(m.version_source)})", style="dim")
     return text
 
 
