@@ -94,58 +94,17 @@ def installed_version(name: str, path: list[str] | None = None) -> str | None:
     return None
 
 
-class InstalledVersions(Mapping[str, str]):
-    """Versions of ``packages`` installed here, looked up on first use: most pastes
-    show their version, or match nothing."""
+class _Lazy(Mapping[str, str]):
+    """A mapping computed on first use."""
 
-    def __init__(self, packages: tuple[str, ...] = ("uvicorn",)) -> None:
-        self._packages = packages
-        self._found: dict[str, str] | None = None
+    _values: dict[str, str] | None = None
 
-    def _load(self) -> dict[str, str]:
-        if self._found is None:
-            versions = {name: installed_version(name) for name in self._packages}
-            self._found = {name: v for name, v in versions.items() if v}
-        return self._found
-
-    def __getitem__(self, key: str) -> str:
-        return self._load()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._load())
-
-    def __len__(self) -> int:
-        return len(self._load())
-
-
-class MarkerEnvironment(Mapping[str, str]):
-    """PEP 508 marker values for the paste's machine, computed on first use.
-
-    The current interpreter's values, overridden by what the paste shows; the
-    platform is unknown unless the paste tells it (it may come from another
-    machine). Lazy, because most verdicts need no marker and packaging.markers
-    is slow to import.
-    """
-
-    def __init__(self, parsed: Parsed) -> None:
-        self._parsed = parsed
-        self._values: dict[str, str] | None = None
+    def _compute(self) -> dict[str, str]:
+        raise NotImplementedError
 
     def _load(self) -> dict[str, str]:
         if self._values is None:
-            from packaging.markers import default_environment
-
-            env = {k: str(v) for k, v in default_environment().items()}
-            parsed = self._parsed
-            if parsed.platform in _PLATFORM_MARKERS:
-                env.update(_PLATFORM_MARKERS[parsed.platform])
-            else:
-                for key in ("sys_platform", "platform_system", "os_name", "platform_machine"):
-                    env.pop(key, None)
-            if parsed.python_version:
-                env["python_version"] = ".".join(parsed.python_version.split(".")[:2])
-                env["python_full_version"] = parsed.python_version
-            self._values = env
+            self._values = self._compute()
         return self._values
 
     def __getitem__(self, key: str) -> str:
@@ -156,6 +115,46 @@ class MarkerEnvironment(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._load())
+
+
+class InstalledVersions(_Lazy):
+    """Versions of ``packages`` installed here, looked up on first use: most pastes
+    show their version, or match nothing."""
+
+    def __init__(self, packages: tuple[str, ...] = ("uvicorn",)) -> None:
+        self._packages = packages
+
+    def _compute(self) -> dict[str, str]:
+        versions = {name: installed_version(name) for name in self._packages}
+        return {name: v for name, v in versions.items() if v}
+
+
+class MarkerEnvironment(_Lazy):
+    """PEP 508 marker values for the paste's machine, computed on first use.
+
+    The current interpreter's values, overridden by what the paste shows; the
+    platform is unknown unless the paste tells it (it may come from another
+    machine). Lazy, because most verdicts need no marker and packaging.markers
+    is slow to import.
+    """
+
+    def __init__(self, parsed: Parsed) -> None:
+        self._parsed = parsed
+
+    def _compute(self) -> dict[str, str]:
+        from packaging.markers import default_environment
+
+        env = {k: str(v) for k, v in default_environment().items()}
+        parsed = self._parsed
+        if parsed.platform in _PLATFORM_MARKERS:
+            env.update(_PLATFORM_MARKERS[parsed.platform])
+        else:
+            for key in ("sys_platform", "platform_system", "os_name", "platform_machine"):
+                env.pop(key, None)
+        if parsed.python_version:
+            env["python_version"] = ".".join(parsed.python_version.split(".")[:2])
+            env["python_full_version"] = parsed.python_version
+        return env
 
 
 def diagnose(
