@@ -33,6 +33,7 @@ from troubleshoot.harness.api import (
     scenario,
     tail,
 )
+from troubleshoot.harness.procs import wait_until
 
 # run(app, workers=N) exists since 0.2 and the spawn start method since 0.10.1;
 # older releases used fork and are included so bisect can see the bug appear.
@@ -108,6 +109,8 @@ def _serves_with_workers(run: Run, proc: Proc, port: int, how: str) -> Verdict:
         return reproduces("pickle-error", f"{how}: pickling error ({state})", pickle[0])
     if state != "serving":
         return reproduces("no-serve", f"{how}: {state}, exit {proc.returncode}", tail(text))
+    # the first worker may answer before the second has started
+    wait_until(lambda: len(run.workers(proc)) >= 2, 15)
     workers = run.workers(proc)
     if len(workers) < 2:
         return reproduces("no-workers", f"{how} served from {len(workers)} worker(s)", tail(text))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.procs import wait_until
 
 # uvicorn.workers.UvicornWorker exists long before; from 0.12 releases install with
 # their own dependencies. gunicorn 23.0.0 supports every interpreter used here.
@@ -113,6 +114,8 @@ def fix_uvicorn_workers(run: Run) -> Verdict:
         return reproduces("no-serve", "uvicorn --workers 2 never served", tail(text))
     if warned := re.search(WARNING, text):
         return reproduces("deprecation-warning", "served, after a DeprecationWarning", warned[0])
+    # the first worker may answer before the second has started
+    wait_until(lambda: len(run.workers(proc)) >= 2, 15)
     workers = run.workers(proc)
     if len(workers) < 2:
         return reproduces("no-workers", f"served from {len(workers)} worker(s)", tail(text))

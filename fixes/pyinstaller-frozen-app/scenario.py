@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 
 from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.procs import wait_until
 
 RELEASES = ">=0.12.0"
 OLD = {">=0.12.0,<0.19.0": ["pyinstaller==4.5", "pyinstaller-hooks-contrib==2021.2"]}
@@ -79,7 +80,14 @@ def _freeze_and_start(
     if found := re.search(NOT_IMPORTABLE, text):
         return reproduces("main-script-not-importable", f"the workers failed ({state})", found[0])
     if state == "serving" and workers:
-        frozen.wait_for(MISSING, 3)  # let every worker start (or fail) first
+        # let every worker start (or fail) first
+        wait_until(
+            lambda: (
+                re.search(MISSING, frozen.output()) is not None
+                or frozen.output().count("Started server process") >= workers
+            ),
+            20,
+        )
         text = frozen.output()
         if found := re.search(MISSING, text):
             return reproduces("missing-dynamic-import", "a frozen worker failed", found[0])
