@@ -10,7 +10,7 @@ from tests.conftest import REPO
 from tests.corpus_util import Sample, samples
 from troubleshoot.config import Settings
 from troubleshoot.kbstore import Store, load_kb
-from troubleshoot.match import _fire
+from troubleshoot.match import PasteView, _fire
 from troubleshoot.parse import parse_paste
 
 REAL_KB = REPO / "kb"
@@ -47,8 +47,9 @@ def test_no_signature_matches_healthy_output(path: Path, real_store: Store) -> N
     assert len(healthy) >= 4, "the healthy corpus must cover several uvicorn versions"
     for sample in healthy:
         parsed = parse_paste(sample.text)
+        view = PasteView.of(parsed)
         for sig in entry.signatures:
-            hit = _fire(sig, parsed)
+            hit = _fire(sig, parsed, view)
             assert hit is None, f"{entry.id}:{sig.id} matches healthy {sample.path.name}: {hit}"
 
 

@@ -180,7 +180,17 @@ class PasteView:
         )
 
 
-def _fire(sig: Signature, parsed: Parsed, view: PasteView | None = None) -> Hit | None:
+def _may_match(pattern: str, parsed: Parsed, view: PasteView) -> bool:
+    """False when the paste lacks the words or literals every match of a text
+    signature contains: a whole-text regex is the costly kind, run it only then."""
+    needed = _needed_words(pattern)
+    if needed and not any(ws <= view.words for ws in needed):
+        return False
+    fold, literals = _needed_literals(pattern)
+    return not literals or _has_literals(view.folded_text if fold else parsed.text, literals)
+
+
+def _fire(sig: Signature, parsed: Parsed, view: PasteView) -> Hit | None:
     if sig.kind == "exception" and sig.exc_type:
         type_rx = _type_rx(sig.exc_type)
         msg_rx = _rx(sig.message) if sig.message else None
@@ -189,39 +199,19 @@ def _fire(sig: Signature, parsed: Parsed, view: PasteView | None = None) -> Hit 
                 return Hit(sig, exc.line_no, _clip(f"{exc.type}: {exc.message}"))
     elif sig.kind == "log" and sig.pattern:
         rx = _rx(sig.pattern)
-        messages = (
-            view.log_messages
-            if view is not None
-            else tuple((e.message, e.line_no) for e in parsed.log_events)
-        )
-        for message, line_no in messages:
+        for message, line_no in view.log_messages:
             if rx.search(message):
                 return Hit(sig, line_no, _clip(message))
     elif sig.kind == "text" and sig.pattern:
-        # A whole-text regex is the costly kind: skip it when the paste lacks
-        # the words every match would contain.
+        if not _may_match(sig.pattern, parsed, view):
+            return None
         rx = _rx(sig.pattern, re.MULTILINE)
-        if view is None:
-            found = rx.search(parsed.text)
-            if found:
-                line_no = parsed.text.count("\n", 0, found.start()) + 1
-                return Hit(sig, line_no, _clip(found.group(0)))
-            return None
-        needed = _needed_words(sig.pattern)
-        if needed and not any(ws <= view.words for ws in needed):
-            return None
-        fold, literals = _needed_literals(sig.pattern)
-        haystack = view.folded_text if fold else parsed.text
-        if literals and not _has_literals(haystack, literals):
-            return None
-        if _line_local(sig.pattern):
+        if _line_local(sig.pattern):  # each distinct line once
             found = rx.search(view.distinct_text)
             if found:
                 line_no = view.first_line[view.distinct_text.count("\n", 0, found.start())]
                 return Hit(sig, line_no, _clip(found.group(0)))
-            return None
-        found = rx.search(parsed.text)
-        if found:
+        elif found := rx.search(parsed.text):
             line_no = parsed.text.count("\n", 0, found.start()) + 1
             return Hit(sig, line_no, _clip(found.group(0)))
     elif sig.kind == "frame" and sig.module:
@@ -239,7 +229,7 @@ def score_signatures(
     signatures: tuple[Signature, ...],
     parsed: Parsed,
     version: str | None,
-    view: PasteView | None = None,
+    view: PasteView,
 ) -> tuple[float, tuple[Hit, ...], tuple[str, ...]] | None:
     """(score, hits, skipped-notes) of one entry's signatures, or None when the entry
     cannot match at all."""
