@@ -54,19 +54,22 @@ def _mandatory_runs(items: Iterable[tuple[object, object]]) -> list[str]:
     return runs
 
 
-def _literal_runs(items: Iterable[tuple[object, object]]) -> list[list[str]]:
-    """Mandatory literal runs per alternative of a whole pattern.
+def _alternatives(pattern: str) -> list[list[tuple[object, object]]]:
+    """The parsed alternatives of a whole pattern (none when it does not compile).
 
     A pattern that is one alternation at the top (``a|b|c``, or one group holding
-    it) gives one list per alternative; any other pattern gives one list.
+    it) gives one item sequence per alternative; any other pattern gives one.
     """
-    whole = list(items)
+    try:
+        whole = list(_p.parse(pattern, 0))
+    except re.error:
+        return []
     seq = [item for item in whole if item[0] is not _c.AT]  # ^(a|b)$ is an alternation too
     if len(seq) == 1 and seq[0][0] is _c.SUBPATTERN:
-        seq = list(seq[0][1][-1])  # type: ignore[index]
+        seq = list(seq[0][1][-1])
     if len(seq) == 1 and seq[0][0] is _c.BRANCH:
-        return [_mandatory_runs(alternative) for alternative in seq[0][1][1]]  # type: ignore[index]
-    return [_mandatory_runs(whole)]
+        return [list(alternative) for alternative in seq[0][1][1]]
+    return [whole]
 
 
 def _inner_words(run: str, whole: bool) -> list[str]:
@@ -86,13 +89,10 @@ def word_sets(pattern: str, *, whole: bool = False) -> tuple[tuple[str, ...], ..
 
     Empty when some alternative has no such word (the regex must then always run).
     """
-    try:
-        parsed = _p.parse(pattern, 0)
-    except re.error:
-        return ()
     sets = []
-    for alternative in _literal_runs(list(parsed)):
-        found = sorted({w for run in alternative for w in _inner_words(run, whole)})
+    for alternative in _alternatives(pattern):
+        runs = _mandatory_runs(alternative)
+        found = sorted({w for run in runs for w in _inner_words(run, whole)})
         if not found:
             return ()
         sets.append(tuple(found))
@@ -131,20 +131,8 @@ def literal_sets(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     """Per alternative of ``pattern``, the clauses every match satisfies: each
     clause lists literal strings (case as written) of which the match contains at
     least one. Empty when some alternative has no literal of 3+ characters."""
-    try:
-        parsed = _p.parse(pattern, 0)
-    except re.error:
-        return ()
-    whole = list(parsed)
-    seq = [item for item in whole if item[0] is not _c.AT]
-    if len(seq) == 1 and seq[0][0] is _c.SUBPATTERN:
-        seq = list(seq[0][1][-1])
-    if len(seq) == 1 and seq[0][0] is _c.BRANCH:
-        alternatives = [list(a) for a in seq[0][1][1]]
-    else:
-        alternatives = [whole]
     sets = []
-    for alternative in alternatives:
+    for alternative in _alternatives(pattern):
         mandatory = sorted({(piece,) for piece in _pieces(_mandatory_runs(alternative))})
         clauses = tuple(mandatory + sorted(set(_either_clauses(alternative)) - set(mandatory)))
         if not clauses:
