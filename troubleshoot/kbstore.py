@@ -181,7 +181,7 @@ def _fix_problems(entry: Entry, records: tuple[EvidenceRecord, ...], file: str) 
             where = (
                 f"uvicorn {fix.versions} (the fix's versions)"
                 if fix.versions
-                else ("an affected uvicorn release")
+                else "an affected uvicorn release"
             )
             problems.append(
                 Problem(

@@ -79,8 +79,8 @@ class Fix:
     body: str
     when_not: str = ""
     versions: str | None = None
-    # The repro scenario that applies this fix; evidence must show it `fixed`
-    # on a release the entry says is affected.
+    # The repro scenario that applies this fix; evidence must show it `fixed` on a
+    # release in ``versions`` (when given), else one the entry says is affected.
     verified_by: str | None = None
     # Why a code, config or workaround fix has no such scenario (a sentence).
     unverified: str | None = None
@@ -221,6 +221,12 @@ def _type_name(typ: type | tuple[type, ...]) -> str:
     }
     types = typ if isinstance(typ, tuple) else (typ,)
     return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def _reason(c: _Collector, value: str | None, here: str) -> None:
+    """A stated reason (why something cannot be verified) must be a sentence."""
+    if value is not None and len(value.split()) < 8:
+        c.add(here, "must give the reason in a sentence, not a word")
 
 
 def _choice(c: _Collector, value: Any, here: str, choices: tuple[str, ...]) -> None:
@@ -460,10 +466,9 @@ def _fix(c: _Collector, value: Any, here: str) -> Fix | None:
     when_not = _take(c, t, here, "when_not", str, default="")
     verified_by = _take(c, t, here, "verified_by", str)
     unverified = _take(c, t, here, "unverified", str)
+    _reason(c, unverified, f"{here}.unverified")
     if verified_by is not None and unverified is not None:
         c.add(f"{here}.unverified", "a fix with verified_by is verified: drop the reason")
-    elif unverified is not None and len(unverified.split()) < 8:
-        c.add(f"{here}.unverified", "must give the reason in a sentence, not a word")
     elif verified_by is None and unverified is None and fix_type in TESTABLE_FIX_TYPES:
         c.add(
             here,
@@ -589,8 +594,7 @@ def parse_entry(data: Mapping[str, Any], file: str, slug: str) -> Entry:
     if kind in VERSIONED_KINDS and not affected:
         c.add("affected", f"a {kind} entry must state its affected range")
     unverifiable = _take(c, data, "", "unverifiable", str)
-    if unverifiable is not None and len(unverifiable.split()) < 8:
-        c.add("unverifiable", "must give the reason in a sentence, not a word")
+    _reason(c, unverifiable, "unverifiable")
     entry = Entry(
         id=entry_id or slug,
         title=_take(c, data, "", "title", str, required=True) or "",
