@@ -81,3 +81,69 @@ def evaluate(store: object) -> Evaluation:
         if result.matches:
             wrong[str(sample.path.relative_to(CORPUS))] = [m.entry.id for m in result.matches]
     return Evaluation(ranked, expected, wrong, len(quiet))
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    path: str
+    expect: str  # an entry id, "none" or "uncovered"
+    ranked: tuple[str, ...]  # reported matches, best first
+    scores: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """A batch scored the way the hidden sets are: covered positives top-1, negatives
+    wrongly matched, uncovered uvicorn failures claimed as some entry."""
+
+    outcomes: tuple[BatchOutcome, ...]
+
+    def _of(self, kind: str) -> list[BatchOutcome]:
+        if kind == "covered":
+            return [o for o in self.outcomes if o.expect not in ("none", "uncovered")]
+        return [o for o in self.outcomes if o.expect == kind]
+
+    def lines(self, *, verbose: bool = False) -> list[str]:
+        covered, negatives, uncovered = (self._of(k) for k in ("covered", "none", "uncovered"))
+        right = [o for o in covered if o.ranked[:1] == (o.expect,)]
+        wrong_neg = [o for o in negatives if o.ranked]
+        claimed = [o for o in uncovered if o.ranked]
+        out = [
+            f"pastes: {len(self.outcomes)} ({len(covered)} covered, {len(negatives)} negatives, "
+            f"{len(uncovered)} uncovered uvicorn failures)",
+            f"covered top-1: {_ratio(len(right), len(covered))}",
+            f"negatives wrongly matched: {len(wrong_neg)} of {len(negatives)}",
+            f"uncovered claimed as an entry: {len(claimed)} of {len(uncovered)}",
+        ]
+        for o in self.outcomes:
+            ok = o.ranked[:1] == (o.expect,) if o in covered else not o.ranked
+            if verbose or not ok:
+                got = ", ".join(f"{i} {s:.2f}" for i, s in zip(o.ranked, o.scores, strict=True))
+                out.append(f"  {'ok  ' if ok else 'MISS'} {o.path}: expect {o.expect}; got {got or '-'}")
+        return out
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.2f} ({part} of {whole})" if whole else "n/a (0)"
+
+
+def evaluate_batch(store: object, folder: Path) -> BatchReport:
+    """Run the matcher over every ``*.txt`` under ``folder`` (no environment versions)."""
+    from troubleshoot.diagnose import diagnose
+
+    outcomes = []
+    for path in sorted(folder.rglob("*.txt")):
+        sample = load(path)
+        expect = sample.meta.get("expect", "").strip()
+        if not expect:
+            raise SystemExit(f"{path}: no '## expect:' header line")
+        result = diagnose(sample.text, store, use_environment=False)  # type: ignore[arg-type]
+        outcomes.append(
+            BatchOutcome(
+                str(path.relative_to(folder)),
+                expect,
+                tuple(m.entry.id for m in result.matches),
+                tuple(m.score for m in result.matches),
+            )
+        )
+    return BatchReport(tuple(outcomes))
