@@ -9,9 +9,10 @@ import pytest
 from tests.conftest import REPO
 from tests.corpus_util import Sample, samples
 from troubleshoot.config import Settings
+from troubleshoot.fire import fire
 from troubleshoot.kbstore import Store, load_kb
-from troubleshoot.match import PasteView, _fire
 from troubleshoot.parse import parse_paste
+from troubleshoot.pasteview import PasteView
 
 REAL_KB = REPO / "kb"
 ENTRY_FILES = sorted((REAL_KB / "entries").glob("*.toml"))
@@ -49,7 +50,7 @@ def test_no_signature_matches_healthy_output(path: Path, real_store: Store) -> N
         parsed = parse_paste(sample.text)
         view = PasteView.of(parsed)
         for sig in entry.signatures:
-            hit = _fire(sig, parsed, view)
+            hit = fire(sig, view)
             assert hit is None, f"{entry.id}:{sig.id} matches healthy {sample.path.name}: {hit}"
 
 

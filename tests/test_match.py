@@ -85,9 +85,14 @@ def test_close_candidates_get_separating_questions(mini_kb: Path) -> None:
 
 
 def test_min_score_abstains(mini_kb: Path) -> None:
+    """Under min_score no match is claimed; a candidate still above LIKELY_SCORE is
+    offered as likely, with the one fact that would confirm it."""
     result = match(_parsed(PICKLE), Store.open(Settings.resolve()), min_score=0.99)
     assert result.matches == ()
-    assert dict(result.below_threshold)["alpha-pickle"] < 0.99
+    likely = {m.entry.id: m for m in result.likely}
+    assert likely["alpha-pickle"].score < 0.99
+    assert likely["alpha-pickle"].tier == "likely"
+    assert likely["alpha-pickle"].confirm
 
 
 def test_regex_keys_are_words_every_match_contains() -> None:
@@ -137,7 +142,7 @@ def test_a_fact_does_not_lift_a_weak_match_over_the_threshold(mini_kb: Path) -> 
     store = Store.open(Settings.resolve())
     result = match(_with(_parsed(PICKLE), platform="win32"), store, min_score=0.9)
     assert [m.entry.id for m in result.matches] == ["alpha-pickle"]
-    assert dict(result.below_threshold)["beta-pickle-reload"] == 0.85
+    assert [(m.entry.id, m.score) for m in result.likely] == [("beta-pickle-reload", 0.85)]
 
 
 def test_unknown_version_separates_entries_with_different_ranges(mini_kb: Path) -> None:
@@ -169,16 +174,16 @@ def test_literal_clauses_cover_lookarounds_and_alternations() -> None:
 
 def test_literal_prefilter_never_skips_a_text_its_regex_matches() -> None:
     """Over every text signature of the KB and every paste of the corpus."""
-    import re
-
     from tests.corpus_util import CORPUS
+    from troubleshoot import rx
+    from troubleshoot.fire import may_match
     from troubleshoot.kbstore import load_kb
-    from troubleshoot.match import _has_literals, _needed_literals, _rx
     from troubleshoot.parse import parse_paste
+    from troubleshoot.pasteview import PasteView
 
     kb = load_kb(Settings.resolve())
-    texts = [
-        parse_paste(p.read_text(encoding="utf-8", errors="replace")).text
+    views = [
+        PasteView.of(parse_paste(p.read_text(encoding="utf-8", errors="replace")))
         for p in sorted(CORPUS.rglob("*.txt"))
     ]
     checked = 0
@@ -186,11 +191,9 @@ def test_literal_prefilter_never_skips_a_text_its_regex_matches() -> None:
         for sig in entry.signatures:
             if sig.kind != "text" or not sig.pattern:
                 continue
-            fold, literals = _needed_literals(sig.pattern)
-            rx = _rx(sig.pattern, re.MULTILINE)
-            for text in texts:
-                if rx.search(text):
+            compiled = rx.compile(sig.pattern, multiline=True)
+            for view in views:
+                if compiled.search(view.parsed.text):
                     checked += 1
-                    haystack = text.lower() if fold else text
-                    assert not literals or _has_literals(haystack, literals), sig.id
+                    assert may_match(sig.pattern, view), sig.id
     assert checked > 100

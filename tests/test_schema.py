@@ -39,7 +39,12 @@ def test_valid_entry_round_trips_through_dict() -> None:
         (
             ('message = "Can\'t pickle local object"', 'message = "Can\'t (pickle"'),
             "signatures[0].message",
-            "invalid regular expression",
+            "not a linear-time (RE2) regular expression",
+        ),
+        (
+            ('message = "Can\'t pickle local object"', 'message = "Can\'t (?!SSL)pickle"'),
+            "signatures[0].message",
+            "look-arounds are not allowed",
         ),
         (("weight = 0.9", "weight = 1.5"), "signatures[0].weight", "must be in (0, 1]"),
         (("weight = 0.9", "weight = true"), "signatures[0].weight", "not a boolean"),

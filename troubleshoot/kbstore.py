@@ -16,7 +16,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,10 @@ from troubleshoot import __version__
 from troubleshoot.config import Settings
 from troubleshoot.errors import EntryInvalid, KBError, Problem
 from troubleshoot.evidence import EvidenceRecord, load_evidence, sort_key
-from troubleshoot.schema import Entry, Signature, entry_from_dict, parse_entry
+from troubleshoot.schema import Entry, Signature, entry_from_dict, parse_entry, signature_from_dict
 
 # Bump when the table layout changes: an old cache is then rebuilt.
-DB_FORMAT = 4
+DB_FORMAT = 5
 
 
 @dataclass(frozen=True)
@@ -237,6 +237,7 @@ _COLUMNS: dict[str, dict[str, type]] = {
         "module": str,
         "function": str,
         "versions": str,
+        "data": str,  # the whole signature as JSON: what the matcher reads
     },
     "signature_keys": {"key": str, "entry_id": str, "sig_id": str},
     "fixes": {
@@ -315,6 +316,7 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str, stamp: str) -> None:
                     "module": s.module,
                     "function": s.function,
                     "versions": s.versions,
+                    "data": json.dumps(asdict(s)),
                 }
             )
             for key in _signature_keys(s):
@@ -507,25 +509,13 @@ class Store:
         for chunk in _chunks(sorted(ids), 500):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                "select e.package, s.entry_id, s.sig_id, s.kind, s.weight, s.required, "
-                "s.exc_type, s.message, s.pattern, s.module, s.function, s.versions "
+                "select e.package, s.entry_id, s.data "
                 "from signatures s join entries e on e.id = s.entry_id "
                 f"where s.entry_id in ({marks}) and s.kind != 'code' order by s.rowid",
                 chunk,
             ).fetchall()
             for r in rows:
-                sig = Signature(
-                    r["sig_id"],
-                    r["kind"],
-                    r["weight"],
-                    bool(r["required"]),
-                    r["exc_type"],
-                    r["message"],
-                    r["pattern"],
-                    r["module"],
-                    r["function"],
-                    r["versions"],
-                )
+                sig = signature_from_dict(json.loads(r["data"]))
                 found.setdefault(r["entry_id"], (r["package"], []))[1].append(sig)
         return {i: (package, tuple(sigs)) for i, (package, sigs) in found.items()}
 

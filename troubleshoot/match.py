@@ -1,53 +1,54 @@
 """Match a parsed paste against the knowledge base, and say why.
 
 Scoring, per entry: every signature that fires contributes its weight, combined
-as independent evidence (``1 - prod(1 - w)``). An entry is a candidate only if
-all its ``required`` signatures fire and at least one *anchor* (an exception,
-log or text signature) fires: stack frames alone never identify a failure,
-since any application error passes through uvicorn's frames. Signatures that a
-detected version cannot print (their ``versions`` range excludes it) are
-skipped. Entries under ``min_score`` are not reported: we abstain rather than
-guess.
+as independent evidence (``1 - prod(1 - w)``); a message found alone (without its
+exception type, see :mod:`troubleshoot.fire`) counts for ``BARE_FACTOR`` of its
+weight. An entry is a candidate only if all its ``required`` signatures fire and
+at least one *anchor* (an exception, log or text signature) fires: stack frames
+alone never identify a failure, since any application error passes through
+uvicorn's frames. Signatures that a detected version cannot print (their
+``versions`` range excludes it) are skipped.
+
+Three answers, not two. A *match* scores at least ``min_score`` and rests on
+evidence the paste shows. A *likely* match says what one fact would confirm it: it
+scores between ``LIKELY_SCORE`` and ``min_score``, or rests only on a ``generic``
+message (address in use, a pickling error, an event-loop error: other programs
+print those too) in a paste that does not show uvicorn at all. When the paste shows
+another server (werkzeug, hypercorn, ...) and not uvicorn, a generic message is that
+server's, and nothing is claimed. Otherwise: no match, and the report says what the
+paste was read as.
 
 Facts the paste itself settles (its platform, a frozen program's frames) count
 as evidence for the entries whose ``conditions`` name them, and among close
-candidates the ones the paste confirms come first: the same error text from a
-frozen program is the freezer's doing before it is a version's.
+candidates the ones the paste confirms come first.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from troubleshoot.fire import Hit, fire
 from troubleshoot.kbstore import Store
 from troubleshoot.parse.model import Parsed
+from troubleshoot.pasteview import PasteView
 from troubleshoot.schema import CONDITIONS, Entry, Fix, Signature, Variant
-from troubleshoot.sigkeys import literal_sets, word_sets, words
 from troubleshoot.versions import Verdict, contains, fixes_for, variant_for, verdict
 
 Confidence = Literal["high", "medium", "low"]
+Tier = Literal["match", "likely"]
 DEFAULT_MIN_SCORE = 0.5  # also the default of `paste-traceback --min-score`
+# A candidate scoring at least this (but under min_score) is reported as likely.
+LIKELY_SCORE = 0.3
+# What a message found without its exception type counts for.
+BARE_FACTOR = 0.85
+# A generic-only match in a paste that does not show uvicorn scores at most this.
+UNINVOLVED_CAP = 0.45
 # Two matches closer than this are ambiguous: say what separates them.
 AMBIGUITY_GAP = 0.15
 # Weight of one entry condition that the paste itself shows to hold.
 FACT_WEIGHT = 0.6
-
-
-@dataclass(frozen=True)
-class Hit:
-    signature: Signature
-    line_no: int  # 1-based line of the paste, 0 when the signature spans the text
-    excerpt: str
-
-    def describe(self) -> str:
-        where = f"line {self.line_no}" if self.line_no else "paste"
-        return (
-            f"{self.signature.kind} signature {self.signature.id!r} matched {where}: {self.excerpt}"
-        )
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Match:
     fixes: tuple[Fix, ...]
     skipped: tuple[str, ...] = ()  # signatures skipped because of the version
     confirmed: tuple[str, ...] = ()  # conditions the paste shows to hold
+    tier: Tier = "match"
+    confirm: str | None = None  # for a likely match: the one fact that would confirm it
 
     @property
     def confidence(self) -> Confidence:
@@ -99,137 +102,34 @@ class MatchResult:
     separators: tuple[Separator, ...] = ()
     considered: int = 0  # candidate entries evaluated
     below_threshold: tuple[tuple[str, float], ...] = field(default=())
+    likely: tuple[Match, ...] = ()  # candidates that one more fact would confirm
+    involved: tuple[str, ...] = ()  # why the paste shows uvicorn (empty: it does not)
+    foreign: tuple[str, ...] = ()  # other servers the paste shows
 
-
-@functools.lru_cache(maxsize=8192)
-def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
-
-
-def _type_rx(exc_type: str) -> re.Pattern[str]:
-    # Anchor at a dotted-name boundary: "TypeError" matches "builtins.TypeError",
-    # never "MyTypeError".
-    return _rx(rf"(?:^|\.)(?:{exc_type})$")
-
-
-def _clip(text: str, width: int = 160) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= width else one[: width - 1] + "…"
-
-
-@functools.lru_cache(maxsize=8192)
-def _needed_words(pattern: str) -> tuple[frozenset[str], ...]:
-    return tuple(frozenset(ws) for ws in word_sets(pattern))
-
-
-@functools.lru_cache(maxsize=8192)
-def _needed_literals(pattern: str) -> tuple[bool, tuple[tuple[tuple[str, ...], ...], ...]]:
-    """(ignore case?, per alternative the clauses of literals any match satisfies)."""
-    fold = bool(_rx(pattern).flags & re.IGNORECASE)
-    sets = literal_sets(pattern)
-    if fold:
-        sets = tuple(
-            tuple(tuple(piece.lower() for piece in clause) for clause in alt) for alt in sets
-        )
-    return fold, sets
-
-
-def _has_literals(haystack: str, alternatives: tuple[tuple[tuple[str, ...], ...], ...]) -> bool:
-    return any(
-        all(any(piece in haystack for piece in clause) for clause in alt) for alt in alternatives
-    )
-
-
-# Escapes and flags that can match across a line break.
-_CROSSES_LINES = re.compile(r"\\[sSWDnZA]|\(\?[a-z]*s|\[\^")
-_NEGATED_WITH_NEWLINE = re.compile(r"\[\^((?:\\.|[^\]\\])*\\n(?:\\.|[^\]\\])*)\]")
-
-
-@functools.lru_cache(maxsize=8192)
-def _line_local(pattern: str) -> bool:
-    """Can every match of ``pattern`` only span one line? (Conservative: no.)"""
-    return not _CROSSES_LINES.search(_NEGATED_WITH_NEWLINE.sub("", pattern))
-
-
-@dataclass(frozen=True)
-class PasteView:
-    """What the text signatures search, computed once per paste: its words, and its
-    distinct lines (a log of many workers repeats the same traceback; a pattern
-    confined to one line only needs to see each line once)."""
-
-    words: frozenset[str]
-    folded_text: str  # the paste, lower-cased, for case-insensitive literal checks
-    distinct_text: str
-    first_line: tuple[int, ...]  # distinct line index -> 1-based line in the paste
-    log_messages: tuple[tuple[str, int], ...]  # distinct messages, with their first line
-
-    @classmethod
-    def of(cls, parsed: Parsed) -> PasteView:
-        first: dict[str, int] = {}
-        for number, line in enumerate(parsed.text.split("\n"), 1):
-            first.setdefault(line, number)
-        messages: dict[str, int] = {}
-        for event in parsed.log_events:
-            messages.setdefault(event.message, event.line_no)
-        return cls(
-            frozenset(paste_words(parsed)),
-            parsed.text.lower(),
-            "\n".join(first),
-            tuple(first.values()),
-            tuple(messages.items()),
-        )
-
-
-def _may_match(pattern: str, parsed: Parsed, view: PasteView) -> bool:
-    """False when the paste lacks the words or literals every match of a text
-    signature contains: a whole-text regex is the costly kind, run it only then."""
-    needed = _needed_words(pattern)
-    if needed and not any(ws <= view.words for ws in needed):
-        return False
-    fold, literals = _needed_literals(pattern)
-    return not literals or _has_literals(view.folded_text if fold else parsed.text, literals)
-
-
-def _fire(sig: Signature, parsed: Parsed, view: PasteView) -> Hit | None:
-    if sig.kind == "exception" and sig.exc_type:
-        type_rx = _type_rx(sig.exc_type)
-        msg_rx = _rx(sig.message) if sig.message else None
-        for exc in parsed.exceptions:
-            if type_rx.search(exc.type) and (msg_rx is None or msg_rx.search(exc.message)):
-                return Hit(sig, exc.line_no, _clip(f"{exc.type}: {exc.message}"))
-    elif sig.kind == "log" and sig.pattern:
-        rx = _rx(sig.pattern)
-        for message, line_no in view.log_messages:
-            if rx.search(message):
-                return Hit(sig, line_no, _clip(message))
-    elif sig.kind == "text" and sig.pattern:
-        if not _may_match(sig.pattern, parsed, view):
-            return None
-        rx = _rx(sig.pattern, re.MULTILINE)
-        if _line_local(sig.pattern):  # each distinct line once
-            found = rx.search(view.distinct_text)
-            if found:
-                line_no = view.first_line[view.distinct_text.count("\n", 0, found.start())]
-                return Hit(sig, line_no, _clip(found.group(0)))
-        elif found := rx.search(parsed.text):
-            line_no = parsed.text.count("\n", 0, found.start()) + 1
-            return Hit(sig, line_no, _clip(found.group(0)))
-    elif sig.kind == "frame" and sig.module:
-        mod_rx = _rx(sig.module)
-        fn_rx = _rx(sig.function) if sig.function else None
-        for exc in parsed.exceptions:
-            for frame in exc.frames:
-                target = frame.module or frame.file
-                if mod_rx.search(target) and (fn_rx is None or fn_rx.fullmatch(frame.function)):
-                    return Hit(sig, exc.line_no, _clip(f"frame {target} in {frame.function}"))
-    return None
+    def read_as(self) -> str:
+        """What the paste was read as, in one sentence (for a no-match answer)."""
+        p = self.parsed
+        parts = []
+        complete = [e for e in p.exceptions if e.complete and e.type]
+        if complete:
+            last = complete[-1]
+            parts.append(f"{len(complete)} exception(s), the last {last.type}: {last.message[:80]}")
+        if cut := [e for e in p.exceptions if not e.complete]:
+            parts.append(f"{len(cut)} traceback(s) cut before the exception line")
+        if p.log_events:
+            parts.append(f"{len(p.log_events)} log line(s)")
+        if p.versions:
+            parts.append(", ".join(f"{k} {v}" for k, v in sorted(p.versions.items())))
+        shows = "shows uvicorn" if self.involved else "does not show uvicorn"
+        if self.foreign:
+            shows += f"; it shows {', '.join(self.foreign)}"
+        return ("; ".join(parts) or "no exception or log line") + f" ({shows})"
 
 
 def score_signatures(
     signatures: tuple[Signature, ...],
-    parsed: Parsed,
-    version: str | None,
     view: PasteView,
+    version: str | None,
 ) -> tuple[float, tuple[Hit, ...], tuple[str, ...]] | None:
     """(score, hits, skipped-notes) of one entry's signatures, or None when the entry
     cannot match at all."""
@@ -244,7 +144,7 @@ def score_signatures(
                 f"prints it, the paste shows {version}"
             )
             continue
-        hit = _fire(sig, parsed, view)
+        hit = fire(sig, view)
         if hit is None:
             if sig.required:
                 return None
@@ -254,19 +154,12 @@ def score_signatures(
         return None
     miss = 1.0
     for hit in hits:
-        miss *= 1.0 - hit.signature.weight
+        miss *= 1.0 - hit.signature.weight * (BARE_FACTOR if hit.how == "bare" else 1.0)
     return round(1.0 - miss, 4), tuple(hits), tuple(skipped)
 
 
-def paste_words(parsed: Parsed) -> set[str]:
-    """Every word a signature could match on: the (capped) text, and the records,
-    which the parser keeps even when the text had to be cut."""
-    found = words(parsed.text)
-    for exc in parsed.exceptions:
-        found |= words(f"{exc.type} {exc.message}")
-    for event in parsed.log_events:
-        found |= words(event.message)
-    return found
+def _generic_only(hits: tuple[Hit, ...]) -> bool:
+    return all(h.signature.generic for h in hits if h.signature.kind != "frame")
 
 
 def match(
@@ -278,7 +171,7 @@ def match(
     min_score: float = DEFAULT_MIN_SCORE,
     limit: int = 5,
 ) -> MatchResult:
-    """Rank the KB entries that explain ``parsed``."""
+    """Rank the KB entries that explain ``parsed``: matches, then likely ones."""
     view = PasteView.of(parsed)
     facts = parsed.facts
     candidate_ids = store.candidates(set(view.words))
@@ -287,44 +180,102 @@ def match(
     scores: dict[str, tuple[float, tuple[Hit, ...], tuple[str, ...]]] = {}
     below: list[tuple[str, float]] = []
     for entry_id, (package, sigs) in signatures.items():
-        scored = score_signatures(sigs, parsed, parsed.versions.get(package.lower()), view)
+        scored = score_signatures(sigs, view, parsed.versions.get(package.lower()))
         if scored is None:
             continue
-        if scored[0] < min_score:  # facts confirm a match; they do not make one
+        if _generic_only(scored[1]) and not view.involved:
+            if view.foreign:  # another server's own error
+                continue
+            scored = (min(scored[0], UNINVOLVED_CAP), *scored[1:])
+        if scored[0] < LIKELY_SCORE:  # facts confirm a match; they do not make one
             below.append((entry_id, scored[0]))
             continue
         scores[entry_id] = scored
     env_versions = {} if env_versions is None else env_versions  # may load lazily
     found: list[Match] = []
     for entry in store.entries(sorted(scores)) if scores else []:
-        score, hits, skipped = scores[entry.id]
-        package = entry.package.lower()
-        version = parsed.versions.get(package) or env_versions.get(package)
-        source = (
-            "paste"
-            if package in parsed.versions
-            else "environment"
-            if package in env_versions
-            else None
+        judged = _judge(
+            entry,
+            scores[entry.id],
+            view,
+            env_versions=env_versions,
+            marker_env=marker_env,
+            min_score=min_score,
         )
-        confirmed = _confirmed(entry, facts)
-        score = round(1.0 - (1.0 - score) * (1.0 - FACT_WEIGHT) ** len(confirmed), 4)
-        versions = {package: version} if version else {}
-        found.append(
-            Match(
-                entry=entry,
-                score=score,
-                hits=hits,
-                verdict=verdict(entry, versions, marker_env),
-                version_source=source,
-                variant=variant_for(entry, version),
-                fixes=tuple(fixes_for(entry, version)),
-                skipped=skipped,
-                confirmed=confirmed,
-            )
+        found.append(judged)
+    ranked = _rank(found)
+    top = tuple(m for m in ranked if m.tier == "match")[:limit]
+    likely = tuple(m for m in ranked if m.tier == "likely")[:limit]
+    below += [(m.entry.id, m.score) for m in ranked if m.tier == "likely" and m not in likely]
+    return MatchResult(
+        parsed,
+        top,
+        separators(top, facts),
+        len(signatures),
+        tuple(sorted(below)),
+        likely,
+        view.involved,
+        view.foreign,
+    )
+
+
+def _judge(
+    entry: Entry,
+    scored: tuple[float, tuple[Hit, ...], tuple[str, ...]],
+    view: PasteView,
+    *,
+    env_versions: Mapping[str, str],
+    marker_env: Mapping[str, str] | None,
+    min_score: float,
+) -> Match:
+    """One candidate entry as a Match: its score with the paste's facts, its tier,
+    and the verdict for the version the paste (or the environment) shows."""
+    parsed = view.parsed
+    score, hits, skipped = scored
+    package = entry.package.lower()
+    version = parsed.versions.get(package) or env_versions.get(package)
+    source = (
+        "paste"
+        if package in parsed.versions
+        else "environment"
+        if package in env_versions
+        else None
+    )
+    confirmed = _confirmed(entry, parsed.facts)
+    score = round(1.0 - (1.0 - score) * (1.0 - FACT_WEIGHT) ** len(confirmed), 4)
+    uninvolved = _generic_only(hits) and not view.involved
+    tier: Tier = "likely" if uninvolved or scored[0] < min_score else "match"
+    if tier == "likely":  # facts confirm a match; they do not make one
+        score = min(scored[0], UNINVOLVED_CAP) if uninvolved else scored[0]
+    versions = {package: version} if version else {}
+    return Match(
+        entry=entry,
+        score=score,
+        hits=hits,
+        verdict=verdict(entry, versions, marker_env),
+        version_source=source,
+        variant=variant_for(entry, version),
+        fixes=tuple(fixes_for(entry, version)),
+        skipped=skipped,
+        confirmed=confirmed,
+        tier=tier,
+        confirm=_what_confirms(entry, parsed, uninvolved) if tier == "likely" else None,
+    )
+
+
+def _what_confirms(entry: Entry, parsed: Parsed, uninvolved: bool) -> str:
+    """The one fact that would turn a likely match into a match."""
+    if uninvolved:
+        return (
+            "that this output comes from uvicorn: the paste shows no uvicorn frame, log "
+            "line or command, and other programs print this message too"
         )
-    top = _rank(found)[:limit]
-    return MatchResult(parsed, top, separators(top, facts), len(signatures), tuple(sorted(below)))
+    open_conditions = [c for c in entry.conditions if c not in parsed.facts and c in CONDITIONS]
+    if open_conditions:
+        return CONDITIONS[open_conditions[0]]
+    if any(not e.complete for e in parsed.exceptions):
+        return "the end of the traceback: the exception line the paste was cut before"
+    return "more of the log around these lines: the traceback or the lines before it"
 
 
 def _confirmed(entry: Entry, facts: Mapping[str, bool | str]) -> tuple[str, ...]:
@@ -394,8 +345,6 @@ def describe_source(source: str) -> str:
 
 def with_version(m: Match, version: str, marker_env: Mapping[str, str] | None = None) -> Match:
     """``m`` judged for a version the user gave (the paste showed none)."""
-    from dataclasses import replace
-
     package = m.entry.package.lower()
     return replace(
         m,

@@ -70,6 +70,19 @@ class Signature:
     note: str = ""
     detector: str | None = None
     args: Mapping[str, CodeArg] = field(default_factory=dict)
+    # Guards, in place of look-arounds and back-references (RE2 has neither): the hit
+    # is vetoed when ``unless`` matches its text or ``unless_before`` the paste before
+    # it; it needs ``with_text`` somewhere in the paste, ``followed_by`` (``{1}`` = the
+    # pattern's first group, escaped) after it, and ``min_repeats`` occurrences with
+    # the same first group.
+    unless: str | None = None
+    unless_before: str | None = None
+    with_text: str | None = None
+    followed_by: str | None = None
+    min_repeats: int = 1
+    # Other programs print this too (address in use, pickling, isatty, event loops):
+    # without uvicorn in the paste it is at most a likely match.
+    generic: bool = False
 
 
 @dataclass(frozen=True)
@@ -270,10 +283,11 @@ def _version(c: _Collector, value: str | None, here: str) -> None:
 def _regex(c: _Collector, value: str | None, here: str) -> None:
     if value is None:
         return
-    try:
-        re.compile(value)
-    except re.error as exc:
-        c.add(here, f"invalid regular expression: {exc}")
+    from troubleshoot import rx
+
+    reason = rx.problem(value)
+    if reason is not None:
+        c.add(here, reason)
 
 
 def _list_of(
@@ -377,13 +391,14 @@ def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
     if kind not in _SIG_FIELDS:
         return None
     needed, optional = _SIG_FIELDS[kind]
-    extra = {"args"} if kind == "code" else set()
+    extra = {"args"} if kind == "code" else _GUARDS.get(kind, set()) | {"generic"}
+    guards = _guards(c, t, here, kind)
     _unknown_keys(c, t, here, common | needed | optional | extra)
     sig_id = _take(c, t, here, "id", str, required=True)
     weight = _take(c, t, here, "weight", (int, float), required=True)
     if weight is not None and not 0 < weight <= 1:
         c.add(f"{here}.weight", f"must be in (0, 1], got {weight}")
-    values: dict[str, str | None] = {}
+    values: dict[str, Any] = {}
     for name in sorted(needed | optional):
         values[name] = _take(c, t, here, name, str, required=name in needed)
         if kind != "code":
@@ -401,8 +416,36 @@ def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
         required=bool(_take(c, t, here, "required", bool, default=False)),
         versions=versions,
         note=_take(c, t, here, "note", str, default=""),
+        generic=bool(_take(c, t, here, "generic", bool, default=False)),
+        **guards,
         **values,
     )
+
+
+_TEXT_GUARDS = {"unless", "unless_before", "with_text", "followed_by", "min_repeats"}
+_GUARDS = {"exception": {"unless", "unless_before", "with_text"}, "log": _TEXT_GUARDS}
+_GUARDS["text"] = _TEXT_GUARDS
+
+
+def _guards(c: _Collector, t: Mapping[str, Any], here: str, kind: str) -> dict[str, Any]:
+    """The guard fields a signature of ``kind`` may carry, checked."""
+    found: dict[str, Any] = {}
+    for name in sorted(_GUARDS.get(kind, set()) - {"min_repeats"}):
+        value = _take(c, t, here, name, str)
+        if value is not None:
+            _regex(c, value.replace("{1}", "x"), f"{here}.{name}")
+            found[name] = value
+    if "min_repeats" in _GUARDS.get(kind, set()):
+        repeats = _take(c, t, here, "min_repeats", int, default=1)
+        if not 1 <= repeats <= 100:
+            c.add(f"{here}.min_repeats", f"must be between 1 and 100, got {repeats}")
+        found["min_repeats"] = repeats
+    followed = found.get("followed_by")
+    if (followed or found.get("min_repeats", 1) > 1) and "(" not in (t.get("pattern") or ""):
+        c.add(f"{here}.pattern", "needs a group: followed_by and min_repeats use group 1")
+    if followed is not None and "{1}" not in followed and kind != "text":
+        c.add(f"{here}.followed_by", "must use {1} (the pattern's first group)")
+    return found
 
 
 def _code_args(
@@ -627,7 +670,7 @@ def _missing_upstream(c: _Collector) -> Upstream:
     return Upstream()
 
 
-def _signature_from_dict(data: Mapping[str, Any]) -> Signature:
+def signature_from_dict(data: Mapping[str, Any]) -> Signature:
     s = dict(data)
     # JSON has no tuples: an "any of" argument comes back as a list.
     s["args"] = {k: tuple(v) if isinstance(v, list) else v for k, v in s.get("args", {}).items()}
@@ -640,7 +683,7 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     d["tags"] = tuple(d.get("tags", ()))
     d["related"] = tuple(d.get("related", ()))
     d["affected"] = tuple(Affected(**a) for a in d.get("affected", ()))
-    d["signatures"] = tuple(_signature_from_dict(s) for s in d.get("signatures", ()))
+    d["signatures"] = tuple(signature_from_dict(s) for s in d.get("signatures", ()))
     d["fixes"] = tuple(Fix(**f) for f in d.get("fixes", ()))
     d["variants"] = tuple(Variant(**v) for v in d.get("variants", ()))
     up = dict(d.get("upstream") or {})

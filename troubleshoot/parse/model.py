@@ -66,6 +66,7 @@ class Parsed:
     truncated: bool = False  # the paste says it was cut ("... (truncated) ...")
     notes: tuple[str, ...] = ()  # what the parser had to skip or guess, for the user
     frozen: bool = False  # the frames come from a frozen program (PyInstaller)
+    uvicorn_log_lines: int = 0  # lines in uvicorn's default format ("INFO:     ...")
 
     @property
     def facts(self) -> dict[str, bool | str]:

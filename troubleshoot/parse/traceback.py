@@ -3,7 +3,8 @@
 Pipeline, one line at a time (so time is linear and memory bounded):
 
 1. :mod:`normalise` removes ANSI escapes, CRs and control bytes and splits lines;
-2. :mod:`unflatten` re-splits a traceback that lost its line breaks;
+2. :mod:`unwrap` takes the output out of markdown, viewers, prompts and structured
+   log records; :mod:`unflatten` re-splits a traceback that lost its line breaks;
 3. :mod:`prefixes` removes stream prefixes (docker compose, journald) and log
    prefixes (uvicorn, logging, gunicorn, loguru);
 4. :class:`Stream` strips exception-group margins (``  | ``) and rich box borders and
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from dataclasses import replace
 
 from troubleshoot.parse.collect import Bounded, ExceptionBuilder
 from troubleshoot.parse.frozen import is_frozen
@@ -24,6 +26,7 @@ from troubleshoot.parse.prefixes import Prefix, strip_prefixes
 from troubleshoot.parse.reader import Reader, Sink
 from troubleshoot.parse.richbox import BOTTOM, SIDE, TOP, BoxFrame, RichBox
 from troubleshoot.parse.unflatten import unflatten
+from troubleshoot.parse.unwrap import unwrap
 from troubleshoot.parse.versions import VersionScanner
 
 MAX_TEXT_CHARS = 2_000_000  # of the normalised paste kept in ``Parsed.text``
@@ -32,6 +35,11 @@ MAX_GROUP_DEPTH = 16
 
 _GROUP_ENTRY = re.compile(
     r" *(?:\+ Exception Group Traceback|\+-\+---|\| (?:Exception Group )?Traceback \(most recent)"
+)
+# uvicorn's own formatter pads the level to 10 columns ("INFO:     ", "ERROR:    "),
+# which logging's defaults ("INFO:name:", "INFO - ") never do.
+_UVICORN_FORMAT = re.compile(
+    r"(?:^|[\s|\]])(?:INFO: {5}|WARNING: {2}|ERROR: {4}|DEBUG: {4}|CRITICAL: |TRACE: {4})\S"
 )
 _GROUP_LINE = re.compile(r"(?P<indent> *)(?P<mark>[|+])(?P<rest>.*)$")
 
@@ -174,8 +182,15 @@ def parse(text: str) -> Parsed:
     out = _Text()
     source = LineSource(cleaned)
     plain = streams[None]
+    uvicorn_lines = 0
     for line_no, line in source:
-        pieces = unflatten(line) if ' File "' in line else (line,)
+        if ":" in line[:120] and _UVICORN_FORMAT.search(line[:120]):
+            uvicorn_lines += 1
+        pieces = [
+            piece
+            for inner in unwrap(line)
+            for piece in (unflatten(inner) if ' File "' in inner else (inner,))
+        ]
         texts = []
         for piece in pieces:
             prefix = strip_prefixes(piece)
@@ -186,7 +201,8 @@ def parse(text: str) -> Parsed:
         out.add(texts[0] if len(texts) == 1 else " ".join(texts))
     for stream in streams.values():
         stream.finish()
-    return _result(sink, scanner, out, count_lines(cleaned), source.long_lines)
+    parsed = _result(sink, scanner, out, count_lines(cleaned), source.long_lines)
+    return replace(parsed, uvicorn_log_lines=uvicorn_lines)
 
 
 def _stream_for(streams: OrderedDict[str | None, Stream], sink: Sink, name: str | None) -> Stream:

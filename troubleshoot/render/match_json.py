@@ -17,6 +17,8 @@ def match_dict(m: Match) -> dict[str, Any]:
         "severity": e.severity,
         "score": m.score,
         "confidence": m.confidence,
+        "tier": m.tier,
+        "confirm": m.confirm,
         "upstream_issues": list(e.upstream.issues),
         "upstream_prs": list(e.upstream.prs),
         "fixed_in": e.fixed_in,
@@ -41,12 +43,18 @@ def match_dict(m: Match) -> dict[str, Any]:
 
 
 def render(result: MatchResult) -> str:
+    answer = "match" if result.matches else "likely" if result.likely else "none"
     payload = {
+        "answer": answer,
         "matches": [match_dict(m) for m in result.matches],
+        "likely": [match_dict(m) for m in result.likely],
         "separators": [
             {"condition": s.condition, "question": s.question, "values": dict(s.values)}
             for s in result.separators
         ],
         "parsed": result.parsed.to_dict(),
+        "read_as": result.read_as(),
+        "uvicorn_shown": list(result.involved),
+        "other_servers_shown": list(result.foreign),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)

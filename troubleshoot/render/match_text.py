@@ -72,8 +72,11 @@ def _match_panel(rank: int, m: Match) -> Panel:
 def describe_parsed(result: MatchResult) -> list[str]:
     p = result.parsed
     lines = [
-        f"{p.line_count} lines; {len(p.exceptions)} exception(s), {len(p.log_events)} log line(s)"
+        f"{p.line_count} lines; {len(p.exceptions)} exception(s), {len(p.log_events)} log line(s)",
+        "uvicorn: " + ("; ".join(result.involved) if result.involved else "not shown by the paste"),
     ]
+    if result.foreign:
+        lines.append("other servers shown: " + ", ".join(result.foreign))
     for exc in p.exceptions[:5]:
         msg = exc.message.splitlines()[0] if exc.message else ""
         lines.append(f"  line {exc.line_no}: {exc.type}: {msg[:100]}")
@@ -95,6 +98,13 @@ def render(result: MatchResult, console: Console) -> None:
         console.print("The paste was read as:")
         for line in describe_parsed(result):
             console.print(f"  {line}", highlight=False, markup=False)
+        for m in result.likely:
+            console.print(
+                Text(f"Likely, not confirmed: {m.entry.id} ({m.score:.2f}): {m.entry.title}"),
+                Text(f"  What would confirm it: {m.confirm}", style="dim"),
+                Text(f"  See: doctor show {m.entry.id}", style="dim"),
+                sep="\n",
+            )
         if result.below_threshold:
             near = ", ".join(f"{i} ({s:.2f})" for i, s in result.below_threshold)
             console.print(f"Weak partial matches, not reported: {near}", markup=False)
