@@ -150,7 +150,7 @@ def score_signatures(
                 return None
             continue
         hits.append(hit)
-    if not any(h.signature.kind != "frame" for h in hits):
+    if not hits:
         return None
     miss = 1.0
     for hit in hits:
@@ -160,6 +160,20 @@ def score_signatures(
 
 def _generic_only(hits: tuple[Hit, ...]) -> bool:
     return all(h.signature.generic for h in hits if h.signature.kind != "frame")
+
+
+def _anchored(hits: tuple[Hit, ...]) -> bool:
+    """Stack frames alone never make a match: any app error passes through them."""
+    return any(h.signature.kind != "frame" for h in hits)
+
+
+def _elsewhere(view: PasteView) -> bool:
+    """The paste shows where its error came from, and it is not uvicorn: another
+    server, or a whole traceback without a uvicorn frame."""
+    if view.involved:
+        return False
+    whole = any(e.complete and e.type and len(e.frames) >= 2 for e in view.parsed.exceptions)
+    return bool(view.foreign) or whole
 
 
 def match(
@@ -183,8 +197,10 @@ def match(
         scored = score_signatures(sigs, view, parsed.versions.get(package.lower()))
         if scored is None:
             continue
+        if not _anchored(scored[1]) and not any(not e.complete for e in parsed.exceptions):
+            continue  # frames of a cut traceback can point at a failure; of a whole one, not
         if _generic_only(scored[1]) and not view.involved:
-            if view.foreign:  # another server's own error
+            if _elsewhere(view):  # another program's own error
                 continue
             scored = (min(scored[0], UNINVOLVED_CAP), *scored[1:])
         if scored[0] < LIKELY_SCORE:  # facts confirm a match; they do not make one
@@ -244,7 +260,8 @@ def _judge(
     confirmed = _confirmed(entry, parsed.facts)
     score = round(1.0 - (1.0 - score) * (1.0 - FACT_WEIGHT) ** len(confirmed), 4)
     uninvolved = _generic_only(hits) and not view.involved
-    tier: Tier = "likely" if uninvolved or scored[0] < min_score else "match"
+    weak = scored[0] < min_score or not _anchored(hits)
+    tier: Tier = "likely" if uninvolved or weak else "match"
     if tier == "likely":  # facts confirm a match; they do not make one
         score = min(scored[0], UNINVOLVED_CAP) if uninvolved else scored[0]
     versions = {package: version} if version else {}

@@ -25,6 +25,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 
 def clean_text(text: str) -> str:
     """Remove ANSI escapes and control bytes; make every line end with LF only."""
+    if "\u2190[" in text:  # a Windows console without VT processing shows ESC as "←"
+        text = text.replace("\u2190[", "\x1b[")
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     if "m" in text and "[" in text:
