@@ -173,3 +173,13 @@ def run_doctor(
         proc.stdout.decode("utf-8", "replace"),
         proc.stderr.decode("utf-8", "replace"),
     )
+
+
+@pytest.fixture(scope="session")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The project's own KB, compiled once for the session into a temporary DB."""
+    from troubleshoot.config import Settings
+    from troubleshoot.kbstore import Store
+
+    settings = Settings.resolve(REPO / "kb", tmp_path_factory.mktemp("db") / "kb.db")
+    return Store.open(settings)

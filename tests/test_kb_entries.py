@@ -25,12 +25,6 @@ SEED_IDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def real_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    settings = Settings.resolve(REAL_KB, tmp_path_factory.mktemp("db") / "kb.db")
-    return Store.open(settings)
-
-
 def _id(sample: Sample) -> str:
     return str(sample.path.relative_to(sample.path.parents[1]))
 

@@ -61,8 +61,12 @@ _PY_TEXT = re.compile(r"(?<![\w.])(?:C?Python):? v?(?P<v>[23]\.\d{1,2})(?:\.\d{1
 _EGG_PY = re.compile(r"-py(?P<v>\d\.\d{1,2})\.egg")
 
 _WIN_PATH = re.compile(r"(?<![\w])[A-Za-z]:\\|(?<![\w\\])\\\\[\w.$-]{1,80}\\")
+# Spyder, pathlib's as_posix() and many IDEs print Windows paths with forward slashes.
+_WIN_SLASH_PATH = re.compile(r"(?<![\w/])[A-Za-z]:/(?=[\w.$ -])")
+# The interpreter's banner: "Python 3.11.4 (...) [MSC v.1934 64 bit (AMD64)] on win32"
+_BANNER = re.compile(r"\] on (?P<os>win32|linux|darwin|cygwin)$")
 _POSIX_ROOT = re.compile(
-    r"(?<![\w.~/-])/(?P<root>Users|Library/Frameworks|opt/homebrew|usr/local/Cellar|private/var/folders"
+    r"(?<![\w.~/:-])/(?P<root>Users|Library/Frameworks|opt/homebrew|usr/local/Cellar|private/var/folders"
     r"|home|root|app|srv|snap|usr/lib/python\d|usr/local/lib/python\d)[/.]"
 )
 _ROOT_PLATFORM: dict[str, str] = {
@@ -174,6 +178,12 @@ class VersionScanner:
     def _scan_platform(self, line: str) -> None:
         if "\\" in line and _WIN_PATH.search(line):
             self._platform["win32"] += 1
+        if ":/" in line and _WIN_SLASH_PATH.search(line):
+            self._platform["win32"] += 1
+        if line.endswith(("] on win32", "] on linux", "] on darwin", "] on cygwin")):
+            m = _BANNER.search(line)
+            if m:
+                self._platform["win32" if m.group("os") == "cygwin" else m.group("os")] += 3
         if "/" in line:
             for m in _POSIX_ROOT.finditer(line):
                 self._platform[_ROOT_PLATFORM.get(m.group("root"), "linux")] += 1
