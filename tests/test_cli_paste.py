@@ -217,3 +217,24 @@ def test_a_misuse_the_release_refuses_still_asks_for_the_fix() -> None:
     text = " ".join(with_version.stdout.split())
     assert "your version reports this clearly; the fix below is still needed" in text
     assert "your version has the fix" not in text
+
+
+def test_uvicorn_version_option_gives_the_verdict(mini_kb: Path, tmp_path: Path) -> None:
+    """Issue 11: the verdict for a version the paste does not show, in JSON and text."""
+    paste = tmp_path / "paste.txt"
+    paste.write_text(PASTE, encoding="utf-8")
+    for version, status in (("0.10.3", "affected"), ("0.10.6", "fixed")):
+        result = run_doctor("paste-traceback", "--json", "--uvicorn-version", version, str(paste))
+        assert result.returncode == 0, result.stderr
+        top = json.loads(result.stdout)["matches"][0]
+        assert (top["version"], top["version_source"], top["version_status"]) == (
+            version,
+            "option",
+            status,
+        )
+    text = run_doctor("paste-traceback", "--uvicorn-version", "0.10.3", str(paste))
+    assert "--uvicorn-version)" in text.stdout  # "(version from --uvicorn-version)"
+    bad = run_doctor("paste-traceback", "--uvicorn-version", "soon", str(paste))
+    assert bad.returncode == 2
+    assert "'soon' is not a version number" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from troubleshoot.errors import InputError
 from troubleshoot.kbstore import Store
-from troubleshoot.match import DEFAULT_MIN_SCORE, MatchResult, match
+from troubleshoot.match import DEFAULT_MIN_SCORE, Match, MatchResult, match
 from troubleshoot.parse import parse_paste
 from troubleshoot.parse.model import Parsed
 
@@ -164,15 +164,51 @@ def diagnose(
     use_environment: bool = True,
     min_score: float = DEFAULT_MIN_SCORE,
     versions: Mapping[str, str] | None = None,
+    uvicorn_version: str | None = None,
 ) -> MatchResult:
+    """Parse and match a paste. ``uvicorn_version`` is the user's own version (the
+    ``--uvicorn-version`` option): every candidate whose paste shows none is judged
+    for it, and the version is not asked."""
     parsed = parse_paste(text)
     env_versions: Mapping[str, str] = (
-        dict(versions) if versions else InstalledVersions() if use_environment else {}
+        dict(versions)
+        if versions
+        else InstalledVersions()
+        if use_environment and uvicorn_version is None
+        else {}
     )
-    return match(
-        parsed,
-        store,
-        env_versions=env_versions,
-        marker_env=MarkerEnvironment(parsed),
-        min_score=min_score,
+    marker_env = MarkerEnvironment(parsed)
+    result = match(
+        parsed, store, env_versions=env_versions, marker_env=marker_env, min_score=min_score
     )
+    if uvicorn_version is None:
+        return result
+    from dataclasses import replace
+
+    from troubleshoot.match import with_version
+
+    def judged(ms: tuple[Match, ...]) -> tuple[Match, ...]:
+        return tuple(
+            with_version(m, uvicorn_version, marker_env, source="option")
+            if m.entry.package.lower() == "uvicorn"
+            else m
+            for m in ms
+        )
+
+    separators = tuple(s for s in result.separators if s.condition != "version")
+    return replace(
+        result, matches=judged(result.matches), likely=judged(result.likely), separators=separators
+    )
+
+
+def check_version(value: str) -> str:
+    """``value`` if it is a PEP 440 version, else an InputError naming it."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(value)
+    except InvalidVersion as exc:
+        raise InputError(
+            f"--uvicorn-version: {value!r} is not a version number (like 0.18.1)"
+        ) from exc
+    return value

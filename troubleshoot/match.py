@@ -57,7 +57,8 @@ class Match:
     score: float
     hits: tuple[Hit, ...]
     verdict: Verdict
-    version_source: str | None  # "paste" | "environment" | "answer" (guided mode) | None
+    # "paste" | "option" (--uvicorn-version) | "environment" | "answer" (guided mode) | None
+    version_source: str | None
     variant: Variant | None
     fixes: tuple[Fix, ...]
     skipped: tuple[str, ...] = ()  # signatures skipped because of the version
@@ -357,16 +358,27 @@ def _version_separator(close: list[Match]) -> Separator | None:
 
 
 def describe_source(source: str) -> str:
+    if source == "option":
+        return "--uvicorn-version"
     return "your answer" if source == "answer" else f"the {source}"
 
 
-def with_version(m: Match, version: str, marker_env: Mapping[str, str] | None = None) -> Match:
-    """``m`` judged for a version the user gave (the paste showed none)."""
+def with_version(
+    m: Match,
+    version: str,
+    marker_env: Mapping[str, str] | None = None,
+    *,
+    source: str = "answer",
+) -> Match:
+    """``m`` judged for a version the user gave (in the guided mode's answer, or
+    ``--uvicorn-version``: ``source="option"``); a version the paste shows wins."""
+    if m.version_source == "paste":
+        return m
     package = m.entry.package.lower()
     return replace(
         m,
         verdict=verdict(m.entry, {package: version}, marker_env),
-        version_source="answer",
+        version_source=source,
         variant=variant_for(m.entry, version),
         fixes=tuple(fixes_for(m.entry, version)),
     )

@@ -17,6 +17,7 @@ def paste_traceback(
     source: Annotated[
         str | None, typer.Argument(help="File holding the paste; '-' or nothing reads stdin.")
     ] = None,
+    *,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     min_score: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Report matches scoring at least this.")
@@ -27,13 +28,24 @@ def paste_traceback(
             "--no-env", help="Don't use this environment's uvicorn version for the verdict."
         ),
     ] = False,
+    uvicorn_version: Annotated[
+        str | None,
+        typer.Option(
+            "--uvicorn-version",
+            metavar="X.Y.Z",
+            help="Judge the matches for this uvicorn version (when the paste shows none).",
+        ),
+    ] = None,
 ) -> None:
     """Match a pasted traceback or log against the known uvicorn failures.
 
     Exit status: 0 a match, 1 no match, 2 bad input.
     """
-    from troubleshoot.diagnose import diagnose, read_source
+    from troubleshoot.diagnose import check_version, diagnose, read_source
     from troubleshoot.kbstore import Store
+
+    if uvicorn_version is not None:
+        check_version(uvicorn_version)
 
     if source is None and sys.stdin.isatty():
         sys.stderr.write(
@@ -42,7 +54,13 @@ def paste_traceback(
     text, _name = read_source(source)
     store = Store.open(settings(ctx))
     try:
-        result = diagnose(text, store, use_environment=not no_env, min_score=min_score)
+        result = diagnose(
+            text,
+            store,
+            use_environment=not no_env,
+            min_score=min_score,
+            uvicorn_version=uvicorn_version,
+        )
     finally:
         store.close()
     if json_out:
