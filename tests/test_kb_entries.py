@@ -70,3 +70,34 @@ def test_negative_paste_matches_nothing(sample: Sample, real_store: Store) -> No
 
     result = diagnose(sample.text, real_store, use_environment=False)
     assert result.matches == (), [m.entry.id for m in result.matches]
+
+
+def test_measured_weights_are_current() -> None:
+    """kb/measured-weights.json is what bench/fit_weights.py measures on the corpus today."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "fit_weights.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_stale_weight_is_a_validation_error(tmp_path: Path) -> None:
+    import shutil
+
+    from troubleshoot.errors import EntryInvalid
+
+    kb = tmp_path / "kb"
+    shutil.copytree(REAL_KB, kb)
+    entry = kb / "entries" / "address-already-in-use.toml"
+    entry.write_text(entry.read_text().replace("weight = 0.95", "weight = 0.94", 1))
+    with pytest.raises(EntryInvalid) as caught:
+        load_kb(Settings.resolve(kb, tmp_path / "kb.db"))
+    assert any(
+        "address-already-in-use/" in str(p) and "stale" in str(p) for p in caught.value.problems
+    )
