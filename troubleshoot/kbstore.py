@@ -527,6 +527,8 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.conn = _connect(path)
+        # decoded signature rows by entry id: a guided session or a batch matches often
+        self._signatures: dict[str, tuple[str, tuple[Signature, ...]]] = {}
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
@@ -552,8 +554,9 @@ class Store:
     def signatures(self, ids: list[str]) -> dict[str, tuple[str, tuple[Signature, ...]]]:
         """Entry id -> (package, the signatures the paste matcher reads), straight from
         the signature rows: scoring needs no full entry (those load for the matches)."""
+        cached = self._signatures
         found: dict[str, tuple[str, list[Signature]]] = {}
-        for chunk in _chunks(sorted(ids), 500):
+        for chunk in _chunks(sorted(set(ids) - set(cached)), 500):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 "select e.package, s.entry_id, s.data "
@@ -564,7 +567,8 @@ class Store:
             for r in rows:
                 sig = signature_from_dict(json.loads(r["data"]))
                 found.setdefault(r["entry_id"], (r["package"], []))[1].append(sig)
-        return {i: (package, tuple(sigs)) for i, (package, sigs) in found.items()}
+        cached.update({i: (package, tuple(sigs)) for i, (package, sigs) in found.items()})
+        return {i: cached[i] for i in sorted(ids) if i in cached}
 
     def ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("select id from entries order by id")]
