@@ -159,3 +159,22 @@ def test_version_answer_drops_entries_that_release_is_not_affected_by(tmp_path: 
     flat = " ".join(after.replace("│", " ").split())
     assert "your version is affected: uvicorn 0.31.0 is in >=0.30" in flat
     assert "(version from your answer)" in flat
+
+
+def test_a_likely_match_is_confirmed_by_the_one_fact_it_needs(tmp_path: Path) -> None:
+    """Issue 11: a generic message with nothing of uvicorn in the paste is only likely;
+    the guided mode asks whether it came from uvicorn, and "yes" makes it the match."""
+    from tests.conftest import REPO
+
+    env = {"DOCTOR_KB_DIR": str(REPO / "kb"), "DOCTOR_CACHE_DIR": str(tmp_path / "cache")}
+    for answer, status, shown in (("y", 0, "Find and stop the process"), ("n", 1, "Likely")):
+        child = _spawn(env, "OSError: [Errno 98] Address already in use\n")
+        try:
+            child.expect("This looks like address-already-in-use")
+            child.expect(r"come from a uvicorn server")
+            child.sendline(answer)
+            child.expect(shown)
+            child.expect(pexpect.EOF)
+        finally:
+            child.close(force=True)
+        assert child.exitstatus == status

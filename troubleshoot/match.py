@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from troubleshoot.fire import Hit, fire
 from troubleshoot.kbstore import Store
@@ -65,6 +65,8 @@ class Match:
     confirmed: tuple[str, ...] = ()  # conditions the paste shows to hold
     tier: Tier = "match"
     confirm: str | None = None  # for a likely match: the one fact that would confirm it
+    # the yes/no question the guided mode asks for it, and the answer that confirms it
+    confirm_question: tuple[str, bool] | None = None
 
     @property
     def confidence(self) -> Confidence:
@@ -277,23 +279,37 @@ def _judge(
         skipped=skipped,
         confirmed=confirmed,
         tier=tier,
-        confirm=_what_confirms(entry, parsed, uninvolved) if tier == "likely" else None,
+        **(_what_confirms(entry, parsed, uninvolved) if tier == "likely" else {}),
     )
 
 
-def _what_confirms(entry: Entry, parsed: Parsed, uninvolved: bool) -> str:
-    """The one fact that would turn a likely match into a match."""
+FROM_UVICORN = "Did this output come from a uvicorn server (or uvicorn.run)?"
+
+
+def _what_confirms(entry: Entry, parsed: Parsed, uninvolved: bool) -> dict[str, Any]:
+    """The one fact that would turn a likely match into a match (``confirm``), and the
+    yes/no question that asks it (``confirm_question``), when there is one."""
     if uninvolved:
-        return (
-            "that this output comes from uvicorn: the paste shows no uvicorn frame, log "
-            "line or command, and other programs print this message too"
-        )
-    open_conditions = [c for c in entry.conditions if c not in parsed.facts and c in CONDITIONS]
-    if open_conditions:
-        return CONDITIONS[open_conditions[0]]
+        return {
+            "confirm": "that this output comes from uvicorn: the paste shows no uvicorn "
+            "frame, log line or command, and other programs print this message too",
+            "confirm_question": (FROM_UVICORN, True),
+        }
+    for name, value in entry.conditions.items():
+        if name in parsed.facts or name not in CONDITIONS:
+            continue
+        if isinstance(value, bool):
+            return {"confirm": CONDITIONS[name], "confirm_question": (CONDITIONS[name], value)}
+        question = f"Did it run on {value}?"
+        return {"confirm": question, "confirm_question": (question, True)}
     if any(not e.complete for e in parsed.exceptions):
-        return "the end of the traceback: the exception line the paste was cut before"
-    return "more of the log around these lines: the traceback or the lines before it"
+        return {"confirm": "the end of the traceback: the exception line the paste was cut before"}
+    return {"confirm": "more of the log around these lines: the traceback or the lines before it"}
+
+
+def confirmed(m: Match) -> Match:
+    """A likely match whose confirming fact the user gave: a match."""
+    return replace(m, tier="match", confirm=None, confirm_question=None)
 
 
 def _confirmed(entry: Entry, facts: Mapping[str, bool | str]) -> tuple[str, ...]:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from troubleshoot.cli import app
 from troubleshoot.cli._common import console, settings
 from troubleshoot.vocab import PLATFORMS
+
+if TYPE_CHECKING:
+    from troubleshoot.match import MatchResult
 
 
 @app.callback()
@@ -62,6 +65,8 @@ def guided(ctx: typer.Context) -> int:
     finally:
         store.close()
     if not result.matches:
+        result = _confirm_likely(result)
+    if not result.matches:
         match_text.render(result, out)
         return 1
     matches = result.matches
@@ -93,6 +98,23 @@ def guided(ctx: typer.Context) -> int:
             matches = narrow(result, answers) or matches[:1]
     match_text.render(replace(result, matches=matches, separators=()), out)
     return 0
+
+
+def _confirm_likely(result: MatchResult) -> MatchResult:
+    """Ask, for each likely candidate in turn, the one fact that would confirm it."""
+    from dataclasses import replace
+
+    from troubleshoot.match import confirmed
+
+    for m in result.likely:
+        if m.confirm_question is None:
+            continue
+        question, expected = m.confirm_question
+        typer.echo(f"\nThis looks like {m.entry.id}: {m.entry.title}")
+        if typer.confirm(question, default=None) == expected:
+            rest = tuple(other for other in result.likely if other is not m)
+            return replace(result, matches=(confirmed(m),), likely=rest)
+    return result
 
 
 def _ask_version(question: str) -> str | None:
