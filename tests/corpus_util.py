@@ -119,7 +119,9 @@ class BatchReport:
             ok = o.ranked[:1] == (o.expect,) if o in covered else not o.ranked
             if verbose or not ok:
                 got = ", ".join(f"{i} {s:.2f}" for i, s in zip(o.ranked, o.scores, strict=True))
-                out.append(f"  {'ok  ' if ok else 'MISS'} {o.path}: expect {o.expect}; got {got or '-'}")
+                out.append(
+                    f"  {'ok  ' if ok else 'MISS'} {o.path}: expect {o.expect}; got {got or '-'}"
+                )
         return out
 
 
