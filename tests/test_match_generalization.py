@@ -105,8 +105,7 @@ def test_an_exception_group_fragment_is_read(real_store: Store) -> None:
         "    +------------------------------------\n"
     )
     answer, ids = _answer(text, real_store)
-    # read as the h11 error (a generic message: h11 clients raise it too), so likely
-    assert (answer, ids[:1]) == ("likely", ["content-length-mismatch"])
+    assert (answer, ids[:1]) == ("match", ["content-length-mismatch"])
 
 
 LOOKALIKES = [

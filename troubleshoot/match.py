@@ -175,7 +175,7 @@ def _elsewhere(view: PasteView) -> bool:
     server, or a whole traceback without a uvicorn frame."""
     if view.involved:
         return False
-    whole = any(e.complete and e.type and len(e.frames) >= 2 for e in view.parsed.exceptions)
+    whole = any(e.complete and e.type and e.frames for e in view.parsed.exceptions)
     return bool(view.foreign) or whole
 
 
@@ -262,7 +262,8 @@ def _judge(
     )
     confirmed = _confirmed(entry, parsed.facts)
     score = round(1.0 - (1.0 - score) * (1.0 - FACT_WEIGHT) ** len(confirmed), 4)
-    uninvolved = _generic_only(hits) and not view.involved
+    # generic evidence without uvicorn, or any evidence where only another server shows
+    uninvolved = not view.involved and (_generic_only(hits) or bool(view.foreign))
     weak = scored[0] < min_score or not _anchored(hits)
     tier: Tier = "likely" if uninvolved or weak else "match"
     if tier == "likely":  # facts confirm a match; they do not make one

@@ -49,8 +49,11 @@ _FOREIGN_FRAME = re.compile(
     r"servers|gunicorn[/\\.]workers[/\\.](?:sync|gthread|ggevent|geventlet))"
 )
 _FOREIGN_WORDS = frozenset({"werkzeug", "hypercorn", "daphne", "waitress", "granian"})
+# Start-up lines of other servers and IPython's traceback format (log prefixes are
+# already off: gunicorn's "[date] [pid] [INFO] " is gone from "Starting gunicorn").
 _FOREIGN_LINES = re.compile(
-    r"^ \* (?:Serving Flask app|Running on http)|^\[\d{4}-[^\]]*\] \[\d+\] \[INFO\] Running on",
+    r"^ ?\* (?:Serving Flask app|Running on http)|^Starting gunicorn \d|^Cell In\[\d+\], line \d"
+    r"|\[IPKernelApp\]|^Running on http\S+ \(CTRL \+ C to quit\)",
     re.M,
 )
 
