@@ -89,6 +89,7 @@ class BatchOutcome:
     expect: str  # an entry id, "none" or "uncovered"
     ranked: tuple[str, ...]  # reported matches, best first
     scores: tuple[float, ...]
+    likely: tuple[str, ...] = ()  # likely matches (the answer when there is no match)
 
 
 @dataclass(frozen=True)
@@ -108,17 +109,21 @@ class BatchReport:
         right = [o for o in covered if o.ranked[:1] == (o.expect,)]
         wrong_neg = [o for o in negatives if o.ranked]
         claimed = [o for o in uncovered if o.ranked]
+        named = [o for o in covered if not o.ranked and o.expect in o.likely]
         out = [
             f"pastes: {len(self.outcomes)} ({len(covered)} covered, {len(negatives)} negatives, "
             f"{len(uncovered)} uncovered uvicorn failures)",
             f"covered top-1: {_ratio(len(right), len(covered))}",
             f"negatives wrongly matched: {len(wrong_neg)} of {len(negatives)}",
             f"uncovered claimed as an entry: {len(claimed)} of {len(uncovered)}",
+            f"covered with no match but a likely naming it: {len(named)}",
         ]
         for o in self.outcomes:
             ok = o.ranked[:1] == (o.expect,) if o in covered else not o.ranked
             if verbose or not ok:
                 got = ", ".join(f"{i} {s:.2f}" for i, s in zip(o.ranked, o.scores, strict=True))
+                if o.likely:
+                    got += f" (likely: {', '.join(o.likely)})"
                 out.append(
                     f"  {'ok  ' if ok else 'MISS'} {o.path}: expect {o.expect}; got {got or '-'}"
                 )
@@ -146,6 +151,7 @@ def evaluate_batch(store: object, folder: Path) -> BatchReport:
                 expect,
                 tuple(m.entry.id for m in result.matches),
                 tuple(m.score for m in result.matches),
+                tuple(m.entry.id for m in getattr(result, "likely", ())),
             )
         )
     return BatchReport(tuple(outcomes))
