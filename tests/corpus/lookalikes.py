@@ -327,35 +327,6 @@ async def main():
 anyio.run(main, loop_factory=asyncio.new_event_loop)
 """
 
-HYPERCORN_CONFIG = """\
-from hypercorn.config import Config
-
-config = Config()
-config.bind = ["127.0.0.1:8000"]
-config.setup_event_loop()
-"""
-
-OWN_CONFIG = """\
-from dataclasses import dataclass
-
-
-@dataclass
-class Config:
-    host: str = "127.0.0.1"
-    port: int = 8000
-
-
-class Service:
-    def __init__(self, config):
-        self.config = config
-
-    def start(self):
-        self.config.setup_event_loop()
-
-
-Service(Config()).start()
-"""
-
 SELECTOR_SUBPROCESS = """\
 import asyncio
 from asyncio.selector_events import BaseSelectorEventLoop
@@ -910,27 +881,9 @@ add(
     )
 )
 
-SETUP = "setup-event-loop-removed"
-add(
-    Scenario(
-        SETUP,
-        "hypercorn-config",
-        ["python", "launch.py"],
-        dists=("hypercorn",),
-        files={"launch.py": HYPERCORN_CONFIG},
-        describe="launch.py calls setup_event_loop() on a hypercorn.config.Config",
-    )
-)
-add(
-    Scenario(
-        SETUP,
-        "own-config",
-        ["python", "service.py"],
-        files={"service.py": OWN_CONFIG},
-        describe="service.py calls setup_event_loop() on its own Config dataclass, "
-        "which has no such method",
-    )
-)
+# setup-event-loop-removed has no lookalike here: no program but uvicorn has a
+# `setup_event_loop` on its Config, so calling that method on another Config is not
+# something a user meets (two such contrived scenarios were dropped).
 
 WINDOWS = "windows-selector-event-loop"
 add(
