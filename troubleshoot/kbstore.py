@@ -457,9 +457,14 @@ def _signature_keys(sig: Signature) -> set[str]:
         )
     elif sig.kind in ("log", "text") and sig.pattern:
         found = regex_keys(sig.pattern)
+    elif sig.kind == "frame" and sig.module:
+        # Frames make a likely match of a cut traceback: keyed by their module's words
+        # (or function's); one without a literal word makes no entry a candidate.
+        return (
+            regex_keys(sig.module) or (regex_keys(sig.function) if sig.function else None)
+        ) or set()
     else:
-        # Frames only support an anchor and code signatures are for `doctor scan`:
-        # neither can make an entry match, so neither makes it a candidate.
+        # code signatures are for `doctor scan`: they never make an entry a candidate
         return set()
     return found if found is not None else {"*"}
 
