@@ -294,3 +294,24 @@ ZeroDivisionError: division by zero
     assert [f.source for f in exc.frames] == ['uvicorn.run("main:app")', "1 / 0"]
     assert parsed.log_events[0].level == "ERROR"
     assert parsed.log_events[0].message == "request failed"
+
+
+def test_frame_lines_wrapped_by_a_mail_client_are_rejoined() -> None:
+    from troubleshoot.parse import parse_paste
+
+    parsed = parse_paste(
+        "Traceback (most recent call last):\n"
+        '  File "/venv/lib/python3.11/site-packages/starlette/routing.py", line\n'
+        "677, in lifespan\n"
+        "    async with self.lifespan_context(app) as maybe_state:\n"
+        '  File "/venv/lib/python3.11/site-packages/sqlalchemy/engine/base.py",\n'
+        "line 96, in __init__\n"
+        "    else engine.raw_connection()\n"
+        "ValueError: x\n"
+    )
+    (exc,) = parsed.exceptions
+    assert [(f.module, f.function, f.line) for f in exc.frames] == [
+        ("starlette.routing", "lifespan", 677),
+        ("sqlalchemy.engine.base", "__init__", 96),
+    ]
+    assert exc.type == "ValueError"

@@ -25,7 +25,7 @@ from troubleshoot.parse.normalise import MAX_LINE_CHARS, LineSource, clean_text,
 from troubleshoot.parse.prefixes import Prefix, strip_prefixes
 from troubleshoot.parse.reader import Reader, Sink
 from troubleshoot.parse.richbox import BOTTOM, SIDE, TOP, BoxFrame, RichBox
-from troubleshoot.parse.unflatten import unflatten
+from troubleshoot.parse.unflatten import rejoin_frames, unflatten
 from troubleshoot.parse.unwrap import unwrap
 from troubleshoot.parse.versions import VersionScanner
 
@@ -183,7 +183,7 @@ def parse(text: str) -> Parsed:
     source = LineSource(cleaned)
     plain = streams[None]
     uvicorn_lines = 0
-    for line_no, line in source:
+    for line_no, line in rejoin_frames(source):
         if ":" in line[:120] and _UVICORN_FORMAT.search(line[:120]):
             uvicorn_lines += 1
         pieces = [

@@ -9,6 +9,7 @@ the final ``Type: message``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 _BREAK = re.compile(
     r" (?=Traceback \(most recent call last\):|File \"[^\"]{0,4096}\", line \d"
@@ -68,3 +69,28 @@ def unflatten(line: str) -> list[str]:
         else:
             out.append(piece)
     return out
+
+
+# A frame line wrapped by a mail client or a narrow terminal: 'File "x.py", line' then
+# '677, in lifespan', or 'File "x.py",' then 'line 96, in __init__'.
+_FRAME_HEAD = re.compile(r'\s*File "[^"]{1,4096}",(?: line)?$')
+_FRAME_TAIL = re.compile(r"(?:line )?\d{1,9}, in \S+$")
+
+
+def rejoin_frames(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """The lines, with each wrapped ``File "...", line N, in f`` put back on one line."""
+    held: tuple[int, str] | None = None
+    for line_no, line in lines:
+        if held is not None:
+            if _FRAME_TAIL.match(line.strip()):
+                yield held[0], f"{held[1].rstrip()} {line.strip()}"
+                held = None
+                continue
+            yield held
+            held = None
+        if line.endswith((",", " line")) and 'File "' in line and _FRAME_HEAD.match(line):
+            held = (line_no, line)
+            continue
+        yield line_no, line
+    if held is not None:
+        yield held
