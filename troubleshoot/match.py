@@ -40,11 +40,13 @@ Confidence = Literal["high", "medium", "low"]
 Tier = Literal["match", "likely"]
 DEFAULT_MIN_SCORE = 0.5  # also the default of `paste-traceback --min-score`
 # A candidate scoring at least this (but under min_score) is reported as likely.
-LIKELY_SCORE = 0.3
+LIKELY_SCORE = 0.4
 # What a message found without its exception type counts for.
 BARE_FACTOR = 0.85
 # A generic-only match in a paste that does not show uvicorn scores at most this.
 UNINVOLVED_CAP = 0.45
+# Frames alone (a cut traceback) make a likely match only through a frame this telling.
+FRAME_LEAD = 0.45
 # Two matches closer than this are ambiguous: say what separates them.
 AMBIGUITY_GAP = 0.15
 # Weight of one entry condition that the paste itself shows to hold.
@@ -170,6 +172,12 @@ def _anchored(hits: tuple[Hit, ...]) -> bool:
     return any(h.signature.kind != "frame" for h in hits)
 
 
+def _frame_lead(hits: tuple[Hit, ...], parsed: Parsed) -> bool:
+    """A traceback cut before its exception line, through a frame that tells."""
+    cut = any(not e.complete for e in parsed.exceptions)
+    return cut and max(h.signature.weight for h in hits) >= FRAME_LEAD
+
+
 def _elsewhere(view: PasteView) -> bool:
     """The paste shows where its error came from, and it is not uvicorn: another
     server, or a whole traceback without a uvicorn frame."""
@@ -200,7 +208,7 @@ def match(
         scored = score_signatures(sigs, view, parsed.versions.get(package.lower()))
         if scored is None:
             continue
-        if not _anchored(scored[1]) and not any(not e.complete for e in parsed.exceptions):
+        if not _anchored(scored[1]) and not _frame_lead(scored[1], parsed):
             continue  # frames of a cut traceback can point at a failure; of a whole one, not
         if _generic_only(scored[1]) and not view.involved:
             if _elsewhere(view):  # another program's own error

@@ -43,6 +43,7 @@ _AFTER_TS = (
     # anything else with a level word right after the timestamp
     re.compile(r"[\s,|:-]{0,5}\[?" + _LEVEL + r"\]?(?::|\s|$)[\s|:-]{0,8}"),
 )
+_SOURCE_TAG = re.compile(r"[\w.-]{1,40}\[[\w.:-]{1,60}\]: ")
 # uvicorn's default formatter: "INFO:     message" (level padded to 10 columns)
 _UVICORN = re.compile(_LEVEL + r":(?:\s+|$)")
 # logging.basicConfig: "ERROR:uvicorn.error:message"
@@ -93,9 +94,12 @@ def _log_prefix(line: str) -> tuple[str, str | None, bool, str | None] | None:
             if m:
                 groups = m.groupdict()
                 return line[m.end() :], m.group("level"), True, groups.get("pid")
-        # a bare timestamp (docker logs -t, CI logs): transparent
+        # a bare timestamp (docker logs -t, CI logs): transparent, and so is a syslog
+        # style source after it (Heroku's "app[web.1]: ", "python[1234]: ")
         rest = line[ts.end() :]
-        return (rest[1:] if rest.startswith(" ") else rest), None, False, None
+        rest = rest[1:] if rest.startswith(" ") else rest
+        source = _SOURCE_TAG.match(rest)
+        return (rest[source.end() :] if source else rest), None, False, None
     if first.isupper():
         m = _BASIC.match(line) or _UVICORN.match(line)
         if m:
