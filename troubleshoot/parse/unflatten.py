@@ -71,10 +71,41 @@ def unflatten(line: str) -> list[str]:
     return out
 
 
-# A frame line wrapped by a mail client or a narrow terminal: 'File "x.py", line' then
-# '677, in lifespan', or 'File "x.py",' then 'line 96, in __init__'.
+# A frame line wrapped by a mail client ('File "x.py", line' then '677, in lifespan',
+# or 'File "x.py",' then 'line 96, in __init__') or by a terminal at its width, which
+# breaks anywhere and starts the rest at column 0 ('File "/venv/.../multiproces' then
+# 's.py", line 77, in target').
 _FRAME_HEAD = re.compile(r'\s*File "[^"]{1,4096}",(?: line)?$')
 _FRAME_TAIL = re.compile(r"(?:line )?\d{1,9}, in \S+$")
+_FRAME_START = re.compile(r'\s*(?:> ?)?File "')
+_FRAME_WHOLE = re.compile(r'\s*(?:> ?)?File "[^"]*", line \d{1,9}(?:, in \S+)?$')
+# the shortest line a terminal wraps (narrower windows are not worth guessing at)
+MIN_WRAP_WIDTH = 70
+TERMINAL_WIDTHS = frozenset({80, 100, 120, 132, 160, 200})
+
+
+def _joined(held: str, line: str) -> str | None:
+    """``held`` and ``line`` as the one frame line they were, or None."""
+    stripped = line.strip()
+    if _FRAME_HEAD.match(held) and _FRAME_TAIL.match(stripped):
+        return f"{held.rstrip()} {stripped}"
+    if len(held) < MIN_WRAP_WIDTH or not line:
+        return None
+    if _FRAME_WHOLE.match(held) and (
+        len(held) not in TERMINAL_WIDTHS or line[0].isspace() or ln_exception(stripped)
+    ):
+        # a whole frame, then its source line (pasted without indentation, too) or the
+        # exception; only a line exactly as wide as a terminal can be cut in its name
+        return None
+    candidate = held + line
+    return candidate if _FRAME_WHOLE.match(candidate) else None
+
+
+def ln_exception(line: str) -> bool:
+    """A line that stands on its own after a frame: an exception or a header."""
+    from troubleshoot.parse import lines as ln
+
+    return ln.is_header(line) or ln.parse_exception(line, strict=True) is not None
 
 
 def rejoin_frames(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
@@ -82,13 +113,14 @@ def rejoin_frames(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]
     held: tuple[int, str] | None = None
     for line_no, line in lines:
         if held is not None:
-            if _FRAME_TAIL.match(line.strip()):
-                yield held[0], f"{held[1].rstrip()} {line.strip()}"
+            joined = _joined(held[1], line)
+            if joined is not None:
+                yield held[0], joined
                 held = None
                 continue
             yield held
             held = None
-        if line.endswith((",", " line")) and 'File "' in line and _FRAME_HEAD.match(line):
+        if 'File "' in line and _FRAME_START.match(line):
             held = (line_no, line)
             continue
         yield line_no, line
