@@ -43,7 +43,8 @@ from troubleshoot.config import Settings  # noqa: E402
 from troubleshoot.diagnose import diagnose  # noqa: E402
 from troubleshoot.kbstore import Store  # noqa: E402
 
-HEADERS = {"first": "first", "likely": "likely", "abstain": "abstain", "missed": "missed"}
+HEADERS = {"first": "first", "likely": "likely", "abstain": "abstain", "shared": "shared"}
+HEADERS["missed"] = "missed"
 HEADERS["wrong"] = "WRONG"
 
 

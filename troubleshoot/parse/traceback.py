@@ -174,7 +174,7 @@ def parse(text: str) -> Parsed:
     """Parse a paste into exceptions, log events, versions and notes; never raises on content."""
     if not text.strip():
         return Parsed(line_count=count_lines(text), notes=("the paste is empty",))
-    cleaned = clean_text(text)
+    cleaned = _dedent(clean_text(text))
     sink = Sink()
     scanner = VersionScanner()
     streams: OrderedDict[str | None, Stream] = OrderedDict()
@@ -203,6 +203,17 @@ def parse(text: str) -> Parsed:
         stream.finish()
     parsed = _result(sink, scanner, out, count_lines(cleaned), source.long_lines)
     return replace(parsed, uvicorn_log_lines=uvicorn_lines)
+
+
+def _dedent(text: str) -> str:
+    """A paste indented as a whole (a code block inside a list, a quoted mail) loses
+    the indentation its lines share; CPython's own indentation stays."""
+    head = text.lstrip("\n")[:1]
+    if head not in (" ", "\t"):
+        return text
+    import textwrap
+
+    return textwrap.dedent(text)
 
 
 def _stream_for(streams: OrderedDict[str | None, Stream], sink: Sink, name: str | None) -> Stream:
