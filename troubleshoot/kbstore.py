@@ -529,15 +529,16 @@ def _connect(path: Path) -> sqlite3.Connection:
 class Store:
     """Read access to a compiled KB (stdlib sqlite3 only: fast to import)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, kb_dir: Path | None = None) -> None:
         self.path = path
+        self.kb_dir = kb_dir  # the sources, for data read on demand (the message catalog)
         self.conn = _connect(path)
         # decoded signature rows by entry id: a guided session or a batch matches often
         self._signatures: dict[str, tuple[str, tuple[Signature, ...]]] = {}
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
-        return cls(ensure_db(settings))
+        return cls(ensure_db(settings), settings.kb_dir)
 
     def close(self) -> None:
         self.conn.close()

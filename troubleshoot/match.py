@@ -59,7 +59,8 @@ class Match:
     score: float
     hits: tuple[Hit, ...]
     verdict: Verdict
-    # "paste" | "option" (--uvicorn-version) | "environment" | "answer" (guided mode) | None
+    # "paste" | "option" (--uvicorn-version) | "environment" | "answer" (guided mode)
+    # | "wording" (the releases whose messages the paste shows) | None
     version_source: str | None
     variant: Variant | None
     fixes: tuple[Fix, ...]
@@ -230,7 +231,7 @@ def match(
             min_score=min_score,
         )
         found.append(judged)
-    ranked = _rank(found)
+    ranked = _by_wording(_rank(found), view, store, marker_env)
     top = tuple(m for m in ranked if m.tier == "match")[:limit]
     likely = tuple(m for m in ranked if m.tier == "likely")[:limit]
     below += [(m.entry.id, m.score) for m in ranked if m.tier == "likely" and m not in likely]
@@ -243,6 +244,34 @@ def match(
         likely,
         view.involved,
         view.foreign,
+    )
+
+
+def _by_wording(
+    ranked: tuple[Match, ...],
+    view: PasteView,
+    store: Store,
+    marker_env: Mapping[str, str] | None,
+) -> tuple[Match, ...]:
+    """Candidates whose version is unknown, judged over the releases whose wording
+    the paste shows (troubleshoot.wording); the catalog is read only when needed."""
+    open_ = [
+        m
+        for m in ranked[: 2 * 5]
+        if m.verdict.version is None and m.entry.affected and m.entry.package.lower() == "uvicorn"
+    ]
+    if not open_ or store.kb_dir is None:
+        return ranked
+    from troubleshoot.wording import judged, wording
+
+    found = wording(view, store.kb_dir)
+    if found is None:
+        return ranked
+    return tuple(
+        replace(m, verdict=judged(m.entry, found, marker_env), version_source="wording")
+        if m in open_
+        else m
+        for m in ranked
     )
 
 
@@ -385,6 +414,8 @@ def _version_separator(close: list[Match]) -> Separator | None:
 def describe_source(source: str) -> str:
     if source == "option":
         return "--uvicorn-version"
+    if source == "wording":
+        return "the paste's wording"
     return "your answer" if source == "answer" else f"the {source}"
 
 
