@@ -5,6 +5,8 @@ Two families of input, each at doubling sizes:
 * a development log of ``--reload`` cycles, what a day's scrollback looks like
   (change detected, shutdown lines, ``Process SpawnProcess-N:``, an app traceback,
   start-up lines), from 25 to 1,600 cycles;
+* the adversarial shapes issue 16 found: thousands of blank lines before a command
+  line, and ``KeyboardInterrupt`` followed by repeated shutdown and Traceback lines;
 * near misses built from every KB signature's own pieces: its literal strings
   repeated with filler between them, the input that makes a backtracking engine
   explode (for ``(?:(?!x)[\\s\\S])*?`` shapes, for two lazy gaps in a row).
@@ -62,6 +64,36 @@ def reload_log(cycles: int) -> str:
     )
 
 
+STAT_CYCLE = """\
+WARNING:  StatReload detected file change in 'main.py'. Reloading...
+INFO:     Shutting down
+INFO:     Finished server process [{pid}]
+INFO:     Started server process [{pid2}]
+"""
+
+
+def stat_reload_log(cycles: int) -> str:
+    """The older wording (``Detected file change in``), whose loop signatures scan
+    between repeated reload lines."""
+    return "INFO:     Started reloader process [100] using StatReload\n" + "".join(
+        STAT_CYCLE.format(pid=1000 + n, pid2=2000 + n) for n in range(cycles)
+    )
+
+
+def blank_then_command(cycles: int) -> str:
+    """Many blank lines, then a command line: a lazy scan from every line start."""
+    return "\n" * (400 * cycles) + "x uvicorn --reload\n"
+
+
+def interrupt_then_repeats(cycles: int) -> str:
+    """KeyboardInterrupt, then repeated shutdown and Traceback lines: nested lazy gaps."""
+    return (
+        "KeyboardInterrupt\n"
+        + "INFO:     Finished server process [1]\n" * (20 * cycles)
+        + "Traceback (most recent call last):\n" * (20 * cycles)
+    )
+
+
 def near_miss_pieces() -> list[str]:
     """Every literal piece of every signature pattern of the KB."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -96,7 +128,14 @@ def main() -> None:
     parser.add_argument("--max-cycles", type=int, default=1600)
     parser.add_argument("--svg", type=Path, help="write a plot here")
     args = parser.parse_args()
-    series: dict[str, list[tuple[int, float]]] = {"reload log": [], "near misses": []}
+    families = {
+        "reload log": reload_log,
+        "stat reload log": stat_reload_log,
+        "blank lines, then a command": blank_then_command,
+        "interrupt, then repeats": interrupt_then_repeats,
+    }
+    series: dict[str, list[tuple[int, float]]] = {name: [] for name in families}
+    series["near misses"] = []
     pieces = near_miss_pieces()
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Settings.resolve(REPO / "kb", Path(tmp) / "kb.db"))
@@ -105,14 +144,13 @@ def main() -> None:
         print("| input | size | lines | time | ms per 100 KB |")
         print("|---|---|---|---|---|")
         while cycles <= args.max_cycles:
-            for name, text in (
-                ("reload log", reload_log(cycles)),
-                ("near misses", near_miss(pieces, max(1, cycles // 25))),
-            ):
+            inputs = [(name, make(cycles)) for name, make in families.items()]
+            inputs.append(("near misses", near_miss(pieces, max(1, cycles // 25))))
+            for name, text in inputs:
                 seconds = best_of(text, store)
                 size = len(text.encode())
                 series[name].append((size, seconds))
-                label = f"{name}, {cycles} cycles" if name == "reload log" else name
+                label = f"{name}, size {cycles}"
                 print(
                     f"| {label} | {size / 1024:,.0f} KB | {text.count(chr(10)):,} | "
                     f"{seconds * 1000:,.1f} ms | {seconds * 1000 / (size / 102400):.1f} |"
@@ -129,7 +167,7 @@ def svg(series: dict[str, list[tuple[int, float]]]) -> str:
     width, height, pad = 640, 400, 50
     max_x = max(x for points in series.values() for x, _ in points)
     max_y = max(y for points in series.values() for _, y in points)
-    colours = ["#1f77b4", "#d62728"]
+    colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b"]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">',
         '<rect width="100%" height="100%" fill="white"/>',
