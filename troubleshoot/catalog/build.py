@@ -95,13 +95,17 @@ def build_pypi(package: str, cache: Path, out_dir: Path, jobs: int) -> int:
     return len(records)
 
 
+def _is_test(path: Path) -> bool:
+    return bool({"test", "tests"} & set(path.parts)) or path.name.startswith("test_")
+
+
 def stdlib_files(lib: Path) -> list[Path]:
     """The ``STDLIB_PATHS`` modules of one standard library (tests left out)."""
     files: set[Path] = set()
     for entry in STDLIB_PATHS:
         path = lib / entry
         if path.is_dir():
-            files.update(p for p in path.rglob("*.py") if "test" not in p.relative_to(lib).parts)
+            files.update(p for p in path.rglob("*.py") if not _is_test(p.relative_to(lib)))
         elif path.is_file():
             files.add(path)
     return sorted(files)

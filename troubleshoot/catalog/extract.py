@@ -183,6 +183,15 @@ class _CallSite:
 
 
 @dataclass(frozen=True)
+class _Classes:
+    """The exception classes of a tree (see ``_exception_classes``)."""
+
+    exceptions: frozenset[str]
+    text_elsewhere: frozenset[str]  # super().__init__(...) does not get their text
+    custom: frozenset[str]  # their first argument is not their message
+
+
+@dataclass(frozen=True)
 class _Signature:
     params: tuple[str, ...]
     is_method: bool
@@ -427,16 +436,17 @@ class _FileVisitor:
         self,
         module: str,
         tree: _Tree,
-        exception_classes: frozenset[str],
-        str_classes: frozenset[str],
+        classes: _Classes,
         returns: _Returns,
     ) -> None:
         self.module = module
         self.returns = returns
         self.tree = tree
-        self.exception_classes = exception_classes
+        self.exception_classes = classes.exceptions
         # Exceptions whose __str__ builds the text: their arguments are not the message.
-        self.str_classes = str_classes
+        self.str_classes = classes.text_elsewhere
+        # Exceptions whose first argument is not the message (__str__ or own __init__).
+        self.custom_classes = classes.custom
         self.uses_click = False
         self.is_multiprocessing = module.startswith("multiprocessing/")
 
@@ -720,7 +730,7 @@ class _FileVisitor:
                 return None
             return self._exception(node, scope.class_name, env, scope)
         if name is not None and self._is_exception(name):
-            if name in self.str_classes:
+            if name in self.custom_classes:
                 return None
             return self._exception(node, name, env, scope)
         return None
@@ -732,7 +742,7 @@ class _FileVisitor:
         name = _terminal(exc.func)
         if name is None or self._is_exception(name) or name in {"type", "cls"}:
             return  # already reported by _scan, or not a class
-        if name in self.str_classes:
+        if name in self.custom_classes:
             return  # already reported by _scan, or not a class
         if name[:1].isupper():
             message = self._exception(exc, name, env, scope)
@@ -921,21 +931,44 @@ def _union(values: Sequence[_Value]) -> _Value:
     return None
 
 
-def _exception_classes(modules: Iterable[ast.Module]) -> tuple[frozenset[str], frozenset[str]]:
-    """Classes of a tree that derive (in the tree) from an exception, and those of them
-    whose text comes from a ``__str__`` of their own or of an ancestor in the tree."""
+def _init_passes_message(init: ast.FunctionDef) -> bool:
+    """Whether ``__init__`` hands its first parameter on, unchanged, as the message."""
+    params = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+    if not params:
+        return False
+    for node in ast.walk(init):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "__init__"
+        ):
+            args = list(node.args)
+            if args and isinstance(args[0], ast.Name) and args[0].id == "self":
+                args = args[1:]  # Exception.__init__(self, msg)
+            if args and isinstance(args[0], ast.Name) and args[0].id == params[0]:
+                return True
+    return False
+
+
+def _exception_classes(modules: Iterable[ast.Module]) -> _Classes:
+    """Classes of a tree that derive (in the tree) from an exception; those of them whose
+    ``super().__init__(...)`` does not receive their text (it comes from a ``__str__``,
+    theirs or an ancestor's, or the parent builds it); and those whose first argument is
+    not their message (a ``__str__``, or an ``__init__`` that builds the message itself,
+    as websockets' ``InvalidHeader(name, value)`` does)."""
     bases: dict[str, set[str]] = {}
     has_str: set[str] = set()
+    init_kind: dict[str, bool] = {}  # class -> its own __init__ passes the message on
     for module in modules:
         for node in ast.walk(module):
             if isinstance(node, ast.ClassDef):
                 names = {n for b in node.bases if (n := _terminal(b))}
                 bases.setdefault(node.name, set()).update(names)
-                if any(
-                    isinstance(item, ast.FunctionDef) and item.name == "__str__"
-                    for item in node.body
-                ):
-                    has_str.add(node.name)
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef) and item.name == "__str__":
+                        has_str.add(node.name)
+                    if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                        init_kind[node.name] = _init_passes_message(item)
     known = {"Exception", "BaseException"}
     found = {n for n in bases if _EXCEPTION_NAME.search(n)}
     changed = True
@@ -954,7 +987,22 @@ def _exception_classes(modules: Iterable[ast.Module]) -> tuple[frozenset[str], f
             if name not in has_str and parents & has_str:
                 has_str.add(name)
                 changed = True
-    return frozenset(found), frozenset(has_str & found)
+    custom = set(has_str)
+    custom.update(name for name, passes in init_kind.items() if not passes)
+    changed = True
+    while changed:  # handing the first argument on to a parent that builds its own text
+        changed = False
+        for name, parents in bases.items():
+            if name not in custom and parents & custom:
+                custom.add(name)
+                changed = True
+    # A class whose parent builds its own message passes no message to super().__init__.
+    custom_parent = {name for name, parents in bases.items() if parents & custom}
+    return _Classes(
+        exceptions=frozenset(found),
+        text_elsewhere=frozenset((has_str | custom_parent) & found),
+        custom=frozenset(custom & found),
+    )
 
 
 def _substitute(sink_parts: XParts, ref: ParamRef, value: tuple[XParts, ...]) -> tuple[XParts, ...]:
@@ -998,7 +1046,9 @@ def _resolve_forwarders(tree: _Tree, rounds: int = 4) -> None:
                     by_function.setdefault(part.function, []).append(sink)
         by_name: dict[str, list[str]] = {}
         for qualname in by_function:
-            by_name.setdefault(qualname.rsplit(".", 1)[-1], []).append(qualname)
+            name = qualname.rsplit(".", 1)[-1]
+            if not name.startswith("__"):  # __init__ & co: too many unrelated callers
+                by_name.setdefault(name, []).append(qualname)
         new_sinks: list[_Sink] = []
         for call in tree.calls:
             for qualname in by_name.get(call.callee, []):
@@ -1070,15 +1120,15 @@ def extract_sources(sources: Iterable[tuple[str, bytes]]) -> tuple[list[Occurren
             failed.append(module)
         else:
             parsed.append((module, root))
-    exception_classes, str_classes = _exception_classes(root for _, root in parsed)
+    classes = _exception_classes(root for _, root in parsed)
     # First pass: what each function returns; second pass: everything, knowing that.
     first = _Tree()
     for module, root in parsed:
-        _FileVisitor(module, first, exception_classes, str_classes, {}).run(root)
+        _FileVisitor(module, first, classes, {}).run(root)
     returns = {name: _union(values) for name, values in first.returns.items()}
     tree = _Tree()
     for module, root in parsed:
-        _FileVisitor(module, tree, exception_classes, str_classes, returns).run(root)
+        _FileVisitor(module, tree, classes, returns).run(root)
     _resolve_forwarders(tree)
     unique = sorted(
         set(tree.occurrences),

@@ -176,8 +176,22 @@ def literal_chars(parts: Sequence[Part]) -> int:
     return sum(len("".join(p.text.split())) for p in parts if isinstance(p, Lit))
 
 
+# Templates that render the frames of a traceback, not a message about anything.
+_STRUCTURAL = ('File "{}", line {}', "Traceback (most recent call last)")
+
+
 def is_specific(parts: Sequence[Part]) -> bool:
-    """Enough literal text to identify the message: 12+ non-blank characters and a word."""
+    """Enough literal text on one line to identify the message: 12+ non-blank characters
+    and a word of 3+ letters, on at least one line of the template (a log line holds one).
+
+    Templates that print traceback frames (``  File "{}", line {}, in {}``) are not.
+    """
+    if any(structural in text(parts) for structural in _STRUCTURAL):
+        return False
+    return any(_line_is_specific(piece) for piece in segments(parts))
+
+
+def _line_is_specific(parts: Sequence[Part]) -> bool:
     literal = "".join(p.text for p in parts if isinstance(p, Lit))
     has_word = any(len(w) >= 3 and not w.isdigit() for w in _WORD.findall(literal))
     return literal_chars(parts) >= _MIN_LITERAL and has_word
