@@ -156,6 +156,7 @@ def run_doctor(
     stdin: bytes | str | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 60,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `doctor` entry point in a subprocess (as a user would)."""
     data = stdin.encode() if isinstance(stdin, str) else stdin
@@ -164,8 +165,11 @@ def run_doctor(
         input=data,
         capture_output=True,
         timeout=timeout,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+        if cwd
+        else {**os.environ, **(env or {})},
         check=False,
+        cwd=cwd,
     )
     return subprocess.CompletedProcess(
         proc.args,

@@ -185,3 +185,17 @@ def test_real_venv_with_an_old_uvicorn(tmp_path: Path, kb: Path) -> None:
     assert found == {("h11-old", "h11", "0.7.0"), ("minor-log", "uvicorn", "0.10.3")}
     assert {a["id"] for a in report["advice"]} == {"main-guard", "open-bug"}
     assert report["context"]["python_version"] == f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def test_a_relative_path_is_that_file_not_the_python_on_path(tmp_path: Path) -> None:
+    """Issue 16: `--python ./python3` used to run the python3 found on PATH."""
+    import os
+
+    from tests.conftest import run_doctor
+
+    python = _fake_venv(sys.executable, tmp_path / "venv", {"uvicorn": "0.10.3"})
+    relative = f".{os.sep}{python.name}"
+    result = run_doctor("check-env", "--python", relative, "--format", "json", cwd=python.parent)
+    data = json.loads(result.stdout)
+    assert data["sources"] == [f"installed ({python})"]
+    assert any(f["version"] == "0.10.3" for f in data["findings"]), data["summary"]

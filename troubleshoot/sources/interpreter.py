@@ -100,7 +100,9 @@ class InterpreterSource(EnvSource):
     """The installed distributions of the interpreter at ``python``."""
 
     def __init__(self, python: str | Path, *, timeout: float = 30.0) -> None:
-        self.python = str(python)
+        # A path given is a path used: "./python3" (which pathlib shortens to "python3")
+        # must not become the python3 on PATH.
+        self.python = os.path.abspath(python)
         self.timeout = timeout
         self._result: dict[str, Any] | None = None
 
