@@ -100,9 +100,11 @@ class InterpreterSource(EnvSource):
     """The installed distributions of the interpreter at ``python``."""
 
     def __init__(self, python: str | Path, *, timeout: float = 30.0) -> None:
+        self.given = str(python)  # as the user wrote it, for messages
         # A path given is a path used: "./python3" (which pathlib shortens to "python3")
-        # must not become the python3 on PATH.
-        self.python = os.path.abspath(python)
+        # must not become the python3 on PATH. Absolute, not resolved: a venv's symlink
+        # must stay the venv's.
+        self.python = str(Path(python).absolute())
         self.timeout = timeout
         self._result: dict[str, Any] | None = None
 
@@ -135,7 +137,7 @@ class InterpreterSource(EnvSource):
         return self._result
 
     def _query(self) -> dict[str, Any]:
-        where = f"--python {self.python}"
+        where = f"--python {self.given}"
         if not Path(self.python).exists():
             raise EnvSourceError(f"{where}: no such file")
         if Path(self.python).is_dir():
