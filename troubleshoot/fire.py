@@ -74,7 +74,7 @@ def _split_alternatives(pattern: str) -> list[str]:
     return parts
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.cache  # one entry per KB pattern: bounded by the KB
 def anywhere(pattern: str) -> str:
     """``pattern`` with its line anchors relaxed, to find the message inside a line."""
     relaxed = []
@@ -88,7 +88,7 @@ def anywhere(pattern: str) -> str:
     return "|".join(f"(?:{alt})" for alt in relaxed) if len(relaxed) > 1 else relaxed[0]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.cache  # one entry per KB pattern: bounded by the KB
 def specific(pattern: str) -> bool:
     """Does every match of ``pattern`` hold enough literal text to stand alone?"""
     sets = literal_sets(pattern)
@@ -99,12 +99,12 @@ def specific(pattern: str) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.cache  # one entry per KB pattern: bounded by the KB
 def _needed_words(pattern: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(ws) for ws in word_sets(pattern))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.cache  # one entry per KB pattern: bounded by the KB
 def _needed_literals(pattern: str) -> tuple[bool, tuple[tuple[tuple[str, ...], ...], ...]]:
     fold = pattern.startswith("(?i)")
     sets = literal_sets(pattern)
@@ -254,7 +254,7 @@ def fire(sig: Signature, view: PasteView) -> Hit | None:
 _CROSSES = ("\\s", "\\S", "\\W", "\\D", "\\n", "\\z", "\\A", "(?s", "[^")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.cache  # one entry per KB pattern: bounded by the KB
 def _line_local(pattern: str) -> bool:
     """Can every match of ``pattern`` only span one line? (Conservative: no.)"""
     import re

@@ -39,6 +39,8 @@ class KnowledgeBase:
         return next((e for e in self.entries if e.id == entry_id), None)
 
 
+# Frames alone (a cut traceback) make a likely match only through a frame this telling.
+FRAME_LEAD = 0.45
 # Signature weights measured over the corpus (bench/fit_weights.py), replacing the
 # curated ones, which are their priors.
 WEIGHTS_FILE = "measured-weights.json"
@@ -458,8 +460,10 @@ def _signature_keys(sig: Signature) -> set[str]:
     elif sig.kind in ("log", "text") and sig.pattern:
         found = regex_keys(sig.pattern)
     elif sig.kind == "frame" and sig.module:
-        # Frames make a likely match of a cut traceback: keyed by their module's words
-        # (or function's); one without a literal word makes no entry a candidate.
+        # A telling frame makes a likely match of a cut traceback: keyed by its module's
+        # words (or its function's). Other frames only add to what anchors a match.
+        if sig.weight < FRAME_LEAD:
+            return set()
         return (
             regex_keys(sig.module) or (regex_keys(sig.function) if sig.function else None)
         ) or set()

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from troubleshoot.fire import Hit, fire
-from troubleshoot.kbstore import Store
+from troubleshoot.kbstore import FRAME_LEAD, Store
 from troubleshoot.parse.model import Parsed
 from troubleshoot.pasteview import PasteView
 from troubleshoot.schema import CONDITIONS, Entry, Fix, Signature, Variant
@@ -45,8 +45,6 @@ LIKELY_SCORE = 0.4
 BARE_FACTOR = 0.85
 # A generic-only match in a paste that does not show uvicorn scores at most this.
 UNINVOLVED_CAP = 0.45
-# Frames alone (a cut traceback) make a likely match only through a frame this telling.
-FRAME_LEAD = 0.45
 # Two matches closer than this are ambiguous: say what separates them.
 AMBIGUITY_GAP = 0.15
 # Weight of one entry condition that the paste itself shows to hold.

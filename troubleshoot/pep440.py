@@ -10,6 +10,7 @@ against packaging.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)(?:[.-]?post[.-]?(\d+))?$", re.IGNORECASE)
@@ -17,6 +18,7 @@ _CLAUSE = re.compile(r"^(==|!=|<=|>=|<|>)\s*(.+)$")
 Key = tuple[tuple[int, ...], int]  # (release without trailing zeros, post or -1)
 
 
+@functools.lru_cache(maxsize=4096)  # the same releases and bounds come up again and again
 def _key(version: str) -> Key | None:
     found = _VERSION.match(version.strip())
     if not found:

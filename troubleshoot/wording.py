@@ -93,6 +93,12 @@ def _in(ranges: tuple[str, ...], version: str) -> bool:
     return any(contains(rng, version) for rng in ranges)
 
 
+@functools.lru_cache(maxsize=1024)
+def _printed_by(ranges: tuple[str, ...], every: tuple[str, ...]) -> frozenset[str]:
+    """The releases among ``every`` that a message with these ranges is in."""
+    return frozenset(r for r in every if _in(ranges, r))
+
+
 def wording(view: PasteView, kb_dir: Path) -> Wording | None:
     """The releases the paste's version-specific lines allow, or None when no line
     narrows the version (or the lines contradict each other: two releases' output)."""
@@ -108,7 +114,9 @@ def wording(view: PasteView, kb_dir: Path) -> Wording | None:
         own = [hit for hit in found.find(line) if hit.message.kind in _OWN_KINDS]
         for readings in _readings(own):
             # the line is any one of the messages that read it whole: their releases
-            inside = {r for r in candidates if any(_in(m.releases, r) for m in readings)}
+            inside = candidates & frozenset().union(
+                *(_printed_by(m.releases, every) for m in readings)
+            )
             if len(inside) == len(candidates):
                 continue  # says nothing more about the version
             ranges = tuple(rng for m in readings for rng in m.releases)
