@@ -231,13 +231,10 @@ _IGNORE_KEYS = {"id", "reason", "expires"}
 
 def load_tool_config(path: str | Path) -> ToolConfig:
     """Read ``[tool.doctor]``; a malformed table is an InputError naming file:line."""
-    from troubleshoot.sources.lockfile import parse_toml
+    from troubleshoot.sources.lockfile import parse_toml, read_text
 
     file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{file}: cannot read: {exc}") from exc
+    text = read_text(file, InputError)
     data = parse_toml(text, file, InputError)
     tool = data.get("tool", {}).get("doctor") if isinstance(data.get("tool"), dict) else None
     if tool is None:

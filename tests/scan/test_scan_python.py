@@ -174,8 +174,12 @@ def test_files_that_do_not_parse_are_skipped_with_the_reason(tmp_path) -> None: 
     assert not isinstance(skipped, FileFacts) and skipped is not None
     assert "does not parse" in skipped.reason
     nul = tmp_path / "nul.py"
-    nul.write_bytes(b"x = 1\0\n")
+    nul.write_bytes(b"import uvicorn\nx = 1\0\n")
     assert "does not parse" in getattr(read_file(nul, "python"), "reason", "")
+    # a file that cannot concern uvicorn is not parsed at all (issue 16: memory)
+    unrelated = tmp_path / "unrelated.py"
+    unrelated.write_bytes(b"x = (\0\n")
+    assert read_file(unrelated, "python") is None
     latin = tmp_path / "Procfile"
     latin.write_bytes(b"web: uvicorn m:app \xff\n")
     assert "not UTF-8" in getattr(read_file(latin, "procfile"), "reason", "")

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from troubleshoot import bounded
 from troubleshoot.scan import commands
 from troubleshoot.scan.model import FileFacts, Launch, Skipped
 from troubleshoot.scan.python import (
@@ -109,6 +110,11 @@ def _shebang_kind(path: Path) -> str | None:
     return None
 
 
+# A source file larger than this is not read: hand-written launch code is small, and
+# parsing costs about 400 bytes of memory per byte of source.
+MAX_SCAN_BYTES = 4 * bounded.MB
+
+
 def read_all(roots: Iterable[Path], *, use_yaml: bool | None = None) -> ReadResult:
     facts: list[FileFacts] = []
     skipped: list[Skipped] = []
@@ -133,8 +139,15 @@ def read_all(roots: Iterable[Path], *, use_yaml: bool | None = None) -> ReadResu
 def read_file(path: Path, kind: str, *, use_yaml: bool | None = None) -> FileFacts | Skipped | None:
     """Facts of one file; None when it holds nothing relevant."""
     name = str(path)
+    if not bounded.is_regular(path):
+        # git stores symlinks: a repository can carry `evil.py -> /dev/zero`
+        return Skipped(name, "not a regular file (a link to a device, a pipe?): not read")
     try:
-        data = path.read_bytes()
+        data = bounded.read_bytes(path, MAX_SCAN_BYTES)
+    except bounded.TooLarge:
+        return Skipped(
+            name, f"larger than {bounded.describe(MAX_SCAN_BYTES)}: not read (generated code?)"
+        )
     except OSError as exc:
         return Skipped(name, f"cannot read: {exc.strerror or exc}")
     if kind == "unknown":
@@ -168,15 +181,18 @@ def read_file(path: Path, kind: str, *, use_yaml: bool | None = None) -> FileFac
 
 
 def _python(data: bytes, name: str, path: Path) -> FileFacts | Skipped | None:
+    named_uvicorn = "uvicorn" in (path.stem, path.parent.name)
+    if not named_uvicorn and not any(w in data for w in (*KEYWORDS, *LOOP_KEYWORDS, b"doctor:")):
+        return None  # cannot concern uvicorn: not worth parsing (about 400 bytes per byte)
     try:
         tree = parse(data, name)
     except SyntaxError as exc:
         return Skipped(name, f"does not parse: {exc.msg}", exc.lineno)
     except ValueError as exc:  # null bytes, bad encoding declaration
         return Skipped(name, f"does not parse: {exc}")
-    # The parse above always runs, so a broken file is reported even when it
-    # cannot matter; the walk only runs where a launch or import can be.
-    named_uvicorn = "uvicorn" in (path.stem, path.parent.name)
+    except (RecursionError, MemoryError):
+        return Skipped(name, "does not parse: nested too deeply for Python's parser")
+    # The walk only runs where a launch or import can be.
     if not named_uvicorn and not any(word in data for word in KEYWORDS):
         if any(word in data for word in LOOP_KEYWORDS):
             facts = loops_at_import(tree, name)
@@ -192,6 +208,8 @@ def _notebook(text: str, name: str, path: Path) -> FileFacts | Skipped | None:
         document = json.loads(text)
     except ValueError as exc:
         return Skipped(name, f"not a notebook (invalid JSON: {exc})")
+    except RecursionError:
+        return Skipped(name, "not a notebook (JSON nested too deeply)")
     cells = document.get("cells") if isinstance(document, dict) else None
     if not isinstance(cells, list):
         return Skipped(name, "not a notebook (no 'cells' list)")

@@ -9,13 +9,18 @@ missing (before 3.8), so old interpreters can still be checked.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from troubleshoot import bounded
 from troubleshoot.errors import EnvSourceError
 from troubleshoot.sources.interface import EnvSource, MarkerEnv, Package, Record, Unevaluated
 
@@ -96,6 +101,83 @@ sys.stdout.write(json.dumps({'doctor': 1, 'executable': sys.executable,
 """
 
 
+# The distributions of a large environment print a few hundred KB at most.
+MAX_OUTPUT_BYTES = 16 * bounded.MB
+
+
+def run_bounded(
+    argv: list[str], env: dict[str, str], timeout: float, limit: int
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``argv`` in its own process group; at most ``limit`` bytes of each stream.
+
+    The answer is complete when the process exits: children it left behind (holding
+    the pipes open) are killed with the group, never waited for. A timeout, or output
+    past ``limit``, kills the group too; nothing is left running.
+    """
+    proc = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    chunks: dict[str, list[bytes]] = {"out": [], "err": []}
+    over = threading.Event()
+
+    def drain(name: str, stream: IO[bytes]) -> None:
+        size = 0
+        while chunk := stream.read(65536):
+            size += len(chunk)
+            if size > limit:
+                over.set()
+                return
+            chunks[name].append(chunk)
+
+    readers = [
+        threading.Thread(target=drain, args=(n, s), daemon=True)
+        for n, s in (("out", proc.stdout), ("err", proc.stderr))
+    ]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + timeout
+    try:
+        while proc.poll() is None and not over.is_set():
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(argv, timeout)
+            time.sleep(0.01)
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # and whatever it started
+        proc.wait(timeout=5)
+        for reader in readers:
+            reader.join(timeout=5)
+        proc.stdout.close()
+        proc.stderr.close()
+    if over.is_set():
+        raise bounded.TooLarge(limit)
+    return subprocess.CompletedProcess(
+        argv, proc.returncode, b"".join(chunks["out"]), b"".join(chunks["err"])
+    )
+
+
+def _well_formed(data: object) -> bool:
+    """The answer SCRIPT gives: anything else did not come from it."""
+    if not isinstance(data, dict) or data.get("doctor") != 1:
+        return False
+    markers, dists = data.get("markers"), data.get("distributions")
+    return (
+        isinstance(markers, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in markers.items())
+        and isinstance(dists, list)
+        and all(
+            isinstance(d, list) and len(d) == 2 and all(isinstance(x, str | None) for x in d)
+            for d in dists
+        )
+    )
+
+
 class InterpreterSource(EnvSource):
     """The installed distributions of the interpreter at ``python``."""
 
@@ -145,16 +227,12 @@ class InterpreterSource(EnvSource):
         # PYTHONPATH and friends stay: they are part of how that interpreter runs.
         env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
         try:
-            done = subprocess.run(
-                [self.python, "-c", SCRIPT],
-                capture_output=True,
-                timeout=self.timeout,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                check=False,
-            )
+            done = run_bounded([self.python, "-c", SCRIPT], env, self.timeout, MAX_OUTPUT_BYTES)
         except subprocess.TimeoutExpired as exc:
             raise EnvSourceError(f"{where}: no answer within {self.timeout:g} s") from exc
+        except bounded.TooLarge as exc:
+            message = f"{where}: its output is {exc}; not a Python interpreter"
+            raise EnvSourceError(message) from exc
         except OSError as exc:
             raise EnvSourceError(f"{where}: cannot run it: {exc.strerror or exc}") from exc
         if done.returncode != 0:
@@ -167,6 +245,6 @@ class InterpreterSource(EnvSource):
             data = json.loads(done.stdout.decode("utf-8", "replace"))
         except ValueError:
             data = None
-        if not isinstance(data, dict) or data.get("doctor") != 1:
+        if not _well_formed(data):
             raise EnvSourceError(f"{where}: not a Python interpreter (unexpected output)")
         return data

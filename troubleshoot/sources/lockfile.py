@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from troubleshoot import bounded
 from troubleshoot.errors import DoctorError, EnvSourceError
 from troubleshoot.sources.interface import EnvSource, MarkerEnv, Record
 
@@ -75,13 +76,15 @@ class TomlLockSource(EnvSource):
         return value
 
 
-def read_text(path: str) -> str:
+def read_text(path: str, error: type[DoctorError] = EnvSourceError) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return bounded.read_bytes(path).decode("utf-8")
+    except bounded.TooLarge as exc:
+        raise error(f"{path}: {exc}; not a lock or config file") from exc
     except UnicodeDecodeError as exc:
-        raise EnvSourceError(f"{path}: not UTF-8 text") from exc
+        raise error(f"{path}: not UTF-8 text") from exc
     except OSError as exc:
-        raise EnvSourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
 def parse_toml(text: str, path: str, error: type[DoctorError] = EnvSourceError) -> dict[str, Any]:
@@ -98,6 +101,8 @@ def parse_toml(text: str, path: str, error: type[DoctorError] = EnvSourceError) 
         message = _AT_LINE.sub("", message).replace("(at end of document)", "").strip()
         where = f"{path}:{line}" if line else path
         raise error(f"{where}: invalid TOML: {message}") from exc
+    except RecursionError as exc:  # tomllib recurses once per nesting level
+        raise error(f"{path}: invalid TOML: nested too deeply to read") from exc
 
 
 def package_lines(text: str, key: str, count: int) -> list[int | None]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import overload
@@ -30,6 +29,7 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
+from troubleshoot import bounded
 from troubleshoot.errors import EnvSourceError
 from troubleshoot.sources.interface import (
     EnvSource,
@@ -163,15 +163,27 @@ class _File:
         return Unevaluated(req.name, f"not pinned ({shown})", file, number)
 
 
+# pip has no limit; a chain this deep is a mistake (or an attack), not a project
+MAX_INCLUDE_DEPTH = 50
+
+
 def _load(path: str, stack: tuple[str, ...]) -> tuple[str, str, str]:
     """Read one file: (text, label for messages, identity for cycle detection)."""
     if path == "-":
-        return sys.stdin.read(), "<stdin>", "<stdin>"
+        try:
+            raw = bounded.read_stdin()
+        except bounded.TooLarge as exc:
+            raise EnvSourceError(f"<stdin>: {exc}; not a requirements file") from exc
+        return raw.decode("utf-8-sig", errors="replace"), "<stdin>", "<stdin>"
     key = os.path.realpath(path)
     if key in stack:
         raise EnvSourceError(f"{path}: requirement files include each other in a cycle")
+    if len(stack) >= MAX_INCLUDE_DEPTH:
+        raise EnvSourceError(f"{path}: more than {MAX_INCLUDE_DEPTH} nested -r includes")
     try:
-        raw = Path(path).read_bytes()
+        raw = bounded.read_bytes(path)
+    except bounded.TooLarge as exc:
+        raise EnvSourceError(f"{path}: {exc}; not a requirements file") from exc
     except OSError as exc:
         raise EnvSourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     try:

@@ -1,0 +1,121 @@
+"""Issue 16: hostile and oversized input, through the real entry point.
+
+Each case asserts the documented exit status, no raw traceback on stderr, a message
+naming what is wrong, and (where the item is about memory) a bounded peak: the
+children's maximum resident size, read from ``getrusage`` after each run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+# What a run may take at most, whatever it was given (the KB and the tool itself
+# need ~60 MB; the reads are bounded at 32 MB).
+MAX_PEAK_MB = 400
+
+
+def _doctor(*args: str, stdin: int | None = None, cwd: Path | None = None) -> tuple[int, str, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "troubleshoot", *args],
+        stdin=stdin if stdin is not None else subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    )
+    return (
+        proc.returncode,
+        proc.stdout.decode(errors="replace"),
+        proc.stderr.decode(errors="replace"),
+    )
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _refused(result: tuple[int, str, str], fragment: str) -> None:
+    status, _out, err = result
+    assert status == 2, err
+    assert "Traceback (most recent call last)" not in err, err
+    assert fragment in err, err
+    assert _peak_mb() < MAX_PEAK_MB
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero (POSIX)")
+def test_endless_inputs_are_refused_with_their_size() -> None:
+    _refused(_doctor("check-env", "-r", "/dev/zero"), "/dev/zero: larger than 32 MB")
+    _refused(_doctor("check-env", "--lock", "/dev/zero"), "/dev/zero: larger than 32 MB")
+    with Path("/dev/zero").open("rb") as endless:
+        _refused(_doctor("check-env", "-r", "-", stdin=endless.fileno()), "<stdin>: larger than")
+
+
+def test_an_include_of_dev_zero_and_a_deep_include_chain(tmp_path: Path) -> None:
+    (tmp_path / "top.txt").write_text("-r /dev/zero\n")
+    _refused(_doctor("check-env", "-r", str(tmp_path / "top.txt")), "larger than 32 MB")
+    for n in range(400):
+        (tmp_path / f"r{n}.txt").write_text(f"-r r{n + 1}.txt\n")
+    (tmp_path / "r400.txt").write_text("uvicorn==0.30.0\n")
+    _refused(_doctor("check-env", "-r", str(tmp_path / "r0.txt")), "nested -r includes")
+
+
+def test_toml_nested_too_deeply(tmp_path: Path) -> None:
+    lock = tmp_path / "uv.lock"
+    lock.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    _refused(_doctor("check-env", "--lock", str(lock)), "nested too deeply")
+
+
+def _script(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+    return path
+
+
+def test_an_interpreter_that_floods_or_lies(tmp_path: Path) -> None:
+    flood = _script(tmp_path, "flood", "exec yes\n")
+    _refused(_doctor("check-env", "--python", str(flood)), "its output is larger than 16 MB")
+    wrong = _script(tmp_path, "wrong", 'echo \'{"doctor": 1, "markers": [1]}\'\n')
+    _refused(_doctor("check-env", "--python", str(wrong)), "not a Python interpreter")
+
+
+def test_an_interpreter_that_leaves_a_child_behind_is_answered_and_reaped(
+    tmp_path: Path,
+) -> None:
+    """It answers at once but a background child holds stdout: the answer counts (no
+    30 s wait), and the child is killed with the process group."""
+    marker = "299.75"
+    lingering = _script(tmp_path, "lingering", f"sleep {marker} &\necho '{{}}'\n")
+    start = time.monotonic()
+    _refused(_doctor("check-env", "--python", str(lingering)), "not a Python interpreter")
+    assert time.monotonic() - start < 20
+    alive = subprocess.run(["pgrep", "-f", f"sleep {marker}"], capture_output=True, check=False)
+    assert alive.stdout.strip() == b"", "the background child was left running"
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero (POSIX)")
+def test_scan_does_not_follow_a_link_to_a_device_and_skips_huge_files(tmp_path: Path) -> None:
+    (tmp_path / "evil.py").symlink_to("/dev/zero")
+    (tmp_path / "generated.py").write_text("import uvicorn\n" + "x = 1\n" * 1_000_000)
+    (tmp_path / "main.py").write_text(
+        "import uvicorn\nuvicorn.run('main:app', reload=True, workers=2)\n"
+    )
+    status, out, err = _doctor("scan", "--format", "json", str(tmp_path))
+    assert "Traceback (most recent call last)" not in err, err
+    assert status in (0, 1), err
+    report = json.loads(out)
+    skipped = {Path(s["subject"]).name: s["reason"] for s in report["unevaluated"]}
+    assert "not a regular file" in skipped["evil.py"]
+    assert "larger than 4 MB" in skipped["generated.py"]
+    assert _peak_mb() < MAX_PEAK_MB
