@@ -119,3 +119,13 @@ def test_scan_does_not_follow_a_link_to_a_device_and_skips_huge_files(tmp_path: 
     assert "not a regular file" in skipped["evil.py"]
     assert "larger than 4 MB" in skipped["generated.py"]
     assert _peak_mb() < MAX_PEAK_MB
+
+
+def test_requirement_lines_with_long_blank_runs_are_read(tmp_path: Path) -> None:
+    """Issue 16: 80,000 trailing spaces took 41 s (a backtracking comment regex); the
+    line is read in one pass and its requirement found."""
+    req = tmp_path / "requirements.txt"
+    req.write_text("uvicorn==0.10.3" + " " * 80_000 + "\n" + "#" * 50_000 + "&" * 50_000 + "\n")
+    status, out, err = _doctor("check-env", "-r", str(req), "--format", "json")
+    assert status == 1, err
+    assert any(f["version"] == "0.10.3" for f in json.loads(out)["findings"])

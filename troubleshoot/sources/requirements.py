@@ -40,9 +40,8 @@ from troubleshoot.sources.interface import (
     marker_applies,
 )
 
-_COMMENT = re.compile(r"(^|\s+)#.*$")
 _ENV_VAR = re.compile(r"\$\{([A-Z0-9_]+)\}")
-_EGG = re.compile(r"#(?:.*&)?egg=([A-Za-z0-9._-]+)")
+_EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")  # in a URL's fragment: see _egg()
 
 # Options a requirements file may carry on a line of their own.
 _INCLUDE = {
@@ -125,7 +124,7 @@ class _File:
         elif option in _EDITABLE:
             if value is None:
                 raise EnvSourceError(f"{where}: {option} needs a path or URL")
-            if egg := _EGG.search(value):
+            if egg := _egg(value):
                 yield Unevaluated(
                     egg.group(1), f"editable install ({value}): no release version", file, number
                 )
@@ -161,6 +160,23 @@ class _File:
             return Package(req.name, pins[0], file, number)
         shown = str(req.specifier) or "no version given"
         return Unevaluated(req.name, f"not pinned ({shown})", file, number)
+
+
+def _without_comment(line: str) -> str:
+    """The line before its comment: a ``#`` at the start or after whitespace (pip's
+    rule), found in one pass (a regex with ``\\s+#`` backtracks on long blank runs)."""
+    index = line.find("#")
+    while index >= 0:
+        if index == 0 or line[index - 1].isspace():
+            return line[:index]
+        index = line.find("#", index + 1)
+    return line
+
+
+def _egg(text: str) -> re.Match[str] | None:
+    """``egg=NAME`` in the fragment of a URL (after its ``#``), in linear time."""
+    hash_at = text.find("#")
+    return _EGG.search(text, hash_at) if hash_at >= 0 else None
 
 
 # pip has no limit; a chain this deep is a mistake (or an attack), not a project
@@ -216,7 +232,7 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _clean(line: str, number: int) -> Iterator[tuple[int, str]]:
-    line = _COMMENT.sub("", line).strip()
+    line = _without_comment(line).strip()
     line = _ENV_VAR.sub(lambda m: os.environ.get(m.group(1), m.group(0)), line)
     if line:
         yield number, line
@@ -279,7 +295,7 @@ def _from_artifact(text: str, file: str, number: int, *, name: str | None = None
             return Package(dist, str(version), file, number)
     except (InvalidWheelFilename, InvalidSdistFilename):
         pass
-    egg = _EGG.search(text)
+    egg = _egg(text)
     label = name or (egg.group(1) if egg else None)
     if label is None:
         return None  # nothing names the distribution: nothing to check it against
