@@ -95,7 +95,7 @@ def test_an_interpreter_that_leaves_a_child_behind_is_answered_and_reaped(
 ) -> None:
     """It answers at once but a background child holds stdout: the answer counts (no
     30 s wait), and the child is killed with the process group."""
-    marker = "299.75"
+    marker = f"299.{os.getpid() % 1000:03d}7"  # unique to this run
     lingering = _script(tmp_path, "lingering", f"sleep {marker} &\necho '{{}}'\n")
     start = time.monotonic()
     _refused(_doctor("check-env", "--python", str(lingering)), "not a Python interpreter")
