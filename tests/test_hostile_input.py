@@ -129,3 +129,39 @@ def test_requirement_lines_with_long_blank_runs_are_read(tmp_path: Path) -> None
     status, out, err = _doctor("check-env", "-r", str(req), "--format", "json")
     assert status == 1, err
     assert any(f["version"] == "0.10.3" for f in json.loads(out)["findings"])
+
+
+@pytest.mark.parametrize("command", [["list"], ["kb", "build"], ["paste-traceback", "-"]])
+def test_an_unusable_cache_is_a_clear_error(tmp_path: Path, command: list[str]) -> None:
+    """Issue 16: `DOCTOR_CACHE_DIR=/proc/x doctor list` printed a FileNotFoundError."""
+    for cache in ("/proc/nonexistent/x", str(tmp_path / "file")):
+        (tmp_path / "file").write_text("not a folder")
+        proc = subprocess.run(
+            [sys.executable, "-m", "troubleshoot", *command],
+            input=b"TypeError: run() got an unexpected keyword argument 'debug'\n",
+            capture_output=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(REPO), "DOCTOR_CACHE_DIR": cache},
+            check=False,
+        )
+        err = proc.stderr.decode()
+        assert proc.returncode == 2, err
+        assert "Traceback (most recent call last)" not in err
+        assert "cannot use the KB database at" in err and "DOCTOR_CACHE_DIR" in err
+
+
+def test_a_directory_where_the_database_goes(tmp_path: Path) -> None:
+    from troubleshoot.config import Settings
+
+    db = Settings.resolve(REPO / "kb", None).db_path.name
+    cache = tmp_path / "cache"
+    (cache / db).mkdir(parents=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "troubleshoot", "list"],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO), "DOCTOR_CACHE_DIR": str(cache)},
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert b"Is a directory" in proc.stderr and b"Traceback" not in proc.stderr

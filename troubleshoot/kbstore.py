@@ -10,6 +10,7 @@ build leaves the last good database in place.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -524,6 +525,20 @@ def _save_stamp(path: Path, stamp: str) -> None:
             conn.close()
 
 
+@contextlib.contextmanager
+def cache_errors(db_path: Path) -> Iterator[None]:
+    """The boundary to the compiled-KB cache: what the file system or SQLite refuses
+    there becomes one KBError naming the path and the way out."""
+    try:
+        yield
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise KBError(
+            f"cannot use the KB database at {db_path}: {reason} "
+            "(set DOCTOR_CACHE_DIR to a writable folder)"
+        ) from exc
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
@@ -542,7 +557,8 @@ class Store:
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
-        return cls(ensure_db(settings), settings.kb_dir)
+        with cache_errors(settings.db_path):
+            return cls(ensure_db(settings), settings.kb_dir)
 
     def close(self) -> None:
         self.conn.close()

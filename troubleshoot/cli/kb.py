@@ -39,11 +39,13 @@ def build(
     ] = None,
 ) -> None:
     """Compile the KB into SQLite (FTS5); the previous file is kept if the build fails."""
-    from troubleshoot.kbstore import build_db, load_kb, source_files, source_hash
+    from troubleshoot.kbstore import build_db, cache_errors, load_kb, source_files, source_hash
 
     s = settings(ctx)
     target = output or s.db_path
-    build_db(load_kb(s), target, source_hash(source_files(s), s.kb_dir))
+    kb = load_kb(s)
+    with cache_errors(target):
+        build_db(kb, target, source_hash(source_files(s), s.kb_dir))
     sys.stdout.write(f"built {target}\n")
 
 
