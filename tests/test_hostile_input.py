@@ -165,3 +165,17 @@ def test_a_directory_where_the_database_goes(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert b"Is a directory" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_small_input_mistakes_are_named(tmp_path: Path) -> None:
+    """Issue 16, low: nan, a folder for --config, a path for an entry id, UTF-16."""
+    paste = tmp_path / "paste.txt"
+    paste.write_text("TypeError: run() got an unexpected keyword argument 'debug'\n")
+    _refused(_doctor("paste-traceback", "--min-score", "nan", str(paste)), "nan is not a number")
+    _refused(_doctor("check-env", "--config", str(tmp_path)), "is a folder")
+    _refused(_doctor("repro", "../../x"), "not an entry id")
+    utf16 = tmp_path / "windows.txt"
+    utf16.write_bytes(paste.read_text().encode("utf-16"))  # with its BOM, as PowerShell writes
+    status, out, err = _doctor("paste-traceback", "--json", "--no-env", str(utf16))
+    assert status == 0, err
+    assert json.loads(out)["matches"][0]["id"] == "debug-option-removed"

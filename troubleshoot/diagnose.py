@@ -30,9 +30,13 @@ def read_paste(stream: BinaryIO, name: str) -> str:
             f"{name}: the input is larger than {MAX_PASTE_BYTES // 2**20} MB; "
             "paste the traceback and the log lines around it, not the whole log"
         )
-    if _looks_binary(data[:8192]):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its BOM (Windows tools)
+        text = data.decode("utf-16", errors="replace")
+    elif _looks_binary(data[:8192]):
         raise InputError(f"{name}: this looks like binary data, not a traceback or a log")
-    text = data.decode("utf-8", errors="replace").replace("\0", "")
+    else:
+        text = data.decode("utf-8", errors="replace")
+    text = text.replace("\0", "")
     if not text.strip():
         raise InputError(f"{name}: the paste is empty; paste the traceback or log output")
     return text

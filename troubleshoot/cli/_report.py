@@ -56,6 +56,8 @@ def tool_config(config: Path | None) -> ToolConfig:
     from troubleshoot.checkenv import ToolConfig, load_tool_config
 
     if config is not None:
+        if config.is_dir():
+            raise InputError(f"--config {config}: is a folder; give the pyproject.toml itself")
         if not config.is_file():
             raise InputError(f"--config {config}: no such file")
         return load_tool_config(config)

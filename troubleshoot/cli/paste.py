@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from typing import Annotated
 
@@ -46,6 +47,10 @@ def paste_traceback(
 
     if uvicorn_version is not None:
         check_version(uvicorn_version)
+    if math.isnan(min_score):  # NaN passes typer's range check: every comparison is false
+        from troubleshoot.errors import InputError
+
+        raise InputError("--min-score: nan is not a number from 0 to 1")
 
     if source is None and sys.stdin.isatty():
         sys.stderr.write(

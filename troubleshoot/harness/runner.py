@@ -30,6 +30,7 @@ from troubleshoot.evidence import EvidenceRecord
 from troubleshoot.harness.api import Extras, Run, ScenarioFn
 from troubleshoot.harness.servers import PreparedServer, ServerSpec, Unavailable, prepare
 from troubleshoot.harness.verdict import Verdict, harness_error, not_applicable
+from troubleshoot.schema import SLUG
 
 SCENARIO_FILE = "scenario.py"
 _NOT_COPIED = shutil.ignore_patterns(SCENARIO_FILE, "__pycache__", "*.pyc", ".*")
@@ -102,7 +103,11 @@ def this_platform() -> str:
 
 def load_repro(fixes_dir: Path, entry_id: str, folder: str | None = None) -> Repro:
     """Import the folder's scenario module (a fresh module object each time)."""
-    where = fixes_dir / (folder or entry_id)
+    name = folder or entry_id
+    if not SLUG.match(name):
+        # an entry id is a slug: "../../x" must not import a scenario outside fixes/
+        raise HarnessError(f"no repro for {entry_id!r}: not an entry id (see `doctor list`)")
+    where = fixes_dir / name
     path = where / SCENARIO_FILE
     if not path.is_file():
         raise HarnessError(f"no repro for {entry_id!r}: {path} does not exist")

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeGuard
 
 from troubleshoot import bounded
 from troubleshoot.errors import EnvSourceError
@@ -162,7 +162,7 @@ def run_bounded(
     )
 
 
-def _well_formed(data: object) -> bool:
+def _well_formed(data: object) -> TypeGuard[dict[str, Any]]:
     """The answer SCRIPT gives: anything else did not come from it."""
     if not isinstance(data, dict) or data.get("doctor") != 1:
         return False
