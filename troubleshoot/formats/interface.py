@@ -17,7 +17,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
+from troubleshoot.shown import shown
 from troubleshoot.vocab import Severity
+
+
+def _safe(record: object, *names: str) -> None:
+    """Make the named fields of a frozen record safe to show (troubleshoot.shown)."""
+    for name in names:
+        value = getattr(record, name)
+        if isinstance(value, str):
+            object.__setattr__(record, name, shown(value))
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            object.__setattr__(record, name, tuple(shown(v) for v in value))
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,9 @@ class Location:
     path: str
     line: int | None = None
     column: int | None = None
+
+    def __post_init__(self) -> None:
+        _safe(self, "path")
 
     def __str__(self) -> str:
         parts = [self.path]
@@ -62,6 +76,9 @@ class Finding:
     version: str | None = None
     fixed_in: str | None = None
 
+    def __post_init__(self) -> None:
+        _safe(self, "title", "message", "fix", "package", "version", "fixed_in")
+
 
 @dataclass(frozen=True)
 class Ignore:
@@ -71,6 +88,9 @@ class Ignore:
     reason: str
     expires: date | None = None  # stops applying on this day
     origin: str = "--ignore"  # "--ignore" or "pyproject.toml:12"
+
+    def __post_init__(self) -> None:
+        _safe(self, "entry_id", "reason", "origin")
 
     def active(self, today: date) -> bool:
         return self.expires is None or today < self.expires
@@ -91,6 +111,9 @@ class Unevaluated:
     location: Location | None = None
     entries: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        _safe(self, "subject", "reason", "entries")
+
 
 @dataclass(frozen=True)
 class Report:
@@ -105,6 +128,10 @@ class Report:
     warnings: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()  # what was checked
     context: Mapping[str, str] = field(default_factory=dict)  # e.g. the target's markers
+
+    def __post_init__(self) -> None:
+        _safe(self, "warnings", "sources")
+        object.__setattr__(self, "context", {k: shown(v) for k, v in self.context.items()})
 
     @property
     def failing(self) -> tuple[Finding, ...]:

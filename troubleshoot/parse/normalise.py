@@ -15,19 +15,25 @@ MAX_LINE_CHARS = 8192
 
 # CSI (colours, cursor moves), OSC (titles, hyperlinks; ended by BEL or ST, or by the
 # end of the line when a paste lost the terminator) and two-byte escapes.
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_ANSI = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
+    # the same as one-byte C1 controls: CSI (U+009B) and OSC (U+009D)
+    r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x1b\x9c\n]*(?:\x07|\x9c|\x1b\\)?"
+)
 # SGR sequences whose ESC byte was lost on the way ("[32mINFO[0m:"), common in
 # text copied from web pages and CI logs.
 _BARE_SGR = re.compile(r"\[(?:\d{1,3};){0,4}\d{1,3}m")
-# C0 controls except TAB and LF (CR is handled separately), and DEL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
+# C0 controls except TAB and LF (CR is handled separately), DEL, the C1 controls
+# (U+009B is a one-byte CSI, U+009D an OSC) and the bidi embeddings, overrides and
+# isolates, which would reorder what the report quotes from the paste.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
 
 
 def clean_text(text: str) -> str:
     """Remove ANSI escapes and control bytes; make every line end with LF only."""
     if "\u2190[" in text:  # a Windows console without VT processing shows ESC as "←"
         text = text.replace("\u2190[", "\x1b[")
-    if "\x1b" in text:
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
         text = _ANSI.sub("", text)
     if "m" in text and "[" in text:
         text = _BARE_SGR.sub("", text)
