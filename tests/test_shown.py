@@ -117,3 +117,18 @@ def test_the_paste_loses_c1_controls_and_bidi_overrides() -> None:
 
     parsed = parse_paste("ERROR:    \x9b2J\x9d0;x\x07Application startup failed.\u202e Exiting.\n")
     assert parsed.text == "Application startup failed. Exiting."
+
+
+@given(HOSTILE)
+def test_feed_text_is_always_well_formed_xml(text: str) -> None:
+    """Issue 16: feed.xml was ill-formed when a KB entry held a control character."""
+    from troubleshoot.site.feeds import xml_text
+
+    root = ET.Element("entry")
+    ET.SubElement(root, "title").text = xml_text(text)
+    parsed = ET.fromstring(ET.tostring(root, encoding="unicode"))
+    title = parsed.find("title")
+    assert title is not None
+    assert (title.text or "").replace("\r", "\n") == xml_text(text).replace(
+        "\r", "\n"
+    ) or "\r" in text

@@ -14,6 +14,7 @@ from typing import Any
 
 from troubleshoot import __version__
 from troubleshoot.render.links import issue_url, pr_url
+from troubleshoot.shown import shown
 from troubleshoot.site.markup import plain_text
 from troubleshoot.site.osv import EPOCH, is_exported, osv_record
 from troubleshoot.site.pages import PageData
@@ -96,6 +97,15 @@ def osv_records(pages: list[PageData], urls: SiteUrls) -> list[dict[str, Any]]:
     ]
 
 
+def xml_text(text: str) -> str:
+    """Text an XML 1.0 document can hold: controls other than TAB/LF/CR, surrogates and
+    U+FFFE/U+FFFF written as visible escapes (ElementTree would write them raw)."""
+    return _XML_INVALID.sub(lambda m: shown(m.group(0)), text)
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _xml(root: ET.Element) -> str:
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, "unicode") + "\n"
@@ -134,11 +144,11 @@ def atom(pages: list[PageData], urls: SiteUrls) -> str:
     ordered = sorted(pages, key=lambda p: (p.updated or "", p.slug), reverse=True)
     for p in ordered:
         item = ET.SubElement(root, "entry")
-        ET.SubElement(item, "title").text = p.entry.title
+        ET.SubElement(item, "title").text = xml_text(p.entry.title)
         ET.SubElement(item, "id").text = urls.atom_id(p.slug)
         ET.SubElement(item, "link", rel="alternate", href=urls.public(p.slug))
         ET.SubElement(item, "updated").text = _stamp(p.updated or newest)
-        ET.SubElement(item, "summary", type="text").text = plain_text(p.entry.summary)
+        ET.SubElement(item, "summary", type="text").text = xml_text(plain_text(p.entry.summary))
         for tag in p.entry.tags:
             ET.SubElement(item, "category", term=tag)
     return _xml(root)
