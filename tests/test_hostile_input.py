@@ -179,3 +179,25 @@ def test_small_input_mistakes_are_named(tmp_path: Path) -> None:
     status, out, err = _doctor("paste-traceback", "--json", "--no-env", str(utf16))
     assert status == 0, err
     assert json.loads(out)["matches"][0]["id"] == "debug-option-removed"
+
+
+def test_ctrl_c_says_it_was_interrupted() -> None:
+    import signal
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "troubleshoot", "paste-traceback", "-"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    try:
+        time.sleep(1.0)  # a stdin read is under way; SIGINT is what Ctrl-C sends
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    assert proc.returncode == 130
+    assert b"interrupted" in err and b"Traceback" not in err

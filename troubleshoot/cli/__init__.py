@@ -50,6 +50,10 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("\ndoctor: interrupted\n")
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C into a silent exit 130: say so
+            sys.stderr.write("\ndoctor: interrupted\n")
+        raise
     except BrokenPipeError:
         # `doctor ... | head`: the reader left; say nothing more on a closed pipe.
         import os
