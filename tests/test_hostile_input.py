@@ -181,6 +181,25 @@ def test_small_input_mistakes_are_named(tmp_path: Path) -> None:
     assert json.loads(out)["matches"][0]["id"] == "debug-option-removed"
 
 
+def _until_reading_stdin(pid: int, deadline: float = 30.0) -> None:
+    """Poll until the process sits in read(0, ...) (Linux: /proc/PID/syscall)."""
+    syscall = Path(f"/proc/{pid}/syscall")
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            fields = syscall.read_text().split()
+        except OSError:
+            fields = []
+        if fields[:2] == ["0", "0x0"]:  # x86_64 read, fd 0
+            return
+        time.sleep(0.02)
+    raise AssertionError("the command never read its standard input")
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/syscall").exists() or os.uname().machine != "x86_64",
+    reason="polls /proc/PID/syscall for the x86_64 read syscall",
+)
 def test_ctrl_c_says_it_was_interrupted() -> None:
     import signal
 
@@ -192,8 +211,8 @@ def test_ctrl_c_says_it_was_interrupted() -> None:
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     try:
-        time.sleep(1.0)  # a stdin read is under way; SIGINT is what Ctrl-C sends
-        proc.send_signal(signal.SIGINT)
+        _until_reading_stdin(proc.pid)
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
