@@ -86,6 +86,7 @@ class HTTPConnection:
         self.log = state.logger
         self.idle = True
         self.requests_served = 0
+        self.eof = False  # the client closed its side (a read returned nothing)
         sockname = writer.get_extra_info("sockname")
         peername = writer.get_extra_info("peername")
         self.server_addr = _addr(sockname)
@@ -112,6 +113,7 @@ class HTTPConnection:
             self._timer = None
         if self._timed_out is not None:
             raise _Timeout(self._timed_out)
+        self.eof = self.eof or not data
         return data
 
     async def next_event(self, *, idle: bool = False) -> Any:
@@ -299,6 +301,7 @@ class RequestCycle:
         self.declared_length: int | None = None
         self.sent_length = 0
         self.violation: str | None = None
+        self.client_error: h11.RemoteProtocolError | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._done: asyncio.Event | None = None  # created only if the app awaits a disconnect
 
@@ -309,6 +312,9 @@ class RequestCycle:
         except ProtocolViolation:
             pass  # already logged precisely where it happened
         except Exception as exc:
+            if self.client_error is not None:  # the app only saw the client fail
+                self.conn.writer.transport.close()
+                return
             log.failure(
                 "app_error",
                 exc,
@@ -318,6 +324,9 @@ class RequestCycle:
             )
             await self._fail()
         else:
+            if self.client_error is not None:
+                self.conn.writer.transport.close()
+                return
             if self.violation is None and not self.response_complete:
                 reason = (
                     "app returned without sending a response"
@@ -340,6 +349,16 @@ class RequestCycle:
                 http=self.scope["http_version"],
                 status=self.status,
             )
+
+    async def _client_failed(self) -> None:
+        """The request body broke on the client's side: 400 and close, or just close."""
+        assert self.client_error is not None
+        if self.conn.eof:
+            self.conn.log.debug("client_disconnected", client=_client_str(self.conn.client_addr))
+        elif not self.headers_sent:
+            self.status = self.client_error.error_status_hint
+            await self.conn._reject(self.client_error)
+        self.headers_sent = True
 
     async def _fail(self) -> None:
         """500 if nothing was sent yet; otherwise the connection must close."""
@@ -377,6 +396,14 @@ class RequestCycle:
             event = await self.conn.next_event()
         except _Timeout:
             self.disconnected = True
+            return {"type": "http.disconnect"}
+        except h11.RemoteProtocolError as exc:
+            # The client's fault, never the app's: a malformed body (a bad chunk size, an
+            # oversized chunk extension) or a client that left mid-body. The app is told
+            # the client is gone; the connection answers 400 (if it still can) and closes.
+            self.client_error = exc
+            self.disconnected = True
+            await self._client_failed()
             return {"type": "http.disconnect"}
         if isinstance(event, h11.Data):
             return {"type": "http.request", "body": bytes(event.data), "more_body": True}
@@ -423,6 +450,8 @@ class RequestCycle:
 
     async def send(self, message: Message) -> None:
         kind = message.get("type")
+        if self.client_error is not None:
+            return  # the client broke its request: it was answered (400) or is gone
         if self.response_complete:
             raise self._violate(f"app sent {kind!r} after the response was complete")
         if self.violation is not None:

@@ -221,3 +221,36 @@ def test_client_disconnect_is_reported_to_the_app(server: ServerProcess) -> None
         sock.sendall(b"GET /disconnect HTTP/1.1\r\nHost: x\r\n\r\n")
         time.sleep(0.1)  # let the app reach its receive() (no reply is expected)
     server.wait_event("request", count=before + 1, path="/disconnect")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n",  # a bad chunk size
+        b"Transfer-Encoding: chunked\r\n\r\n5;" + b"e" * 100_000 + b"\r\nhello\r\n0\r\n\r\n",
+    ],
+    ids=["bad-chunk-size", "100kb-chunk-extension"],
+)
+def test_a_malformed_body_is_the_clients_fault(server: ServerProcess, body: bytes) -> None:
+    """Issue 16: a broken request body gave 500 and an app_error with the server's own
+    traceback; it is the client's error (400; 431 for an oversized chunk line, h11's
+    hint) and a bad_request, as docs/reference-server.md says."""
+    errors = len(server.find("app_error"))
+    bad = len(server.find("bad_request"))
+    reply = raw(server, b"POST /echo HTTP/1.1\r\nHost: x\r\n" + body)
+    assert reply.startswith((b"HTTP/1.1 400 ", b"HTTP/1.1 431 ")), reply[:80]
+    server.wait_event("bad_request", count=bad + 1)
+    assert len(server.find("app_error")) == errors
+
+
+def test_a_client_leaving_mid_body_is_not_an_app_error(
+    server: ServerProcess, client: httpx.Client
+) -> None:
+    errors = len(server.find("app_error"))
+    parts = urlsplit(server.url())
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+        sock.shutdown(socket.SHUT_WR)  # the client is gone before the body is complete
+        assert sock.recv(65536) == b""  # closed, nothing sent to a client that left
+    assert client.get("/").status_code == 200  # the server went on
+    assert len(server.find("app_error")) == errors
