@@ -154,6 +154,17 @@ class HTTPConnection:
             if isinstance(event, h11.Request):
                 await self._handle(event)
                 self.requests_served += 1
+                if _framed_twice(event):
+                    # RFC 9112 section 6.1: with both Transfer-Encoding and Content-Length
+                    # the server MUST close the connection after responding; what follows
+                    # may be a request smuggled past a proxy that read the other framing.
+                    self.log.warning(
+                        "bad_request",
+                        status=0,
+                        reason="both Transfer-Encoding and Content-Length: closed after responding",
+                        client=_client_str(self.client_addr),
+                    )
+                    return
                 await self._discard_unread_body()
             elif isinstance(event, h11.ConnectionClosed):
                 return
@@ -239,6 +250,11 @@ class HTTPConnection:
         scope = _build_scope(self, request, headers)
         cycle = RequestCycle(self, request, scope)
         await cycle.run(self.app)
+
+
+def _framed_twice(request: h11.Request) -> bool:
+    names = {name for name, _ in request.headers}
+    return b"transfer-encoding" in names and b"content-length" in names
 
 
 _REASONS = {int(s): s.phrase.encode("ascii") for s in http.HTTPStatus}

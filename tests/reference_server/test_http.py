@@ -254,3 +254,20 @@ def test_a_client_leaving_mid_body_is_not_an_app_error(
         assert sock.recv(65536) == b""  # closed, nothing sent to a client that left
     assert client.get("/").status_code == 200  # the server went on
     assert len(server.find("app_error")) == errors
+
+
+def test_content_length_and_chunked_together_close_after_the_response(
+    server: ServerProcess,
+) -> None:
+    """Issue 16 item 12 (RFC 9112 section 6.1): a request framed both ways is answered,
+    then the connection closes; the request hidden in its body is never served."""
+    smuggled = b"GET /pid HTTP/1.1\r\nHost: x\r\n\r\n"
+    body = b"0\r\n\r\n" + smuggled
+    reply = raw(
+        server,
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body,
+    )
+    assert reply.startswith(b"HTTP/1.1 200 ")
+    assert reply.count(b"HTTP/1.1 ") == 1, reply  # the smuggled GET got no answer
