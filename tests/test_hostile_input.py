@@ -220,3 +220,27 @@ def test_ctrl_c_says_it_was_interrupted() -> None:
             proc.wait(timeout=10)
     assert proc.returncode == 130
     assert b"interrupted" in err and b"Traceback" not in err
+
+
+def test_scan_goes_on_past_deep_folders_and_deep_json(tmp_path: Path) -> None:
+    """Issue 16 item 5: 1,500 nested folders and a notebook nested 5,000 deep raised
+    RecursionError; the walk has its own stack and the notebook is reported."""
+    # deeper than PATH_MAX: made one level at a time, relative to an open folder
+    fd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    for _ in range(1500):
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    launch = os.open("main.py", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+    os.write(launch, b"import uvicorn\nuvicorn.run('main:app', reload=True, workers=2)\n")
+    os.close(launch)
+    os.close(fd)
+    (tmp_path / "nb.ipynb").write_text('{"cells": ' + "[" * 5000 + "]" * 5000 + "}")
+    status, out, err = _doctor("scan", "--format", "json", str(tmp_path))
+    assert "Traceback (most recent call last)" not in err, err[-2000:]
+    report = json.loads(out)
+    assert status == 1  # the deep main.py's launch was found
+    assert report["findings"], report["summary"]
+    skipped = {Path(s["subject"]).name: s["reason"] for s in report["unevaluated"]}
+    assert "nested too deeply" in skipped["nb.ipynb"]
