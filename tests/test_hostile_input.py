@@ -244,3 +244,46 @@ def test_scan_goes_on_past_deep_folders_and_deep_json(tmp_path: Path) -> None:
     assert report["findings"], report["summary"]
     skipped = {Path(s["subject"]).name: s["reason"] for s in report["unevaluated"]}
     assert "nested too deeply" in skipped["nb.ipynb"]
+    # shutil.rmtree (pytest's clean-up) recurses once per level: take the tree down here
+    subprocess.run(["rm", "-rf", str(tmp_path / "d")], check=True, timeout=120)
+
+
+def _export(out: Path) -> tuple[int, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "troubleshoot", "export-site", str(out)],
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    )
+    return proc.returncode, proc.stderr.decode()
+
+
+def test_re_export_never_deletes_what_it_did_not_write(tmp_path: Path) -> None:
+    """Issue 16 item 8: a symlink to a folder, an empty folder of the user's and an
+    unreadable folder were deleted (or hidden in .OUT.old-*) by a re-export."""
+    out = tmp_path / "site"
+    assert _export(out)[0] == 0
+    keep = tmp_path / "elsewhere"
+    keep.mkdir()
+    (keep / "precious.txt").write_text("mine")
+    cases = {
+        "link": lambda: (out / "linked").symlink_to(keep, target_is_directory=True),
+        "empty": (out / "drafts").mkdir,
+        "unreadable": lambda: (out / "locked").mkdir(mode=0o000),
+    }
+    for name, make in cases.items():
+        make()
+        status, err = _export(out)
+        assert status == 2, (name, err)
+        assert "Traceback" not in err and "nothing was written" in err, (name, err)
+        assert (keep / "precious.txt").read_text() == "mine"
+        assert not any(p.name.startswith(".site.old-") for p in tmp_path.iterdir())
+        for leftover in ("linked", "drafts", "locked"):
+            target = out / leftover
+            if target.is_symlink():
+                target.unlink()
+            elif target.exists():
+                target.chmod(0o755)
+                target.rmdir()
+    assert _export(out)[0] == 0  # and an untouched export is still replaced

@@ -30,11 +30,24 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
+def _walk(root: Path) -> Iterator[tuple[Path, str]]:
+    """Every entry under ``root`` as (path, "file" | "dir" | "link"); a folder that
+    cannot be read is an ExportError (it would otherwise vanish with the old site)."""
+
+    def unreadable(exc: OSError) -> None:
+        raise ExportError(
+            f"refusing to export into {root}: cannot read {exc.filename} "
+            f"({exc.strerror}); nothing was written"
+        )
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames.sort()
+        for name in list(dirnames):
+            path = Path(dirpath, name)
+            yield path, "link" if path.is_symlink() else "dir"
         for name in sorted(filenames):
-            yield Path(dirpath, name)
+            path = Path(dirpath, name)
+            yield path, "link" if path.is_symlink() else "file"
 
 
 def _listing(paths: list[str]) -> str:
@@ -76,15 +89,24 @@ def check_target(out_dir: Path) -> None:
             f"export (no {MARKER}); nothing was written. Choose a new or empty directory."
         )
     listed = _read_marker(out_dir)
+    folders = {rel.rsplit("/", 1)[0] for rel in listed if "/" in rel}
+    folders |= {f.rsplit("/", n)[0] for f in list(folders) for n in range(f.count("/") + 1)}
     extra, changed = [], []
-    for path in _walk(out_dir):
+    for path, kind in _walk(out_dir):
         rel = path.relative_to(out_dir).as_posix()
         if rel == MARKER:
             continue
-        if rel not in listed or path.is_symlink():
+        if kind == "dir":
+            if rel not in folders:  # a folder of the user's, even an empty one
+                extra.append(rel + "/")
+        elif kind == "link" or rel not in listed:
             extra.append(rel)
         elif _digest(path.read_bytes()) != listed[rel]:
             changed.append(rel)
+    # a user's folder is named by what it holds, or by itself when it holds nothing
+    extra = [
+        e for e in extra if not (e.endswith("/") and any(o.startswith(e) for o in extra if o != e))
+    ]
     if extra or changed:
         parts = []
         if extra:
