@@ -349,6 +349,10 @@ class Supervisor:
             if slot.child is not None:
                 self._stop_child(slot.child)
                 slot.child = None
+        # The workers stop accepting as they drain, but while this process holds the
+        # listening socket the kernel keeps completing handshakes nobody will accept
+        # (clients hang). Closing our copy lets the last worker's close refuse them.
+        self.sock.close()
         deadline = time.monotonic() + self.settings.timeout_graceful_shutdown + KILL_GRACE
         for child in list(self.retiring):
             child.process.join(max(0.0, deadline - time.monotonic()))

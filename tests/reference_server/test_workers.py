@@ -176,3 +176,36 @@ def test_inherited_file_descriptor(launch: Launcher) -> None:
         server = launch("testapp:app", "--app-dir", str(APPS_DIR), "--fd", str(fd), pass_fds=(fd,))
     port = server.wait_event("listening").fields["port"]
     assert httpx.get(f"http://127.0.0.1:{port}/", timeout=10).text == "hello"
+
+
+def test_a_new_connection_during_graceful_shutdown_is_refused_not_hung(
+    workers: ServerProcess,
+) -> None:
+    """Issue 16 item 11: with workers, the supervisor kept the listening socket open
+    during the drain; a new client's handshake completed and it then hung."""
+    results: list[httpx.Response | Exception] = []
+    thread = threading.Thread(
+        target=lambda: results.append(httpx.get(workers.url() + "/slow?3", timeout=15))
+    )
+    thread.start()
+    wait_until(lambda: _in_flight(workers), 10, "the slow request to reach a worker")
+    workers.signal(signal.SIGTERM)
+    workers.wait_event("shutdown_start")
+    host, port = workers.url().rsplit("/", 1)[-1].rsplit(":", 1)
+    refused = False
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not refused:
+        try:
+            with socket.create_connection((host, int(port)), timeout=2) as sock:
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                sock.settimeout(2)
+                refused = sock.recv(1024) == b""  # reset or closed, not left hanging
+        except (ConnectionRefusedError, ConnectionResetError):
+            refused = True
+        except TimeoutError:
+            break  # a hung connection: the bug
+        time.sleep(0.05)
+    thread.join(20)
+    assert refused, "a connection made during graceful shutdown hung"
+    assert workers.wait_exit() == 0
+    assert isinstance(results[0], httpx.Response) and results[0].text == "slow done"
