@@ -238,3 +238,23 @@ def test_uvicorn_version_option_gives_the_verdict(mini_kb: Path, tmp_path: Path)
     assert bad.returncode == 2
     assert "'soon' is not a version number" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_likely_answer_comes_first_in_the_text_output(tmp_path: Path) -> None:
+    """Issue 11: with no match, the likely candidate and the fact that would confirm it
+    are the first lines; what the paste was read as follows."""
+    from tests.conftest import REPO
+
+    paste = tmp_path / "paste.txt"
+    paste.write_text("OSError: [Errno 98] Address already in use\n", encoding="utf-8")
+    result = run_doctor(
+        "paste-traceback",
+        "--no-env",
+        str(paste),
+        env={"DOCTOR_KB_DIR": str(REPO / "kb"), "DOCTOR_CACHE_DIR": str(tmp_path / "c")},
+    )
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Likely, not confirmed: address-already-in-use")
+    assert "What would confirm it: that this output comes from uvicorn" in " ".join(lines[:4])
+    assert "uvicorn: not shown by the paste" in result.stdout

@@ -72,14 +72,16 @@ def _match_panel(rank: int, m: Match) -> Panel:
 def describe_parsed(result: MatchResult) -> list[str]:
     p = result.parsed
     lines = [
-        f"{p.line_count} lines; {len(p.exceptions)} exception(s), {len(p.log_events)} log line(s)",
-        "uvicorn: " + ("; ".join(result.involved) if result.involved else "not shown by the paste"),
+        f"{p.line_count} lines; {len(p.exceptions)} exception(s), {len(p.log_events)} log line(s)"
     ]
-    if result.foreign:
-        lines.append("other servers shown: " + ", ".join(result.foreign))
     for exc in p.exceptions[:5]:
         msg = exc.message.splitlines()[0] if exc.message else ""
         lines.append(f"  line {exc.line_no}: {exc.type}: {msg[:100]}")
+    lines.append(
+        "uvicorn: " + ("; ".join(result.involved) if result.involved else "not shown by the paste")
+    )
+    if result.foreign:
+        lines.append("other servers shown: " + ", ".join(result.foreign))
     if p.versions:
         lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in sorted(p.versions.items())))
     if p.platform or p.python_version:
@@ -94,10 +96,7 @@ def describe_parsed(result: MatchResult) -> list[str]:
 
 def render(result: MatchResult, console: Console) -> None:
     if not result.matches:
-        console.print(Text("No known uvicorn failure matches this paste.", style="bold yellow"))
-        console.print("The paste was read as:")
-        for line in describe_parsed(result):
-            console.print(f"  {line}", highlight=False, markup=False)
+        # the answer first: what it likely is and the one fact that would confirm it
         for m in result.likely:
             console.print(
                 Text(f"Likely, not confirmed: {m.entry.id} ({m.score:.2f}): {m.entry.title}"),
@@ -105,6 +104,13 @@ def render(result: MatchResult, console: Console) -> None:
                 Text(f"  See: doctor show {m.entry.id}", style="dim"),
                 sep="\n",
             )
+        headline = "No confirmed match." if result.likely else "No known uvicorn failure"
+        if not result.likely:
+            headline += " matches this paste."
+        console.print(Text(headline, style="bold yellow"))
+        console.print("The paste was read as:")
+        for line in describe_parsed(result):
+            console.print(f"  {line}", highlight=False, markup=False)
         if result.below_threshold:
             near = ", ".join(f"{i} ({s:.2f})" for i, s in result.below_threshold)
             console.print(f"Weak partial matches, not reported: {near}", markup=False)
