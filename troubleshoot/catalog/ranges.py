@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from packaging.specifiers import SpecifierSet
-from packaging.version import Version
+# packaging is imported where it is used: reading the catalog (the matcher's wording
+# evidence) must not pay its ~15 ms of start-up.
 
 
 def sort_versions(versions: Collection[str]) -> list[str]:
     """Versions in PEP 440 order."""
+    from packaging.version import Version
+
     return sorted(versions, key=Version)
 
 
@@ -42,11 +44,17 @@ def compact(present: Collection[str], releases: Sequence[str]) -> tuple[str, ...
 
 def expand(ranges: Sequence[str], releases: Sequence[str]) -> list[str]:
     """The releases that the ranges contain (the inverse of ``compact``)."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
     sets = [SpecifierSet(r) for r in ranges]
     return [r for r in releases if any(Version(r) in s for s in sets)]
 
 
 def contains(ranges: Sequence[str], version: str) -> bool:
     """Whether ``version`` falls in one of the ranges."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
     parsed = Version(version)
     return any(parsed in SpecifierSet(r, prereleases=True) for r in ranges)
