@@ -302,3 +302,20 @@ def tls(tmp_path_factory: pytest.TempPathFactory) -> TLSFiles:
 def app_args(*extra: str, app: str = "testapp:app") -> list[str]:
     """Arguments serving the bundled test app on a free port."""
     return [app, "--app-dir", str(APPS_DIR), "--port", "0", *extra]
+
+
+def raw_request(port: int, payload: bytes, *, wait: float = 10) -> bytes:
+    """Send raw bytes to 127.0.0.1:port and read the reply until the server closes
+    (or ``wait`` seconds pass without data)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(payload)
+        chunks = []
+        sock.settimeout(wait)
+        try:
+            while data := sock.recv(65536):
+                chunks.append(data)
+        except (TimeoutError, ConnectionResetError):
+            pass
+        return b"".join(chunks)

@@ -7,14 +7,13 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import APPS_DIR, Launcher, ServerProcess, app_args
+from conftest import APPS_DIR, Launcher, ServerProcess, app_args, raw_request
 
 pytestmark = pytest.mark.pypi
 
@@ -74,16 +73,7 @@ def reference(module_launch: Launcher) -> ServerProcess:
 
 
 def _raw(port: int, payload: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(payload)
-        sock.settimeout(3)
-        chunks = []
-        try:
-            while data := sock.recv(65536):
-                chunks.append(data)
-        except (TimeoutError, ConnectionResetError):
-            pass
-        return b"".join(chunks)
+    return raw_request(port, payload, wait=3)
 
 
 def _port(server: ServerProcess) -> int:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import Launcher, ServerProcess, app_args, wait_until
+from conftest import Launcher, ServerProcess, app_args, raw_request, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -26,17 +26,9 @@ def client(server: ServerProcess) -> Iterator[httpx.Client]:
 
 def raw(server: ServerProcess, payload: bytes, *, read_until_close: bool = True) -> bytes:
     """Send raw bytes and read the reply (until the server closes, or a short pause)."""
-    parts = urlsplit(server.url())
-    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
-        sock.sendall(payload)
-        chunks = []
-        sock.settimeout(10 if read_until_close else 0.5)
-        try:
-            while data := sock.recv(65536):
-                chunks.append(data)
-        except (TimeoutError, ConnectionResetError):
-            pass
-        return b"".join(chunks)
+    port = urlsplit(server.url()).port
+    assert port is not None
+    return raw_request(port, payload, wait=10 if read_until_close else 0.5)
 
 
 def test_get_keep_alive_reuses_one_connection(client: httpx.Client, server: ServerProcess) -> None:
