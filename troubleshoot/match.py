@@ -6,8 +6,9 @@ exception type, see :mod:`troubleshoot.fire`) counts for ``BARE_FACTOR`` of its
 weight. An entry is a candidate only if all its ``required`` signatures fire and
 at least one *anchor* (an exception, log or text signature) fires: stack frames
 alone never identify a failure, since any application error passes through
-uvicorn's frames. Signatures that a detected version cannot print (their
-``versions`` range excludes it) are skipped.
+uvicorn's frames (a telling frame of a traceback cut before its exception line
+makes a likely match, no more). Signatures that a detected version cannot print
+(their ``versions`` range excludes it) are skipped.
 
 Three answers, not two. A *match* scores at least ``min_score`` and rests on
 evidence the paste shows. A *likely* match says what one fact would confirm it: it
@@ -209,10 +210,8 @@ def match(
             continue
         if not _anchored(scored[1]) and not _frame_lead(scored[1], parsed):
             continue  # frames of a cut traceback can point at a failure; of a whole one, not
-        if _generic_only(scored[1]) and not view.involved:
-            if _elsewhere(view):  # another program's own error
-                continue
-            scored = (min(scored[0], UNINVOLVED_CAP), *scored[1:])
+        if _generic_only(scored[1]) and _elsewhere(view):
+            continue  # another program's own error
         if scored[0] < LIKELY_SCORE:  # facts confirm a match; they do not make one
             below.append((entry_id, scored[0]))
             continue
@@ -229,10 +228,11 @@ def match(
             min_score=min_score,
         )
         found.append(judged)
-    ranked = _by_wording(_rank(found), view, store, marker_env)
+    ranked = _rank(found)
     top = tuple(m for m in ranked if m.tier == "match")[:limit]
-    likely = tuple(m for m in ranked if m.tier == "likely")[:limit]
-    below += [(m.entry.id, m.score) for m in ranked if m.tier == "likely" and m not in likely]
+    likely = tuple(m for m in ranked if m.tier == "likely")
+    below += [(m.entry.id, m.score) for m in likely[limit:]]
+    top, likely = _by_wording(top, likely[:limit], view=view, store=store, marker_env=marker_env)
     return MatchResult(
         parsed,
         top,
@@ -246,30 +246,37 @@ def match(
 
 
 def _by_wording(
-    ranked: tuple[Match, ...],
+    *reported: tuple[Match, ...],
     view: PasteView,
     store: Store,
     marker_env: Mapping[str, str] | None,
-) -> tuple[Match, ...]:
-    """Candidates whose version is unknown, judged over the releases whose wording
-    the paste shows (troubleshoot.wording); the catalog is read only when needed."""
-    open_ = [
-        m
-        for m in ranked[: 2 * 5]
-        if m.verdict.version is None and m.entry.affected and m.entry.package.lower() == "uvicorn"
-    ]
-    if not open_ or store.kb_dir is None:
-        return ranked
+) -> tuple[tuple[Match, ...], ...]:
+    """The reported candidates whose version is unknown, judged over the releases
+    whose wording the paste shows (troubleshoot.wording); the catalog is read only
+    when one needs it."""
+
+    def open_(m: Match) -> bool:
+        return (
+            m.verdict.version is None
+            and bool(m.entry.affected)
+            and m.entry.package.lower() == "uvicorn"
+        )
+
+    if store.kb_dir is None or not any(open_(m) for group in reported for m in group):
+        return reported
     from troubleshoot.wording import judged, wording
 
     found = wording(view, store.kb_dir)
     if found is None:
-        return ranked
+        return reported
     return tuple(
-        replace(m, verdict=judged(m.entry, found, marker_env), version_source="wording")
-        if m in open_
-        else m
-        for m in ranked
+        tuple(
+            replace(m, verdict=judged(m.entry, found, marker_env), version_source="wording")
+            if open_(m)
+            else m
+            for m in group
+        )
+        for group in reported
     )
 
 

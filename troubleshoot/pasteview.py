@@ -88,6 +88,7 @@ class PasteView:
         for event in parsed.log_events:
             messages.setdefault(event.message, event.line_no)
         found_words = frozenset(paste_words(parsed))
+        places = _frames(parsed)
         mentions = tuple(
             Mention(found[0], found[1], line_no)
             for line, line_no in first.items()
@@ -103,8 +104,8 @@ class PasteView:
             tuple(first.values()),
             tuple(messages.items()),
             mentions,
-            _involvement(parsed, found_words),
-            _foreign(parsed, found_words),
+            _involvement(parsed, found_words, places),
+            _foreign(parsed, found_words, places),
         )
 
     def line_no_at(self, offset: int) -> int:
@@ -124,14 +125,13 @@ def paste_words(parsed: Parsed) -> set[str]:
 
 
 def _frames(parsed: Parsed) -> list[str]:
-    return [f.module or f.file for e in parsed.exceptions for f in e.frames] + [
-        f.file for e in parsed.exceptions for f in e.frames
-    ]
+    """Each frame's dotted module and its file, for the frame checks below."""
+    return [p for e in parsed.exceptions for f in e.frames for p in (f.module or f.file, f.file)]
 
 
-def _involvement(parsed: Parsed, found_words: frozenset[str]) -> tuple[str, ...]:
+def _involvement(parsed: Parsed, found_words: frozenset[str], places: list[str]) -> tuple[str, ...]:
     reasons = []
-    if any(_UVICORN_FRAME.search(place) for place in _frames(parsed)):
+    if any(_UVICORN_FRAME.search(place) for place in places):
         reasons.append("a uvicorn frame in the traceback")
     if "uvicorn" in found_words:
         reasons.append("the word 'uvicorn' (a command, logger or package)")
@@ -140,10 +140,10 @@ def _involvement(parsed: Parsed, found_words: frozenset[str]) -> tuple[str, ...]
     return tuple(reasons)
 
 
-def _foreign(parsed: Parsed, found_words: frozenset[str]) -> tuple[str, ...]:
+def _foreign(parsed: Parsed, found_words: frozenset[str], places: list[str]) -> tuple[str, ...]:
     found = {
         m.group(0).strip("/\\.")
-        for place in _frames(parsed)
+        for place in places
         for m in (_FOREIGN_FRAME.search(place),)
         if m is not None
     }

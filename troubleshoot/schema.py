@@ -423,7 +423,7 @@ def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
 
 
 _TEXT_GUARDS = {"unless", "unless_before", "with_text", "followed_by", "min_repeats"}
-_GUARDS = {"exception": {"unless", "unless_before", "with_text"}, "log": _TEXT_GUARDS}
+_GUARDS = {"exception": {"unless", "with_text"}, "log": _TEXT_GUARDS}
 _GUARDS["text"] = _TEXT_GUARDS
 
 
