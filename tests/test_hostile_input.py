@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import resource
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -24,33 +27,48 @@ from tests.conftest import REPO
 MAX_PEAK_MB = 400
 
 
-def _doctor(*args: str, stdin: int | None = None, cwd: Path | None = None) -> tuple[int, str, str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "troubleshoot", *args],
-        stdin=stdin if stdin is not None else subprocess.DEVNULL,
-        capture_output=True,
-        timeout=120,
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=False,
-    )
-    return (
-        proc.returncode,
-        proc.stdout.decode(errors="replace"),
-        proc.stderr.decode(errors="replace"),
-    )
+class Run(NamedTuple):
+    status: int
+    out: str
+    err: str
+    peak_mb: float  # this run's own maximum resident size (wait4), not the session's
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def _doctor(*args: str, stdin: int | None = None, cwd: Path | None = None) -> Run:
+    """One doctor run in its own process group, killed after 120 s; its peak memory
+    comes from ``wait4`` on that child, so earlier children of pytest do not count."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "troubleshoot", *args],
+            stdin=stdin if stdin is not None else subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            cwd=cwd,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            start_new_session=True,
+        )
+        timer = threading.Timer(120, os.killpg, (proc.pid, signal.SIGKILL))
+        timer.start()
+        try:
+            _pid, wait_status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(wait_status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            proc.returncode,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+            usage.ru_maxrss / 1024,
+        )
 
 
-def _refused(result: tuple[int, str, str], fragment: str) -> None:
-    status, _out, err = result
-    assert status == 2, err
-    assert "Traceback (most recent call last)" not in err, err
-    assert fragment in err, err
-    assert _peak_mb() < MAX_PEAK_MB
+def _refused(result: Run, fragment: str) -> None:
+    assert result.status == 2, result.err
+    assert "Traceback (most recent call last)" not in result.err, result.err
+    assert fragment in result.err, result.err
+    assert result.peak_mb < MAX_PEAK_MB
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero (POSIX)")
@@ -111,14 +129,14 @@ def test_scan_does_not_follow_a_link_to_a_device_and_skips_huge_files(tmp_path: 
     (tmp_path / "main.py").write_text(
         "import uvicorn\nuvicorn.run('main:app', reload=True, workers=2)\n"
     )
-    status, out, err = _doctor("scan", "--format", "json", str(tmp_path))
+    status, out, err, peak = _doctor("scan", "--format", "json", str(tmp_path))
     assert "Traceback (most recent call last)" not in err, err
     assert status in (0, 1), err
     report = json.loads(out)
     skipped = {Path(s["subject"]).name: s["reason"] for s in report["unevaluated"]}
     assert "not a regular file" in skipped["evil.py"]
     assert "larger than 4 MB" in skipped["generated.py"]
-    assert _peak_mb() < MAX_PEAK_MB
+    assert peak < MAX_PEAK_MB
 
 
 def test_requirement_lines_with_long_blank_runs_are_read(tmp_path: Path) -> None:
@@ -126,7 +144,8 @@ def test_requirement_lines_with_long_blank_runs_are_read(tmp_path: Path) -> None
     line is read in one pass and its requirement found."""
     req = tmp_path / "requirements.txt"
     req.write_text("uvicorn==0.10.3" + " " * 80_000 + "\n" + "#" * 50_000 + "&" * 50_000 + "\n")
-    status, out, err = _doctor("check-env", "-r", str(req), "--format", "json")
+    status, out, err, peak = _doctor("check-env", "-r", str(req), "--format", "json")
+    assert peak < MAX_PEAK_MB
     assert status == 1, err
     assert any(f["version"] == "0.10.3" for f in json.loads(out)["findings"])
 
@@ -176,7 +195,8 @@ def test_small_input_mistakes_are_named(tmp_path: Path) -> None:
     _refused(_doctor("repro", "../../x"), "not an entry id")
     utf16 = tmp_path / "windows.txt"
     utf16.write_bytes(paste.read_text().encode("utf-16"))  # with its BOM, as PowerShell writes
-    status, out, err = _doctor("paste-traceback", "--json", "--no-env", str(utf16))
+    status, out, err, peak = _doctor("paste-traceback", "--json", "--no-env", str(utf16))
+    assert peak < MAX_PEAK_MB
     assert status == 0, err
     assert json.loads(out)["matches"][0]["id"] == "debug-option-removed"
 
@@ -237,7 +257,8 @@ def test_scan_goes_on_past_deep_folders_and_deep_json(tmp_path: Path) -> None:
     os.close(launch)
     os.close(fd)
     (tmp_path / "nb.ipynb").write_text('{"cells": ' + "[" * 5000 + "]" * 5000 + "}")
-    status, out, err = _doctor("scan", "--format", "json", str(tmp_path))
+    status, out, err, peak = _doctor("scan", "--format", "json", str(tmp_path))
+    assert peak < MAX_PEAK_MB
     assert "Traceback (most recent call last)" not in err, err[-2000:]
     report = json.loads(out)
     assert status == 1  # the deep main.py's launch was found
