@@ -177,6 +177,12 @@ CONDITIONS: dict[str, str] = {
     "container": "Does the server run in a container, WSL or a VM with mounted sources?",
     "proxy": "Is the server behind a reverse proxy or load balancer?",
     "websocket": "Does the failing request use WebSockets?",
+    "http": "Which HTTP implementation serves the requests (h11 or httptools)?",
+}
+# Conditions whose value is a choice, not true/false.
+CONDITION_CHOICES: dict[str, tuple[str, ...]] = {
+    "platform": PLATFORMS,
+    "http": ("h11", "httptools"),
 }
 
 
@@ -575,8 +581,8 @@ def _conditions(c: _Collector, value: Any) -> dict[str, bool | str]:
         here = f"conditions.{key}"
         if key not in CONDITIONS:
             c.add(here, f"unknown condition (known: {', '.join(sorted(CONDITIONS))})")
-        elif key == "platform":
-            _choice(c, cond, here, PLATFORMS)
+        elif key in CONDITION_CHOICES:
+            _choice(c, cond, here, CONDITION_CHOICES[key])
             out[key] = str(cond)
         elif not isinstance(cond, bool):
             c.add(here, "must be true or false")

@@ -10,7 +10,6 @@ import typer
 
 from troubleshoot.cli import app
 from troubleshoot.cli._common import console, settings
-from troubleshoot.vocab import PLATFORMS
 
 if TYPE_CHECKING:
     from troubleshoot.match import MatchResult
@@ -52,6 +51,7 @@ def guided(ctx: typer.Context) -> int:
     from troubleshoot.kbstore import Store
     from troubleshoot.match import narrow, with_version
     from troubleshoot.render import match_text
+    from troubleshoot.schema import CONDITION_CHOICES
 
     out = console()
     out.print(
@@ -91,8 +91,8 @@ def guided(ctx: typer.Context) -> int:
                 marker_env = MarkerEnvironment(result.parsed)
                 judged = tuple(with_version(m, given, marker_env) for m in result.matches)
                 result = replace(result, matches=judged)
-            elif sep.condition == "platform":
-                answers["platform"] = _ask_platform(sep.question)
+            elif sep.condition in CONDITION_CHOICES:
+                answers[sep.condition] = _ask_choice(sep.question, CONDITION_CHOICES[sep.condition])
             else:
                 answers[sep.condition] = typer.confirm(sep.question, default=None)
             matches = narrow(result, answers) or matches[:1]
@@ -136,9 +136,9 @@ def _ask_version(question: str) -> str | None:
         typer.echo(f"{answer!r} is not a version number (like 0.18.1); leave it empty if unsure.")
 
 
-def _ask_platform(question: str) -> str:
+def _ask_choice(question: str, choices: tuple[str, ...]) -> str:
     while True:
-        answer = str(typer.prompt(f"{question} [linux/darwin/win32]")).strip().lower()
-        if answer in PLATFORMS:
+        answer = str(typer.prompt(f"{question} [{'/'.join(choices)}]")).strip().lower()
+        if answer in choices:
             return answer
-        typer.echo("Please answer linux, darwin or win32.")
+        typer.echo(f"Please answer {', '.join(choices[:-1])} or {choices[-1]}.")
