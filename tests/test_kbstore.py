@@ -192,3 +192,51 @@ def test_touched_but_unchanged_sources_do_not_rebuild(mini_kb: Path) -> None:
 
     assert stamp == _stat_stamp(source_files(settings), mini_kb)  # refreshed in place
     assert path.stat().st_mtime_ns >= built
+
+
+ADVISORIES = """
+[[advisories]]
+id = "PYSEC-2020-151"
+aliases = ["CVE-2020-7695", "GHSA-f97h-2pfx-f59f"]
+severity = "moderate"
+url = "https://osv.dev/vulnerability/PYSEC-2020-151"
+claims = "<0.11.7"
+note = "What the advisory states."
+"""
+
+
+def test_advisories_are_stored_and_returned(mini_kb: Path) -> None:
+    """Advisories round-trip through the compiled DB (in the entry, in their own
+    table, found by id or alias and by full-text search)."""
+    entry = mini_kb / "entries" / "gamma-log.toml"
+    entry.write_text(entry.read_text(encoding="utf-8") + ADVISORIES, encoding="utf-8")
+    settings = Settings.resolve()
+    store = Store.open(settings)
+    got = store.entry("gamma-log")
+    assert got is not None
+    (adv,) = got.advisories
+    assert (adv.id, adv.aliases, adv.severity, adv.claims) == (
+        "PYSEC-2020-151",
+        ("CVE-2020-7695", "GHSA-f97h-2pfx-f59f"),
+        "moderate",
+        "<0.11.7",
+    )
+    assert [e.advisories for e in store.entries(["gamma-log"])] == [got.advisories]
+    assert store.entry("alpha-pickle").advisories == ()  # type: ignore[union-attr]
+    assert store.by_advisory("cve-2020-7695") == ["gamma-log"]
+    assert store.by_advisory("PYSEC-2020-151") == ["gamma-log"]
+    assert store.by_advisory("CVE-2020-7694") == []
+    assert [h[0] for h in store.search("CVE-2020-7695")] == ["gamma-log"]
+    row = store.conn.execute(
+        "select advisory_id, aliases, severity, url, claims from advisories"
+    ).fetchall()
+    assert [tuple(r) for r in row] == [
+        (
+            "PYSEC-2020-151",
+            "CVE-2020-7695 GHSA-f97h-2pfx-f59f",
+            "moderate",
+            "https://osv.dev/vulnerability/PYSEC-2020-151",
+            "<0.11.7",
+        )
+    ]
+    store.close()

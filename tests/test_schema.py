@@ -190,3 +190,138 @@ def test_fix_with_its_own_versions_is_verified_inside_them(tmp_path: Path) -> No
     assert "on uvicorn >=0.10.6 (the fix's versions)" in result.stderr
     record("0.11.0")
     assert run_doctor("--kb-dir", str(kb), "kb", "validate").returncode == 0
+
+
+# -- security entries and their advisories ----------------------------------------
+
+SECURITY = (
+    ENTRY_A.replace('kind = "regression"', 'kind = "security"')
+    + """
+[[advisories]]
+id = "PYSEC-2020-150"
+aliases = ["CVE-2020-7694", "GHSA-33c7-2mpw-hg34", "SNYK-PYTHON-UVICORN-575560"]
+severity = "7.5 CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N"
+url = "https://osv.dev/vulnerability/PYSEC-2020-150"
+claims = "<0.11.7"
+note = "The advisory says every release before 0.11.7."
+
+[[advisories]]
+id = "GHSA-vqfr-h8mv-ghfj"
+severity = "critical"
+"""
+)
+
+
+def test_security_entry_parses_its_advisories_and_round_trips() -> None:
+    entry = parse_entry(tomllib.loads(SECURITY), "alpha-pickle.toml", "alpha-pickle")
+    assert entry.kind == "security" and entry.has_fixed_release
+    first, second = entry.advisories
+    assert first.id == "PYSEC-2020-150"
+    assert first.aliases == ("CVE-2020-7694", "GHSA-33c7-2mpw-hg34", "SNYK-PYTHON-UVICORN-575560")
+    assert first.severity.startswith("7.5 CVSS:3.1/") and first.claims == "<0.11.7"
+    assert (second.aliases, second.url, second.claims) == ((), "", None)
+    assert entry_from_dict(entry.to_dict()) == entry
+    assert parse_entry(tomllib.loads(ENTRY_A), "alpha-pickle.toml", "alpha-pickle").advisories == ()
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "reason"),
+    [
+        (('id = "GHSA-vqfr-h8mv-ghfj"', 'id = "GHSA-1234"'), "advisories[1].id", "advisory id"),
+        (('id = "GHSA-vqfr-h8mv-ghfj"', 'id = "cve-2025-43859"'), "advisories[1].id", "advisory"),
+        (('id = "GHSA-vqfr-h8mv-ghfj"', ""), "advisories[1].id", "is required"),
+        (('severity = "critical"', 'severity = "bad"'), "advisories[1].severity", "CVSS vector"),
+        (('severity = "critical"', 'severity = "CVSS:3.1"'), "advisories[1].severity", "CVSS"),
+        (('severity = "critical"', ""), "advisories[1].severity", "is required"),
+        (('claims = "<0.11.7"', 'claims = "all"'), "advisories[0].claims", "PEP 440"),
+        (
+            ('url = "https://osv.dev', 'url = "http://osv.dev'),
+            "advisories[0].url",
+            "https:// address",
+        ),
+        (
+            ('"SNYK-PYTHON-UVICORN-575560"', '"CVE-2020-7694"'),
+            "advisories[0].aliases[2]",
+            "listed twice",
+        ),
+        (
+            ('"SNYK-PYTHON-UVICORN-575560"', '"PYSEC-2020-150"'),
+            "advisories[0].aliases[2]",
+            "listed twice",
+        ),
+        (('"SNYK-PYTHON-UVICORN-575560"', '"my-id"'), "advisories[0].aliases[2]", "advisory id"),
+        (('claims = "<0.11.7"', 'claim = "<0.11.7"'), "advisories[0].claim", "unknown field"),
+        (('id = "GHSA-vqfr-h8mv-ghfj"', 'id = "PYSEC-2020-150"'), "advisories", "duplicate"),
+    ],
+)
+def test_each_advisory_violation_is_reported(
+    edit: tuple[str, str], field: str, reason: str
+) -> None:
+    old, new = edit
+    assert old in SECURITY
+    with pytest.raises(EntryInvalid) as info:
+        _parse(SECURITY.replace(old, new, 1))
+    problems = info.value.problems
+    assert any(p.field == field and reason in p.reason for p in problems), problems
+
+
+def test_security_entry_needs_an_affected_range() -> None:
+    start = SECURITY.index("[[affected]]")
+    end = SECURITY.index("[[signatures]]")
+    with pytest.raises(EntryInvalid) as info:
+        _parse(SECURITY[:start] + SECURITY[end:])
+    assert any(p.field == "affected" for p in info.value.problems)
+
+
+def test_unverified_security_boundary_fails_validation(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path, {"alpha-pickle": SECURITY})
+    result = run_doctor("--kb-dir", str(kb), "kb", "validate")
+    assert result.returncode == 1
+    assert "affected[0].status: a security boundary needs evidence" in result.stderr
+
+
+def _record(version: str, outcome: str, scenario: str) -> str:
+    return (
+        f'{{"server": "uvicorn", "version": "{version}", "python": "3.12.1", '
+        f'"platform": "linux-x86_64", "outcome": "{outcome}", "date": "2026-12-02", '
+        f'"scenario": "{scenario}"}}'
+    )
+
+
+def test_boundary_of_another_package_is_read_from_its_pinned_scenarios(tmp_path: Path) -> None:
+    """An h11 entry's range is about h11 releases: the evidence is a scenario named
+    ``h11-<version>`` (that release pinned beside uvicorn), not the uvicorn release."""
+    from troubleshoot.config import Settings
+    from troubleshoot.kbstore import load_kb
+
+    text = (
+        SECURITY.replace('package = "uvicorn"', 'package = "h11"')
+        .replace('specifier = ">=0.10.1,<0.10.6"', 'specifier = "<0.16.0"\nstatus = "verified"')
+        .replace('fixed_in = "0.10.6"', 'fixed_in = "0.16.0"')
+        .replace('versions = ">=0.10.4,<0.10.6"', 'versions = "<0.16.0"')
+    )
+    kb = write_kb(tmp_path, {"alpha-pickle": text})
+    settings = Settings.resolve(kb_dir=kb)
+    evidence = kb / "evidence" / "alpha-pickle.json"
+
+    def problems(*records: str) -> list[str]:
+        evidence.write_text(
+            '{"entry": "alpha-pickle", "records": [' + ", ".join(records) + "]}",
+            encoding="utf-8",
+        )
+        try:
+            load_kb(settings, measured=False)
+        except EntryInvalid as exc:
+            return [f"{p.field}: {p.reason}" for p in exc.problems]
+        return []
+
+    # uvicorn 0.11.6 reproducing says nothing about h11 0.11.6
+    found = problems(_record("0.11.6", "reproduces", "default"))
+    assert any("no evidence shows a release in <0.16.0" in p for p in found), found
+    assert any("no evidence shows 0.16.0 fixed" in p for p in found), found
+    ok = problems(
+        _record("0.34.0", "reproduces", "h11-0.14.0"), _record("0.34.0", "fixed", "h11-0.16.0")
+    )
+    assert ok == []
+    found = problems(_record("0.34.0", "reproduces", "h11-0.16.0"))
+    assert any("no evidence shows a release in <0.16.0" in p for p in found), found

@@ -28,7 +28,7 @@ from troubleshoot.evidence import EvidenceRecord, load_evidence, sort_key
 from troubleshoot.schema import Entry, Signature, entry_from_dict, parse_entry, signature_from_dict
 
 # Bump when the table layout changes: an old cache is then rebuilt.
-DB_FORMAT = 5
+DB_FORMAT = 6
 
 
 @dataclass(frozen=True)
@@ -171,18 +171,18 @@ def _boundary_problems(
     range that reproduces, and one at ``fixed_in`` that shows it fixed."""
     from packaging.specifiers import SpecifierSet
 
-    seen = {(r.version, r.outcome) for r in records if r.server == "uvicorn"}
     problems = []
     for index, aff in enumerate(entry.affected):
         if entry.unverifiable:
             break
+        seen = _runs_of(aff.package, records)
         if aff.status != "verified":
-            if entry.kind == "version-bug":
+            if entry.kind in ("version-bug", "security"):
                 problems.append(
                     Problem(
                         file,
                         f"affected[{index}].status",
-                        "a version-bug boundary needs evidence: run `doctor bisect` / "
+                        f"a {entry.kind} boundary needs evidence: run `doctor bisect` / "
                         "`doctor verify` and mark it 'verified', or give the entry an "
                         "`unverifiable` reason",
                     )
@@ -198,7 +198,12 @@ def _boundary_problems(
                     "reproducing it",
                 )
             )
-        if entry.fixed_in and (entry.fixed_in, "fixed") not in seen:
+        # fixed_in is a release of the entry's package: checked on that package's rows
+        if (
+            entry.fixed_in
+            and _same_package(aff.package, entry.package)
+            and (entry.fixed_in, "fixed") not in seen
+        ):
             problems.append(
                 Problem(
                     file,
@@ -207,6 +212,34 @@ def _boundary_problems(
                 )
             )
     return problems
+
+
+def _same_package(a: str, b: str) -> bool:
+    from troubleshoot.versions import canonicalize_name
+
+    return canonicalize_name(a) == canonicalize_name(b)
+
+
+def _runs_of(package: str, records: tuple[EvidenceRecord, ...]) -> set[tuple[str, str]]:
+    """(version of ``package``, outcome) of the uvicorn runs. For uvicorn, the release
+    run; for another distribution (h11, websockets, ...), the release a scenario named
+    ``<package>-<version>`` pinned beside uvicorn (``@scenario("h11-0.14.0",
+    extras={...: ["h11==0.14.0"]})``)."""
+    import re
+
+    from troubleshoot.versions import canonicalize_name
+
+    runs = [r for r in records if r.server == "uvicorn"]
+    name = canonicalize_name(package)
+    if name == "uvicorn":
+        return {(r.version, r.outcome) for r in runs}
+    pinned = re.compile(re.escape(name) + r"-(\d+(?:\.\d+)*)")
+    found: set[tuple[str, str]] = set()
+    for r in runs:
+        match = pinned.fullmatch(r.scenario.lower())
+        if match:
+            found.add((match[1], r.outcome))
+    return found
 
 
 def _fix_problems(entry: Entry, records: tuple[EvidenceRecord, ...], file: str) -> list[Problem]:
@@ -302,6 +335,17 @@ _COLUMNS: dict[str, dict[str, type]] = {
         "unverified": str,
     },
     "upstream_refs": {"entry_id": str, "kind": str, "position": int, "ref": str, "repo": str},
+    "advisories": {
+        "entry_id": str,
+        "position": int,
+        "advisory_id": str,
+        "aliases": str,  # space separated
+        "severity": str,
+        "url": str,
+        "claims": str,
+        "note": str,
+    },
+    "advisory_ids": {"name": str, "entry_id": str, "advisory_id": str},
     "evidence": {
         "entry_id": str,
         "server": str,
@@ -318,6 +362,8 @@ _COLUMNS: dict[str, dict[str, type]] = {
 
 def _fill(db: Any, kb: KnowledgeBase, digest: str, stamp: str) -> None:
     entries, affected, signatures, keys, fixes, refs, evidence = [], [], [], [], [], [], []
+    advisories: list[dict[str, Any]] = []
+    advisory_ids: list[dict[str, Any]] = []
     for e in kb.entries:
         entries.append(
             {
@@ -337,6 +383,7 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str, stamp: str) -> None:
                 "signature_text": "\n".join(
                     s.message or s.pattern or s.exc_type or s.module or "" for s in e.signatures
                 ),
+                "advisory_text": " ".join(n for a in e.advisories for n in (a.id, *a.aliases)),
                 "data": json.dumps(e.to_dict(), sort_keys=True),
             }
         )
@@ -385,6 +432,21 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str, stamp: str) -> None:
                     "unverified": f.unverified,
                 }
             )
+        for i, adv in enumerate(e.advisories):
+            advisories.append(
+                {
+                    "entry_id": e.id,
+                    "position": i,
+                    "advisory_id": adv.id,
+                    "aliases": " ".join(adv.aliases),
+                    "severity": adv.severity,
+                    "url": adv.url,
+                    "claims": adv.claims,
+                    "note": adv.note,
+                }
+            )
+            for name in dict.fromkeys((adv.id, *adv.aliases)):
+                advisory_ids.append({"name": name, "entry_id": e.id, "advisory_id": adv.id})
         for kind, values in (
             ("issue", e.upstream.issues),
             ("pr", e.upstream.prs),
@@ -417,7 +479,8 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str, stamp: str) -> None:
             )
     db["entries"].insert_all(entries, pk="id")
     db["entries"].enable_fts(
-        ["title", "summary", "mechanism", "error", "tags", "signature_text"], create_triggers=False
+        ["title", "summary", "mechanism", "error", "tags", "signature_text", "advisory_text"],
+        create_triggers=False,
     )
     for name, rows in (
         ("affected", affected),
@@ -425,6 +488,8 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str, stamp: str) -> None:
         ("signature_keys", keys),
         ("fixes", fixes),
         ("upstream_refs", refs),
+        ("advisories", advisories),
+        ("advisory_ids", advisory_ids),
         ("evidence", evidence),
     ):
         table = db[name]
@@ -434,6 +499,7 @@ def _fill(db: Any, kb: KnowledgeBase, digest: str, stamp: str) -> None:
             table.insert_all(rows)
         table.create_index(["entry_id"])
     db["signature_keys"].create_index(["key"])
+    db["advisory_ids"].create_index(["name"])
     db["meta"].insert_all(
         [
             {"key": "source_hash", "value": digest},
@@ -612,6 +678,16 @@ class Store:
                 )
             )
         return found
+
+    def by_advisory(self, name: str) -> list[str]:
+        """Ids of the entries covering the advisory ``name`` (its id or an alias,
+        case-insensitive: ``cve-2020-7694`` finds PYSEC-2020-150's entry)."""
+        rows = self.conn.execute(
+            "select distinct entry_id from advisory_ids where upper(name) = upper(?) "
+            "order by entry_id",
+            (name.strip(),),
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def evidence(self, entry_id: str) -> list[EvidenceRecord]:
         rows = self.conn.execute(

@@ -30,7 +30,7 @@ FIX_TYPES: tuple[str, ...] = get_args(FixType)
 TESTABLE_FIX_TYPES = ("code-change", "config", "workaround")
 SIGNATURE_KINDS: tuple[str, ...] = get_args(SignatureKind)
 # Kinds whose affected range describes a bug a release fixed (or must fix).
-VERSIONED_KINDS = ("version-bug", "regression")
+VERSIONED_KINDS = ("version-bug", "regression", "security")
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")  # catalog slugs carry versions
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -43,6 +43,24 @@ class Affected:
     when: str | None = None
     note: str = ""
     status: BoundaryStatus = "unverified"
+
+
+@dataclass(frozen=True)
+class Advisory:
+    """A published security advisory the entry covers (PyPA / OSV / GitHub / CVE).
+
+    ``severity`` is the advisory's own (a CVSS vector, optionally after its score,
+    or the advisory's text level; ``unrated`` when it gives none). ``claims``: the
+    affected range the advisory states (PEP 440), when it differs from the range
+    the entry's repro established; the entry's ``affected`` keeps the executed truth.
+    """
+
+    id: str
+    aliases: tuple[str, ...] = ()
+    severity: str = "unrated"
+    url: str = ""
+    claims: str | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,8 @@ class Entry:
     upstream: Upstream = field(default_factory=Upstream)
     repro: Repro | None = None
     related: tuple[str, ...] = ()
+    # Published advisories (PYSEC, GHSA, CVE, OSV ids) this entry reproduces.
+    advisories: tuple[Advisory, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -572,6 +592,59 @@ def _repro(c: _Collector, value: Any, entry_id: str) -> Repro | None:
     return Repro(folder, platforms, _take(c, t, "repro", "note", str, default=""))
 
 
+# Advisory ids: PyPA (PYSEC-), GitHub (GHSA-), CVE, OSV's own (OSV-); aliases may
+# also name the other databases OSV records list (Snyk, PyUp/Safety).
+_ADVISORY_IDS = (
+    r"PYSEC-\d{4}-\d+|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}|CVE-\d{4}-\d{4,}|OSV-\d{4}-\d+"
+)
+ADVISORY_ID = re.compile(f"^(?:{_ADVISORY_IDS})$")
+ADVISORY_ALIAS = re.compile(f"^(?:{_ADVISORY_IDS}|SNYK-[A-Z0-9]+(?:-[A-Z0-9]+)*|PYUP-\\d+)$")
+# The advisory's own severity: a CVSS v2/v3/v4 vector (its score may come first),
+# or a text level.
+ADVISORY_LEVELS = ("unrated", "low", "moderate", "medium", "high", "critical")
+_CVSS = re.compile(
+    r"^(?:\d{1,2}\.\d )?(?:CVSS:[34]\.\d(?:/[A-Za-z]{1,3}:[A-Za-z]{1,2})+"
+    r"|AV:[LAN]/AC:[HML]/Au:[MSN]/C:[NPC]/I:[NPC]/A:[NPC])$"
+)
+
+
+def _advisory(c: _Collector, value: Any, here: str) -> Advisory | None:
+    t = _table(c, value, here)
+    if t is None:
+        return None
+    _unknown_keys(c, t, here, {"id", "aliases", "severity", "url", "claims", "note"})
+    adv_id = _take(c, t, here, "id", str, required=True)
+    if adv_id is not None and not ADVISORY_ID.match(adv_id):
+        c.add(
+            f"{here}.id",
+            "not an advisory id (PYSEC-YYYY-N, GHSA-xxxx-xxxx-xxxx, CVE-YYYY-N, "
+            f"OSV-YYYY-N): {adv_id!r}",
+        )
+    aliases = _list_of(c, t, here, "aliases", _str_item)
+    for index, alias in enumerate(aliases):
+        where = f"{here}.aliases[{index}]"
+        if not ADVISORY_ALIAS.match(alias):
+            c.add(where, f"not an advisory id (PYSEC-, GHSA-, CVE-, OSV-, SNYK-, PYUP-): {alias!r}")
+        elif alias == adv_id or alias in aliases[:index]:
+            c.add(where, f"{alias!r} is listed twice (as the id or an earlier alias)")
+    severity = _take(c, t, here, "severity", str, required=True)
+    if severity is not None and severity not in ADVISORY_LEVELS and not _CVSS.match(severity):
+        c.add(
+            f"{here}.severity",
+            "must be the advisory's CVSS vector (its score may come first: "
+            f"'9.1 CVSS:3.1/AV:N/...') or one of {', '.join(ADVISORY_LEVELS)}; got {severity!r}",
+        )
+    url = _take(c, t, here, "url", str, default="")
+    if url and not url.startswith("https://"):
+        c.add(f"{here}.url", f"must be an https:// address, got {url!r}")
+    claims = _take(c, t, here, "claims", str)
+    _specifier(c, claims, f"{here}.claims")
+    note = _take(c, t, here, "note", str, default="")
+    if adv_id is None or severity is None:
+        return None
+    return Advisory(adv_id, aliases, severity, url, claims, note)
+
+
 def _conditions(c: _Collector, value: Any) -> dict[str, bool | str]:
     t = _table(c, value, "conditions")
     if t is None:
@@ -612,6 +685,7 @@ _TOP_LEVEL = {
     "upstream",
     "repro",
     "related",
+    "advisories",
 }
 
 
@@ -644,6 +718,10 @@ def parse_entry(data: Mapping[str, Any], file: str, slug: str) -> Entry:
         c.add("affected", f"a {kind} entry must state its affected range")
     unverifiable = _take(c, data, "", "unverifiable", str)
     _reason(c, unverifiable, "unverifiable")
+    advisories = _list_of(c, data, "", "advisories", _advisory)
+    adv_ids = [a.id for a in advisories]
+    for dup in sorted({i for i in adv_ids if adv_ids.count(i) > 1}):
+        c.add("advisories", f"duplicate advisory id {dup!r}")
     entry = Entry(
         id=entry_id or slug,
         title=_take(c, data, "", "title", str, required=True) or "",
@@ -665,6 +743,7 @@ def parse_entry(data: Mapping[str, Any], file: str, slug: str) -> Entry:
         upstream=_upstream(c, data.get("upstream")) if "upstream" in data else _missing_upstream(c),
         repro=_repro(c, data["repro"], entry_id or slug) if "repro" in data else None,
         related=_list_of(c, data, "", "related", _str_item),
+        advisories=advisories,
     )
     if c.problems:
         raise EntryInvalid(c.problems)
@@ -700,6 +779,9 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
         commits=tuple(up.get("commits", ())),
         release=up.get("release"),
         links=tuple(up.get("links", ())),
+    )
+    d["advisories"] = tuple(
+        Advisory(**{**a, "aliases": tuple(a.get("aliases", ()))}) for a in d.get("advisories", ())
     )
     if d.get("repro"):
         r = dict(d["repro"])

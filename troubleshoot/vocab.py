@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-Kind = Literal["version-bug", "regression", "misuse", "docs-only", "environment", "wontfix"]
+Kind = Literal[
+    "version-bug", "regression", "security", "misuse", "docs-only", "environment", "wontfix"
+]
 Severity = Literal["low", "medium", "high", "critical"]
 PLATFORMS = ("linux", "darwin", "win32")
