@@ -193,7 +193,7 @@ summary = "<script>alert(13)</script>"
 [upstream]
 repo = 'a/b" onmouseover="alert(14)'
 issues = [1]
-links = ["javascript:alert(15)", "https://example.org/fine", " JaVaScRiPt:alert(16)"]
+links = ["javascript:alert(15)", "https://example.org/fine", " JaVaScRiPt:alert(16)", "https://github.com/encode/uvicorn/issues/1"]
 
 [repro]
 folder = "xss-probe"

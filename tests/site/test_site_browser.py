@@ -105,8 +105,16 @@ def _results(tab: Tab) -> list[str]:
     )
 
 
-def _search(tab: Tab, text: str) -> list[str]:
+def searched(tab: Tab, text: str) -> None:
+    """Wait until the page has searched for ``text`` (typing is debounced)."""
+    tab.page.wait_for_function(
+        "q => window.doctorSite !== undefined && window.doctorSite.searched === q", arg=text
+    )
+
+
+def search(tab: Tab, text: str) -> list[str]:
     tab.page.fill("#q", text)
+    searched(tab, text)
     return _results(tab)
 
 
@@ -137,14 +145,14 @@ def test_index_loads_without_errors_or_csp_violations(site: Any, tab: Tab) -> No
 )
 def test_search_for_an_error_finds_the_page(site: Any, tab: Tab, query: str, expected: str) -> None:
     tab.page.goto(_url(site))
-    hits = _search(tab, query)
+    hits = search(tab, query)
     assert hits and hits[0] == f"fixes/{expected}/index.html", hits
     assert tab.problems == []
 
 
 def test_nonsense_finds_nothing(site: Any, tab: Tab) -> None:
     tab.page.goto(_url(site))
-    assert _search(tab, "zebrafish quantum teapot") == []
+    assert search(tab, "zebrafish quantum teapot") == []
     assert tab.page.inner_text("#answer").startswith("No known match")
 
 
@@ -179,7 +187,7 @@ def test_version_question_answers_like_the_python_verdict(
         i for i, s in verdicts.items() if s == "unknown" and i != "gamma-main-guard"
     )
     tab.page.goto(_url(site))
-    hits = _search(tab, f"is {version} affected?")
+    hits = search(tab, f"is {version} affected?")
     answer = tab.page.inner_text("#answer")
     assert sorted(h.split("/")[1] for h in hits) == sorted(affected + conditional)
     if affected:
@@ -258,7 +266,7 @@ def test_js_version_comparison_agrees_with_packaging(site: Any, tab: Tab) -> Non
 def test_links_work(site: Any, tab: Tab) -> None:
     page = tab.page
     page.goto(_url(site))
-    _search(tab, "Can't pickle local object")
+    search(tab, "Can't pickle local object")
     page.click("#results li > a")
     page.wait_for_url("**/fixes/alpha-pickle/index.html")
     assert page.inner_text("h1") == "Can't pickle local object with workers"
@@ -284,7 +292,7 @@ def test_links_work(site: Any, tab: Tab) -> None:
 def test_hostile_entry_runs_nothing(site: Any, tab: Tab) -> None:
     tab.page.goto(_url(site, "fixes/xss-probe/index.html"))
     tab.page.goto(_url(site))
-    _search(tab, "<script>alert(1)</script> probe")
+    search(tab, "<script>alert(1)</script> probe")
     tab.page.fill("#q", "javascript")
     assert tab.page.evaluate("() => window.__xss") is None
     assert tab.dialogs == []
@@ -312,7 +320,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 def test_works_from_a_static_http_host(http_root: str, tab: Tab) -> None:
     tab.page.goto(http_root)
-    hits = _search(tab, "is 0.10.3 affected?")
+    hits = search(tab, "is 0.10.3 affected?")
     assert "fixes/alpha-pickle/index.html" in hits
     tab.page.click("#results li > a >> nth=0")
     tab.page.wait_for_selector("h1")
@@ -326,7 +334,7 @@ def test_screenshots(site: Any, browser: Any, scheme: str) -> None:
     try:
         page = context.new_page()
         page.goto(_url(site))
-        page.fill("#q", "is 0.10.3 affected?")
+        search(Tab(page), "is 0.10.3 affected?")
         page.screenshot(path=str(ARTIFACTS / f"index-{scheme}.png"), full_page=True)
         page.goto(_url(site, "fixes/alpha-pickle/index.html"))
         page.screenshot(path=str(ARTIFACTS / f"page-{scheme}.png"), full_page=True)

@@ -54,6 +54,20 @@ def _signature_texts(page: PageData) -> tuple[list[str], list[str]]:
     return exc_types, patterns
 
 
+# A signature pattern's literal text, for the word search: an escaped punctuation mark
+# is itself; any other escape (\A, \z, \d, \b, \1: anchors, classes, references) and a
+# group's header ((?:, (?i), (?P<name>) is a gap. The browser never sees a regex, and
+# \A is not read as the letter A.
+_REGEX_SYNTAX = re.compile(r"\\(.)|\(\?(?:P?<\w+>|[a-zA-Z-]*[:)])", re.DOTALL)
+
+
+def pattern_text(pattern: str) -> str:
+    """The literal text of a signature regex (its words, for the site search)."""
+    return _REGEX_SYNTAX.sub(
+        lambda m: m.group(1) if m.group(1) and not m.group(1).isalnum() else " ", pattern
+    )
+
+
 def search_index(pages: list[PageData]) -> list[dict[str, Any]]:
     """The records the client-side search reads (paths relative to the site root)."""
     records = []
@@ -70,7 +84,7 @@ def search_index(pages: list[PageData]) -> list[dict[str, Any]]:
                 "tags": list(e.tags),
                 "error": e.error,
                 "exc": exc_types,
-                "patterns": patterns,
+                "signature": " ".join(pattern_text(x) for x in patterns),
                 "summary": plain_text(e.summary)[:400],
                 "affected": [
                     {"spec": a.specifier, "when": a.when or "", "status": a.status}

@@ -2,10 +2,11 @@
 
 Entry prose is Markdown written by people, but a page must never run it: raw
 HTML is off (markdown-it-py escapes it), images are off (the site embeds
-nothing external), and a link is kept only when its scheme is ``http``,
-``https`` or ``mailto`` or it is a same-page ``#fragment``; anything else
-(``javascript:``, ``data:``, relative paths that would break in the export) is
-rendered as its text. Pygments emits CSS classes (prefix ``tok-``), never
+nothing external), and a link is live only when :func:`live_href` allows it:
+``https`` to a known upstream host, another fix page (``../<id>/index.html``) or
+a same-page ``#fragment``. Anything else (``javascript:``, ``data:``,
+``//host``, ``/\\host``, ``http:``, ``mailto:``, other hosts) is rendered as its
+text. Pygments emits CSS classes (prefix ``tok-``), never
 inline styles, so the Content-Security-Policy can forbid them.
 """
 
@@ -24,29 +25,40 @@ from pygments.lexers import TextLexer, get_lexer_by_name, get_lexer_for_filename
 from pygments.token import STANDARD_TYPES, _TokenType
 from pygments.util import ClassNotFound
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-# Browsers ignore ASCII control characters and whitespace inside a scheme
-# ("java\tscript:"), so they are removed before the scheme is read.
-_IGNORED = re.compile(r"[\x00-\x20\x7f]")
+# Where an entry's links may point: the upstream projects' hosts (issues, pull requests
+# and commits live on GitHub) and their documentation. A link elsewhere is shown as text.
+UPSTREAM_HOSTS = frozenset(
+    {
+        "github.com",
+        "docs.python.org",
+        "peps.python.org",
+        "pypi.org",
+        "www.uvicorn.org",
+        "www.starlette.io",
+        "fastapi.tiangolo.com",
+        "websockets.readthedocs.io",
+        "h11.readthedocs.io",
+        "docs.gunicorn.org",
+    }
+)
+# Written out in full, so no browser's URL parser can read it another way: no
+# backslash, whitespace or control character anywhere (browsers drop some and read "\"
+# as "/"), an https host of plain letters, digits, dots and hyphens (no user, no port).
+_HTTPS = re.compile(r"https://([a-z0-9.-]+)(?:[/?#][^\x00-\x20\x7f\\]*)?", re.IGNORECASE)
+_FRAGMENT = r"(?:#[A-Za-z0-9._~%-]*)?"
+_OWN_PAGE = re.compile(
+    rf"(?:#[A-Za-z0-9._~%-]+|\.\./[a-z0-9]+(?:[.-][a-z0-9]+)*/index\.html{_FRAGMENT})"
+)
 _TOKEN_CLASS: dict[_TokenType, str] = {}
 
 
-def safe_href(url: str) -> bool:
-    """True when ``url`` may become an ``href``: http(s), mailto, or ``#fragment``."""
-    cleaned = _IGNORED.sub("", url).lower()
-    if cleaned.startswith("#"):
+def live_href(url: str) -> bool:
+    """True when ``url`` may be a live link: https to a known upstream host, another fix
+    page (``../<id>/index.html``, from a fix page) or a ``#fragment`` of the same page."""
+    if _OWN_PAGE.fullmatch(url):
         return True
-    if cleaned.startswith("//"):  # scheme-relative: http(s) of whatever hosts the page
-        return True
-    match = _SCHEME.match(cleaned)
-    return match is not None and match.group(1) in SAFE_SCHEMES
-
-
-def web_url(url: str) -> bool:
-    """True for an absolute http(s) URL (upstream links must be one)."""
-    match = _SCHEME.match(_IGNORED.sub("", url).lower())
-    return match is not None and match.group(1) in ("http", "https")
+    match = _HTTPS.fullmatch(url)
+    return match is not None and match.group(1).lower() in UPSTREAM_HOSTS
 
 
 @lru_cache(maxsize=64)
@@ -117,7 +129,7 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": _fence_highlight})
     md.enable(["table", "strikethrough"])
     md.disable(["image", "html_inline", "html_block"])
-    md.validateLink = safe_href  # type: ignore[method-assign]
+    md.validateLink = live_href  # type: ignore[method-assign]
     return md
 
 

@@ -19,9 +19,9 @@ from troubleshoot.site.feeds import SITE_TITLE, upstream_links
 from troubleshoot.site.markup import (
     highlight_code,
     highlight_file,
+    live_href,
     plain_text,
     render_markdown,
-    web_url,
 )
 from troubleshoot.site.pages import PageData
 from troubleshoot.site.urls import SiteUrls
@@ -71,7 +71,7 @@ def environment() -> Environment:
         code=_code,
         code_file=_code_file,
     )
-    env.tests["web_url"] = web_url
+    env.tests["live_href"] = live_href
     env.globals.update(csp=CSP, site_title=SITE_TITLE, kinds=KINDS)
     return env
 

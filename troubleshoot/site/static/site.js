@@ -105,7 +105,12 @@
     return true;
   }
 
-  /* ---- the index and the query ---- */
+  /* ---- the index and the query ----
+     A word search over each entry's own text: no KB regex runs here (a signature's
+     pattern reaches the page as its literal words, see feeds.pattern_text). Matching a
+     paste the way the CLI does is `doctor paste-traceback`. */
+  var MAX_QUERY = 2000; // characters: a long paste is refused with a message, not searched
+  var DEBOUNCE_MS = 200;
   var STOP = ["a", "an", "the", "is", "are", "am", "i", "my", "it", "in", "on", "of", "to", "and",
     "or", "by", "with", "for", "at", "be", "was", "does", "do", "affected", "affect", "version",
     "versions", "release", "what", "which"];
@@ -117,33 +122,29 @@
     });
   }
 
-  function pythonRegex(source) {
-    try {
-      return new RegExp(source.replace(/\(\?P</g, "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>"));
-    } catch (err) {
-      return null; // a Python-only construct: fall back to the words
-    }
-  }
-
   function prepare(record) {
     var fields = [
       [record.exc.join(" ").toLowerCase(), 5],
       [record.error.toLowerCase(), 4],
       [record.tags.join(" ").toLowerCase(), 4],
       [record.title.toLowerCase(), 3],
-      [record.patterns.join(" ").replace(/\\(.)/g, "$1").toLowerCase(), 3],
+      [record.signature.toLowerCase(), 3],
       [record.id + " " + record.kind, 2],
       [record.summary.toLowerCase(), 1]
     ];
-    var regexes = record.exc.concat(record.patterns).map(pythonRegex).filter(Boolean);
-    return { record: record, fields: fields, regexes: regexes };
+    return { record: record, fields: fields };
   }
 
   function parseQuery(text) {
     var m = VERSION_TOKEN.exec(text);
     var version = m ? m[1] : null;
     var rest = m ? text.slice(0, m.index) + " " + text.slice(m.index + m[0].length) : text;
-    var terms = words(rest).filter(function (w) { return !(version && w === "uvicorn"); });
+    var seen = {};
+    var terms = words(rest).filter(function (w) {
+      if (seen["=" + w] || (version && w === "uvicorn")) { return false; }
+      seen["=" + w] = true;
+      return true;
+    });
     return { raw: text.trim(), version: version, terms: terms };
   }
 
@@ -159,8 +160,6 @@
     });
     // A pasted error line carries words of its own (object names, paths): most, not all, must match.
     var needed = query.terms.length <= 2 ? query.terms.length : Math.ceil(query.terms.length * 0.6);
-    var hit = item.regexes.some(function (re) { return re.test(query.raw); });
-    if (hit) { return score + 20; }
     return matched >= needed ? score : 0;
   }
 
@@ -250,19 +249,32 @@
     var tag = document.getElementById("tag"), list = document.getElementById("results");
     var answer = document.getElementById("answer"), heading = document.getElementById("list-h");
     var params = new URLSearchParams(window.location.search);
+    var timer = null;
     q.value = params.get("q") || "";
     kind.value = params.get("kind") || "";
     tag.value = params.get("tag") || "";
     function run() {
-      var query = parseQuery(q.value);
+      clearTimeout(timer);
+      var tooLong = q.value.length > MAX_QUERY;
+      var query = parseQuery(tooLong ? "" : q.value);
       var results = search(items, query, kind.value, tag.value);
       var filtered = query.raw || kind.value || tag.value;
       heading.textContent = filtered ? "Results (" + results.length + ")" : "All fixes";
-      answer.textContent = answerText(query, results);
+      answer.textContent = tooLong
+        ? "Query too long: " + q.value.length + " characters, the search reads at most " +
+          MAX_QUERY + ". Search for the error line alone; for a whole log or traceback, " +
+          "run doctor paste-traceback."
+        : answerText(query, results);
       renderResults(list, results);
+      api.searched = q.value;
     }
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
-    [q, kind, tag].forEach(function (input) { input.addEventListener("input", run); });
+    // Typing waits for a pause; the filters answer at once.
+    q.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, DEBOUNCE_MS);
+    });
+    [kind, tag].forEach(function (input) { input.addEventListener("change", run); });
     run();
   }
 
@@ -289,8 +301,8 @@
     });
   }
 
-  window.doctorSite = { parseVersion: parseVersion, compare: compare, contains: contains,
-    parseQuery: parseQuery, versionVerdict: versionVerdict };
+  var api = window.doctorSite = { parseVersion: parseVersion, compare: compare,
+    contains: contains, parseQuery: parseQuery, versionVerdict: versionVerdict, searched: null };
   initSearch();
   initCopy();
 })();
