@@ -1,0 +1,77 @@
+"""Issue 15 lookalikes: new entries whose pastes resemble an older entry's stay apart.
+
+websockets-too-old (an old websockets release failing inside uvicorn's websockets
+protocol) and websockets9-handshake-deprecation (websockets 9's warning) each share
+uvicorn's ``websockets_impl.py`` frames or a ``DeprecationWarning: websockets.``
+prefix with websockets-legacy-deprecation (websockets 14's warning); each paste
+must be answered with its own entry and never match the other."""
+
+from __future__ import annotations
+
+import pytest
+
+from troubleshoot.diagnose import diagnose
+from troubleshoot.kbstore import Store
+
+SITE = "/srv/venv/lib/python3.11/site-packages"
+
+# uvicorn 0.30 with websockets 8: the legacy protocol's import fails at startup
+TOO_OLD_IMPORT = f"""Traceback (most recent call last):
+  File "{SITE}/uvicorn/config.py", line 426, in load
+    ws_protocol_class = import_from_string(WS_PROTOCOLS[self.ws])
+  File "{SITE}/uvicorn/protocols/websockets/auto.py", line 19, in <module>
+    from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
+  File "{SITE}/uvicorn/protocols/websockets/websockets_impl.py", line 10, in <module>
+    import websockets.legacy.handshake
+ModuleNotFoundError: No module named 'websockets.legacy'
+"""
+
+UPGRADE = "https://websockets.readthedocs.io/en/stable/howto/upgrade.html"
+# websockets 14+ with warnings turned into errors: the same frames, another failure
+LEGACY_AS_ERROR = f"""Traceback (most recent call last):
+  File "{SITE}/uvicorn/protocols/websockets/auto.py", line 19, in <module>
+    from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
+  File "{SITE}/uvicorn/protocols/websockets/websockets_impl.py", line 10, in <module>
+    import websockets.legacy.handshake
+  File "{SITE}/websockets/legacy/__init__.py", line 6, in <module>
+    warnings.warn(  # deprecated in 14.0 - 2024-11-09
+DeprecationWarning: websockets.legacy is deprecated; see {UPGRADE} for upgrade instructions
+"""
+
+# websockets 9 under uvicorn 0.13: a warning at the handshake, not at import
+IMPL = f"{SITE}/uvicorn/protocols/websockets/websockets_impl.py"
+HANDSHAKE_WARNING = f"""INFO:     Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)
+{IMPL}:95: DeprecationWarning: websockets.handshake is deprecated
+  websockets.handshake.check_request(headers)
+INFO:     ('127.0.0.1', 50412) - "WebSocket /ws" [accepted]
+"""
+
+# websockets 9 under uvicorn 0.16+: the handshake fails on the logger keyword
+LOGGER_KEYWORD = f"""Fatal error: protocol.data_received() call failed.
+Traceback (most recent call last):
+  File "{SITE}/uvicorn/protocols/http/h11_impl.py", line 297, in handle_websocket_upgrade
+    protocol = self.ws_protocol_class(  # type: ignore[call-arg, misc]
+  File "{SITE}/uvicorn/protocols/websockets/websockets_impl.py", line 104, in __init__
+    super().__init__(
+  File "{SITE}/websockets/legacy/server.py", line 201, in __init__
+    super().__init__(**kwargs)
+TypeError: WebSocketCommonProtocol.__init__() got an unexpected keyword argument 'logger'
+"""
+
+APART = [
+    (TOO_OLD_IMPORT, "websockets-too-old", "websockets-legacy-deprecation"),
+    (LOGGER_KEYWORD, "websockets-too-old", "websockets-legacy-deprecation"),
+    (LEGACY_AS_ERROR, "websockets-legacy-deprecation", "websockets-too-old"),
+    (HANDSHAKE_WARNING, "websockets9-handshake-deprecation", "websockets-legacy-deprecation"),
+    (LEGACY_AS_ERROR, "websockets-legacy-deprecation", "websockets9-handshake-deprecation"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "other"), APART)
+def test_a_lookalike_is_answered_with_its_own_entry(
+    text: str, expected: str, other: str, real_store: Store
+) -> None:
+    result = diagnose(text, real_store, use_environment=False)
+    ids = [m.entry.id for m in result.matches]
+    assert ids[:1] == [expected], ids
+    assert other not in ids, ids
