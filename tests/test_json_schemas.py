@@ -1,17 +1,17 @@
 """Every `--format json` / `--json` output validates against its schema in docs/schemas/.
 
-The outputs come from the real CLI over the real KB. Validation is a small
-structural validator (the subset of JSON Schema 2020-12 the schemas use); when
-the `jsonschema` package is importable the documents are also checked with it.
+The outputs come from the real CLI over the real KB, validated with `jsonschema`
+(a test dependency). A command that fails to import fails its test: it is the
+very regression these tests guard.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
@@ -20,97 +20,21 @@ SCHEMAS = REPO / "docs" / "schemas"
 PASTES = REPO / "tests" / "corpus" / "pastes"
 BAD = REPO / "tests" / "scan" / "bad"
 
-_TYPES: dict[str, Any] = {
-    "object": dict,
-    "array": list,
-    "string": str,
-    "boolean": bool,
-    "null": type(None),
-    "number": (int, float),
-    "integer": int,
-}
-
-
-def _is(value: Any, name: str) -> bool:
-    if name in ("number", "integer") and isinstance(value, bool):
-        return False
-    return isinstance(value, _TYPES[name])
-
-
-def check(value: Any, schema: dict[str, Any], root: dict[str, Any], at: str = "$") -> list[str]:
-    """Problems of ``value`` against ``schema`` (empty when valid)."""
-    if "$ref" in schema:
-        target: Any = root
-        for part in schema["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        return check(value, target, root, at)
-    errors: list[str] = []
-    if "type" in schema:
-        names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        if not any(_is(value, n) for n in names):
-            return [f"{at}: expected {names}, got {type(value).__name__}"]
-    if "const" in schema and value != schema["const"]:
-        errors.append(f"{at}: expected {schema['const']!r}")
-    if "enum" in schema and value not in schema["enum"]:
-        errors.append(f"{at}: {value!r} not in {schema['enum']}")
-    for key in ("oneOf", "anyOf"):
-        if key in schema:
-            passing = [s for s in schema[key] if not check(value, s, root, at)]
-            if not passing or (key == "oneOf" and len(passing) > 1):
-                errors.append(f"{at}: {key} failed")
-    if isinstance(value, str):
-        if len(value) < schema.get("minLength", 0):
-            errors.append(f"{at}: shorter than {schema['minLength']}")
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            errors.append(f"{at}: {value!r} does not match {schema['pattern']}")
-    if _is(value, "number"):
-        if "minimum" in schema and value < schema["minimum"]:
-            errors.append(f"{at}: below {schema['minimum']}")
-        if "maximum" in schema and value > schema["maximum"]:
-            errors.append(f"{at}: above {schema['maximum']}")
-        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            errors.append(f"{at}: not above {schema['exclusiveMinimum']}")
-    if isinstance(value, list):
-        if len(value) < schema.get("minItems", 0) or len(value) > schema.get("maxItems", 1e9):
-            errors.append(f"{at}: {len(value)} items out of bounds")
-        if "items" in schema:
-            for index, item in enumerate(value):
-                errors += check(item, schema["items"], root, f"{at}[{index}]")
-    if isinstance(value, dict):
-        props = schema.get("properties", {})
-        errors += [f"{at}: missing {k!r}" for k in schema.get("required", []) if k not in value]
-        extra = schema.get("additionalProperties", True)
-        for key, item in value.items():
-            if key in props:
-                errors += check(item, props[key], root, f"{at}.{key}")
-            elif extra is False:
-                errors.append(f"{at}: unexpected {key!r}")
-            elif isinstance(extra, dict):
-                errors += check(item, extra, root, f"{at}.{key}")
-    return errors
-
-
 def validate(document: Any, name: str) -> None:
     schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
-    problems = check(document, schema, schema)
-    assert problems == [], "\n".join(problems[:20])
-    try:
-        import jsonschema
-    except ImportError:
-        return
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(document)
 
 
-def test_the_validator_rejects_what_it_should() -> None:
+def test_the_schemas_reject_what_they_should() -> None:
     schema = json.loads((SCHEMAS / "list.schema.json").read_text())
-    assert check([{"id": "x"}], schema, schema)  # missing fields
+    validator = jsonschema.Draft202012Validator(schema)
     row = {"id": "a-b", "title": "t", "kind": "misuse", "severity": "low", "tags": []}
     row["fixed_in"] = None
-    assert check([row], schema, schema) == []
-    assert check([row | {"extra": 1}], schema, schema)
-    assert check([row | {"kind": "other"}], schema, schema)
-    assert check([row | {"id": "Not A Slug"}], schema, schema)
+    assert validator.is_valid([row])
+    for bad in ([{"id": "x"}], [row | {"extra": 1}], [row | {"kind": "other"}]):
+        assert not validator.is_valid(bad), bad
+    assert not validator.is_valid([row | {"id": "Not A Slug"}])
 
 
 @pytest.fixture(autouse=True)
@@ -123,8 +47,6 @@ def run(*args: str) -> tuple[int, Any]:
     from troubleshoot.cli import app
 
     result = CliRunner().invoke(app, list(args))
-    if isinstance(result.exception, ImportError):
-        pytest.skip(f"this checkout cannot run `doctor {args[0]}`: {result.exception}")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, json.loads(result.stdout)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from troubleshoot.formats import FORMAT_NAMES, get_format
-from troubleshoot.formats.interface import (
+from troubleshoot.report.model import (
     Finding,
     Ignore,
     Ignored,

@@ -36,6 +36,9 @@ class Settings:
     kb_dir: Path
     fixes_dir: Path
     db_path: Path
+    # Where the exported fix pages are published (``DOCTOR_SITE_URL``): reports
+    # link each entry's own page there (SARIF helpUri, the tool's informationUri).
+    site_url: str | None = None
 
     @property
     def entries_dir(self) -> Path:
@@ -57,4 +60,9 @@ class Settings:
 
             tag = hashlib.sha256(str(kb.resolve()).encode()).hexdigest()[:12]
             db_path = _cache_dir() / f"kb-{tag}.db"
-        return cls(kb_dir=kb, fixes_dir=fixes, db_path=db_path)
+        site_url = None
+        if raw := os.environ.get("DOCTOR_SITE_URL"):
+            from troubleshoot.site.urls import normalize_base_url
+
+            site_url = normalize_base_url(raw, name="DOCTOR_SITE_URL")
+        return cls(kb_dir=kb, fixes_dir=fixes, db_path=db_path, site_url=site_url)

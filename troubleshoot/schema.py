@@ -166,13 +166,17 @@ class Entry:
     related: tuple[str, ...] = ()
     # Published advisories (PYSEC, GHSA, CVE, OSV ids) this entry reproduces.
     advisories: tuple[Advisory, ...] = ()
+    # Distributions the failure needs beside the entry's package, as PEP 508
+    # requirements ("websockets>=14.0"): check-env reports it only where they hold.
+    needs: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @property
     def has_fixed_release(self) -> bool:
-        return self.fixed_in is not None and self.kind in VERSIONED_KINDS
+        """A release fixes it: the affected range is a fact about versions, whatever the kind."""
+        return self.fixed_in is not None and bool(self.affected)
 
 
 # Conditions are a closed vocabulary so the interactive mode can ask about them.
@@ -337,6 +341,24 @@ def _str_item(c: _Collector, value: Any, here: str) -> str | None:
         c.add(here, "must be a non-empty string")
         return None
     return value
+
+
+def _requirement_item(c: _Collector, value: Any, here: str) -> str | None:
+    """A PEP 508 requirement naming a distribution and a version range."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    text = _str_item(c, value, here)
+    if text is None:
+        return None
+    try:
+        req = Requirement(text)
+    except InvalidRequirement as exc:
+        c.add(here, f"not a PEP 508 requirement: {exc}")
+        return None
+    if req.url or req.extras or req.marker:
+        c.add(here, "give a name and a version range only, as 'websockets>=14.0'")
+        return None
+    return text
 
 
 def _int_item(c: _Collector, value: Any, here: str) -> int | None:
@@ -686,6 +708,7 @@ _TOP_LEVEL = {
     "repro",
     "related",
     "advisories",
+    "needs",
 }
 
 
@@ -744,6 +767,7 @@ def parse_entry(data: Mapping[str, Any], file: str, slug: str) -> Entry:
         repro=_repro(c, data["repro"], entry_id or slug) if "repro" in data else None,
         related=_list_of(c, data, "", "related", _str_item),
         advisories=advisories,
+        needs=_list_of(c, data, "", "needs", _requirement_item),
     )
     if c.problems:
         raise EntryInvalid(c.problems)
@@ -767,6 +791,7 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     d = dict(data)
     d["tags"] = tuple(d.get("tags", ()))
     d["related"] = tuple(d.get("related", ()))
+    d["needs"] = tuple(d.get("needs", ()))
     d["affected"] = tuple(Affected(**a) for a in d.get("affected", ()))
     d["signatures"] = tuple(signature_from_dict(s) for s in d.get("signatures", ()))
     d["fixes"] = tuple(Fix(**f) for f in d.get("fixes", ()))

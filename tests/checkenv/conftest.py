@@ -41,6 +41,10 @@ ENTRIES = {
         severity = "high"
         fixed_in = "0.8.1"
 
+        [conditions]
+        reload = true
+        ssl = true
+
         [[affected]]
         package = "uvicorn"
         specifier = ">=0.5.0,<0.7.3"

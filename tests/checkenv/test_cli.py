@@ -8,10 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from tests.checkenv.conftest import REPO, cli, run_doctor
-from tests.checkenv.test_formats import SCHEMA, validate
+from tests.checkenv.test_formats import SCHEMA
 
 
 def write(path: Path, text: str) -> Path:
@@ -28,8 +29,26 @@ def test_clean_environment_exits_0(work: Path) -> None:
     req = write(work / "requirements.txt", "uvicorn==0.30.0\nh11==0.14.0\n")
     result = cli("check-env", "-r", str(req))
     assert result.exit_code == 0, result.stderr
-    assert "OK: 6 KB entries checked" in result.stdout
-    assert "main-guard" in result.stdout  # advice is shown, and does not fail
+    assert result.stdout.startswith("OK: no known failure reached\n")
+    assert "OK: 4 KB entries checked" in result.stdout.splitlines()[-1]
+    # entries no release fixes are one line, not findings
+    assert "2 more entries concern code or setup, not a version" in result.stdout
+    assert "main-guard" not in result.stdout
+
+
+def test_nothing_to_check_exits_4(work: Path) -> None:
+    """A gate that cannot see uvicorn says so and does not pass (issue 12)."""
+    cases = {
+        "requirements.txt": "flask==3.0.0\n",
+        "passwd.txt": "root:x:0:0:root:/root:/bin/bash\n",
+        "empty.txt": "",
+    }
+    for name, text in cases.items():
+        result = cli("check-env", "-r", str(write(work / name, text)))
+        assert result.exit_code == 4, (name, result.stdout)
+        assert result.stdout.startswith(f"NOT CHECKED: no uvicorn version in {work / name}")
+    lock = write(work / "uv.lock", "")
+    assert cli("check-env", "--lock", str(lock)).exit_code == 4
 
 
 def test_affected_version_exits_1_and_names_everything(work: Path) -> None:
@@ -108,9 +127,11 @@ def test_lock_file_and_stdin_sources_combine(work: Path) -> None:
 def test_unpinned_is_reported_not_failed(work: Path) -> None:
     req = write(work / "requirements.txt", "uvicorn>=0.5\n")
     result = cli("check-env", "-r", str(req), "--format", "json")
-    assert result.exit_code == 0
-    (item,) = json.loads(result.stdout)["unevaluated"]
+    assert result.exit_code == 4  # the version it checks cannot be decided: nothing checked
+    data = json.loads(result.stdout)
+    (item,) = data["unevaluated"]
     assert item["subject"] == "uvicorn" and item["reason"] == "not pinned (>=0.5)"
+    assert data["nothing_checked"].endswith("requirements.txt:1: not pinned (>=0.5))")
 
 
 def test_ignores_from_cli_and_pyproject(work: Path) -> None:
@@ -132,7 +153,7 @@ def test_ignores_from_cli_and_pyproject(work: Path) -> None:
 
 
 def test_expired_ignore_stops_applying_loudly(work: Path) -> None:
-    req = write(work / "requirements.txt", "h11==0.7.0\n")
+    req = write(work / "requirements.txt", "h11==0.7.0\nuvicorn==0.30.0\n")
     config = write(
         work / "custom.toml",
         '[tool.doctor]\nignore = [{id = "h11-old", reason = "was fine", expires = 2020-01-01}]\n',
@@ -189,7 +210,7 @@ def test_real_subprocess(work: Path) -> None:
     result = run_doctor("check-env", "-r", "requirements.txt", "--format", "json", cwd=work)
     assert result.exit_code == 1, result.stderr
     data = json.loads(result.stdout)
-    assert validate(data, SCHEMA) == []
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
     assert [f["id"] for f in data["findings"]] == ["ssl-reload"]
     bad = write(work / "bad.txt", "uvicorn==\n")
     result = run_doctor("check-env", "-r", str(bad), cwd=work)

@@ -1,4 +1,4 @@
-"""The check service: findings vs advice, fail-on, markers, ignores and their expiry."""
+"""The check service: version findings, reach, fail-on, markers, nothing-to-check, ignores."""
 
 from __future__ import annotations
 
@@ -7,16 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from troubleshoot.checkenv import (
+from troubleshoot.checkenv import check
+from troubleshoot.errors import InputError
+from troubleshoot.reach import Project
+from troubleshoot.report.model import Ignore
+from troubleshoot.report.policy import (
     ToolConfig,
     apply_ignores,
-    check,
     exit_code,
     load_tool_config,
     parse_ignore_option,
 )
-from troubleshoot.errors import InputError
-from troubleshoot.formats.interface import Ignore
+from troubleshoot.scan.model import Launch, Span
 from troubleshoot.schema import Entry
 from troubleshoot.sources.interface import Package, Snapshot, Unevaluated, target_env
 
@@ -40,15 +42,60 @@ def test_affected_version_is_a_finding_with_the_fix(entries: list[Entry]) -> Non
     assert str(finding.location) == "r.txt:3"
     assert "uvicorn 0.7.0 (r.txt:3) is affected by ssl-reload" in finding.message
     assert finding.url == "https://github.com/Kludex/uvicorn/issues/100"
-    assert [r.id for r in report.rules] == sorted(e.id for e in entries)
+    # Only entries a release fixes are version checks.
+    assert [r.id for r in report.rules] == ["h11-old", "minor-log", "ssl-reload", "win-reload"]
 
 
-def test_advice_never_fails(entries: list[Entry]) -> None:
+def test_entries_no_release_fixes_are_not_version_findings(entries: list[Entry]) -> None:
     report = check(entries, snap(Package("uvicorn", "0.30.0", "installed")), today=TODAY)
-    assert report.findings == ()
-    assert {a.entry_id for a in report.advice} == {"main-guard", "open-bug"}
-    assert all(not a.failing and a.fixed_in is None for a in report.advice)
+    assert report.findings == () and report.unreached == ()
+    assert report.setup_entries == ("main-guard", "open-bug")
     assert exit_code(report) == 0
+
+
+def test_nothing_to_check_is_its_own_status(entries: list[Entry]) -> None:
+    """No uvicorn version in any source: the gate saw nothing and does not pass (4)."""
+    nothing = check(entries, snap(Package("flask", "3.0.0", "r.txt", 1)), today=TODAY)
+    assert nothing.blind == "no uvicorn version in test" and exit_code(nothing) == 4
+    unpinned = check(
+        entries, snap(Unevaluated("uvicorn", "not pinned (>=0.5)", "r.txt", 2)), today=TODAY
+    )
+    assert unpinned.blind is not None and "r.txt:2: not pinned (>=0.5)" in unpinned.blind
+    assert exit_code(unpinned) == 4
+    # an old h11 is still reported, but the run does not pass on it alone
+    old_h11 = check(entries, snap(Package("h11", "0.7.0", "r.txt", 1)), today=TODAY)
+    assert [f.entry_id for f in old_h11.failing] == ["h11-old"] and exit_code(old_h11) == 4
+
+
+def _launch(path: str, line: int, **options: object) -> Launch:
+    return Launch(
+        Span(path, line, 1), "cli", "command", f"uvicorn app:app {options}", options=options
+    )  # type: ignore[arg-type]
+
+
+def test_reach_decides_whether_an_affected_version_fails(entries: list[Entry]) -> None:
+    """ssl-reload needs --reload with TLS in one launch: ruled out, it is listed as unreached."""
+    s = snap(Package("uvicorn", "0.7.0", "r.txt", 1))
+    reload_only = Project(launches=(_launch("Dockerfile", 3, reload=True),), read=(".",))
+    report = check(entries, s, project=reload_only, today=TODAY)
+    assert report.findings == () and exit_code(report) == 0
+    (unreached,) = report.unreached
+    assert unreached.entry_id == "ssl-reload" and not unreached.failing
+    assert unreached.reach is not None and unreached.reach.status == "not-reached"
+    assert "none of the 1 launch command found runs --reload with --ssl" in unreached.reach.evidence
+    both = Project(
+        launches=(
+            _launch("Dockerfile", 3, reload=True),
+            _launch("Procfile", 1, reload=True, ssl_certfile="c.pem"),
+        ),
+        read=(".",),
+    )
+    (finding,) = check(entries, s, project=both, today=TODAY).failing
+    assert finding.reach is not None and finding.reach.status == "reached"
+    assert finding.reach.evidence.startswith("Procfile:1 runs ")
+    # no launch found at all: it cannot be ruled out, so it fails
+    (possible,) = check(entries, s, project=Project(read=(".",)), today=TODAY).failing
+    assert possible.reach is not None and possible.reach.status == "possible"
 
 
 def test_fail_on_threshold(entries: list[Entry]) -> None:
@@ -95,11 +142,11 @@ def test_unpinned_and_undecidable_are_unevaluated(entries: list[Entry]) -> None:
         snap(Unevaluated("uvicorn", "not pinned (>=0.5)", "r.txt", 1)),
         today=TODAY,
     )
-    assert report.findings == () and report.advice == ()
+    assert report.findings == ()
     (item,) = report.unevaluated
     assert item.subject == "uvicorn" and item.reason == "not pinned (>=0.5)"
-    assert set(item.entries) == {"main-guard", "minor-log", "open-bug", "ssl-reload", "win-reload"}
-    assert exit_code(report) == 0
+    assert set(item.entries) == {"minor-log", "ssl-reload", "win-reload"}
+    assert exit_code(report) == 4
     # A version PEP 440 cannot read (an `===` pin of a local build) cannot be placed.
     odd = check(entries, snap(Package("uvicorn", "0.10-custom-build", "r.txt", 2)), today=TODAY)
     assert odd.findings == ()
@@ -110,9 +157,9 @@ def test_unpinned_and_undecidable_are_unevaluated(entries: list[Entry]) -> None:
 def test_ignores_apply_until_they_expire(entries: list[Entry]) -> None:
     s = snap(Package("uvicorn", "0.7.0", "r.txt", 1))
     keep = Ignore("ssl-reload", "no TLS in dev", date(2026, 6, 2), "pyproject.toml:5")
-    report = check(entries, s, ignores=[keep, Ignore("main-guard", "we guard")], today=TODAY)
+    report = check(entries, s, ignores=[keep], today=TODAY)
     assert report.findings == () and exit_code(report) == 0
-    assert {i.finding.entry_id for i in report.ignored} == {"ssl-reload", "main-guard"}
+    assert {i.finding.entry_id for i in report.ignored} == {"ssl-reload"}
     assert report.expired_ignores == ()
     # The ignore stops applying on its expiry day, and is reported.
     expired = check(entries, s, ignores=[keep], today=date(2026, 6, 2))

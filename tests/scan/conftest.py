@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from troubleshoot.errors import DoctorError
-from troubleshoot.formats.interface import Report
+from troubleshoot.report.model import Report
 from troubleshoot.schema import Entry
 
 HERE = Path(__file__).resolve().parent

@@ -10,7 +10,7 @@ import pytest
 
 from tests.scan.conftest import run_scan
 from troubleshoot.errors import EntryInvalid
-from troubleshoot.formats.interface import Ignore
+from troubleshoot.report.model import Ignore
 from troubleshoot.schema import parse_entry
 
 BASE = """

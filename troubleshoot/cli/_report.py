@@ -14,8 +14,8 @@ from troubleshoot.formats import FormatName
 from troubleshoot.vocab import Severity
 
 if TYPE_CHECKING:
-    from troubleshoot.checkenv import ToolConfig
-    from troubleshoot.formats.interface import Report
+    from troubleshoot.report.model import Report
+    from troubleshoot.report.policy import ToolConfig
 
 FormatOpt = Annotated[FormatName, typer.Option("--format", help="Output format.")]
 OutputOpt = Annotated[
@@ -53,7 +53,7 @@ ConfigOpt = Annotated[
 
 def tool_config(config: Path | None) -> ToolConfig:
     """[tool.doctor] from --config, else ./pyproject.toml when there is one."""
-    from troubleshoot.checkenv import ToolConfig, load_tool_config
+    from troubleshoot.report.policy import ToolConfig, load_tool_config
 
     if config is not None:
         if config.is_dir():
@@ -65,10 +65,12 @@ def tool_config(config: Path | None) -> ToolConfig:
     return load_tool_config(default) if default.is_file() else ToolConfig()
 
 
-def emit(report: Report, output_format: str, output: Path | None) -> NoReturn:
+def emit(
+    report: Report, output_format: str, output: Path | None, *, detail: bool = False
+) -> NoReturn:
     """Warn about expired ignores, write the report, exit with the report's status."""
-    from troubleshoot.checkenv import exit_code
     from troubleshoot.formats import get_format
+    from troubleshoot.report.policy import exit_code
 
     for ig in report.expired_ignores:
         when = ig.expires.isoformat() if ig.expires else "?"
@@ -79,7 +81,7 @@ def emit(report: Report, output_format: str, output: Path | None) -> NoReturn:
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
     width = os.get_terminal_size().columns if to_terminal else None
-    text = get_format(output_format, color=color, width=width).render(report)
+    text = get_format(output_format, color=color, width=width, detail=detail).render(report)
     if output is None:
         sys.stdout.write(text)
     else:

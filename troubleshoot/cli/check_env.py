@@ -23,7 +23,8 @@ from troubleshoot.cli._report import (
 from troubleshoot.errors import InputError
 
 if TYPE_CHECKING:
-    from troubleshoot.sources import EnvSource
+    from troubleshoot.reach import Project
+    from troubleshoot.sources import EnvSource, Snapshot
 
 _PYTHON_VERSION = re.compile(r"^3\.\d+(\.\d+)?$|^2\.7(\.\d+)?$")
 
@@ -71,27 +72,48 @@ def check_env(
             help="Evaluate markers for this Python (3.12, 3.8.10).",
         ),
     ] = None,
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            "--project",
+            metavar="DIR",
+            help="Read how this project starts uvicorn (launch commands, as doctor scan "
+            "does) to tell reached findings from unreached ones [default: .].",
+            show_default=False,
+        ),
+    ] = None,
+    no_project: Annotated[
+        bool,
+        typer.Option("--no-project", help="Read no launch commands: every condition is possible."),
+    ] = False,
+    show_unreached: Annotated[
+        bool,
+        typer.Option(
+            "--show-unreached", help="List each affected entry the project does not reach."
+        ),
+    ] = False,
     output_format: FormatOpt = "text",
     output: OutputOpt = None,
     fail_on: FailOnOpt = None,
     ignore: IgnoreOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Report KB entries that the environment's package versions hit.
+    """Report the known-broken versions the project really reaches.
 
-    Sources: the running interpreter (default), --python, -r, --lock (combinable).
-    Exit status: 0 clean, 1 a finding at or above --fail-on, 2 bad input.
+    Sources: --python, -r, --lock (combinable); none given: the running
+    interpreter when uvicorn is installed there, else the requirement and lock
+    files in the current folder. Exit status: 0 clean, 1 a finding at or above
+    --fail-on, 2 bad input, 4 no uvicorn version seen (nothing was checked).
     """
-    from troubleshoot.checkenv import (
-        DEFAULT_FAIL_ON,
-        check,
-        parse_ignore_option,
-    )
+    from troubleshoot.checkenv import check
     from troubleshoot.kbstore import Store
+    from troubleshoot.report.policy import DEFAULT_FAIL_ON, parse_ignore_option
     from troubleshoot.sources import snapshot, target_env
 
     if python_version is not None and not _PYTHON_VERSION.match(python_version):
         raise InputError(f"--python-version {python_version!r}: expected X.Y or X.Y.Z, as 3.12")
+    if project is not None and no_project:
+        raise InputError("--project and --no-project exclude each other")
     tool = tool_config(config)
     ignores = [*tool.ignores, *(parse_ignore_option(v) for v in ignore or [])]
     threshold = fail_on or tool.fail_on or DEFAULT_FAIL_ON
@@ -99,17 +121,27 @@ def check_env(
     base = next((m for s in sources if (m := s.marker_env()) is not None), None)
     env = target_env(base, platform=platform, python_version=python_version)
     snap = snapshot(sources, env)
-    store = Store.open(settings(ctx))
+    facts = None if no_project else _project(project or Path(), snap)
+    config_ = settings(ctx)
+    store = Store.open(config_)
     try:
         entries = store.entries()
     finally:
         store.close()
-    report = check(entries, snap, ignores=ignores, fail_on=threshold, today=date.today())
-    emit(report, output_format, output)
+    report = check(
+        entries,
+        snap,
+        project=facts,
+        ignores=ignores,
+        fail_on=threshold,
+        today=date.today(),
+        site_url=config_.site_url,
+    )
+    emit(report, output_format, output, detail=show_unreached)
 
 
 def _sources(python: Path | None, requirements: list[str], locks: list[Path]) -> list[EnvSource]:
-    from troubleshoot.sources.installed import InstalledSource
+    from troubleshoot.sources.discover import default_sources
     from troubleshoot.sources.interpreter import InterpreterSource
     from troubleshoot.sources.lockfile import lock_source
     from troubleshoot.sources.requirements import RequirementsSource
@@ -119,4 +151,23 @@ def _sources(python: Path | None, requirements: list[str], locks: list[Path]) ->
         sources.append(InterpreterSource(python))
     sources += [RequirementsSource(r) for r in requirements]
     sources += [lock_source(path) for path in locks]
-    return sources or [InstalledSource()]
+    return sources or default_sources(Path())
+
+
+def _project(folder: Path, snap: Snapshot) -> Project:
+    """What the project folder and the snapshot tell about how uvicorn runs."""
+    from troubleshoot.reach import Project
+    from troubleshoot.scan.files import read_all
+
+    if not folder.is_dir():
+        raise InputError(f"--project {folder}: not a folder")
+    read = read_all([folder])
+    launches = tuple(launch for facts in read.facts for launch in facts.launches)
+    platform = snap.markers.get("sys_platform")
+    return Project(
+        launches=launches,
+        read=(str(folder),),
+        installed=snap.versions(),
+        complete=snap.complete,
+        platform=platform if platform in ("linux", "darwin", "win32") else None,
+    )

@@ -57,9 +57,8 @@ def scan(
     with a `# doctor: ignore[ENTRY-ID] reason` comment on its line.
     Exit status: 0 clean, 1 a finding at or above --fail-on, 2 bad input.
     """
-    from troubleshoot.checkenv import parse_ignore_option
     from troubleshoot.kbstore import Store
-    from troubleshoot.scan import DEFAULT_FAIL_ON
+    from troubleshoot.report.policy import DEFAULT_FAIL_ON, parse_ignore_option
     from troubleshoot.scan import scan as run_scan
 
     targets = paths or [Path()]
@@ -70,7 +69,8 @@ def scan(
     tool = tool_config(config)
     ignores = [*tool.ignores, *(parse_ignore_option(v) for v in ignore or [])]
     threshold = fail_on or tool.fail_on or DEFAULT_FAIL_ON
-    store = Store.open(settings(ctx))
+    config_ = settings(ctx)
+    store = Store.open(config_)
     try:
         entries = store.entries()
     finally:
@@ -82,6 +82,7 @@ def scan(
         ignores=ignores,
         fail_on=threshold,
         today=date.today(),
+        site_url=config_.site_url,
     )
     emit(report, output_format, output)
 

@@ -26,11 +26,13 @@ FORMAT_MODULES: dict[str, str] = {
 }
 
 
-def get_format(name: str, *, color: bool = False, width: int | None = None) -> Format:
+def get_format(
+    name: str, *, color: bool = False, width: int | None = None, detail: bool = False
+) -> Format:
     """An instance of the format called ``name`` (one of FORMAT_NAMES)."""
     module = import_module(f"troubleshoot.formats.{FORMAT_MODULES[name]}")
     cls: type[Format] = module.FORMAT
-    return cls(color=color, width=width)
+    return cls(color=color, width=width, detail=detail)
 
 
 __all__ = ["FORMAT_NAMES", "FormatName", "get_format"]

@@ -3,13 +3,22 @@
 GitHub shows at most 10 annotations of each level (error, warning, notice) per
 step. When a level has more, the first 9 are emitted one by one and the 10th
 is a summary annotation naming the rest, so nothing disappears silently.
-Failing findings are errors, findings below ``--fail-on`` and expired ignores
-are warnings, advice and unevaluated packages are notices.
+Failing findings (and a check that saw nothing, exit 4) are errors, findings
+below ``--fail-on`` and expired ignores are warnings; what the project does not
+reach (one notice for all) and unevaluated packages are notices.
 """
 
 from __future__ import annotations
 
-from troubleshoot.formats.interface import Format, Location, Report, summary_line
+from troubleshoot.formats.interface import (
+    BLIND_HINT,
+    Format,
+    advisory_text,
+    reach_sentence,
+    setup_line,
+    summary_line,
+)
+from troubleshoot.report.model import Location, Report
 
 MAX_PER_LEVEL = 10
 
@@ -65,17 +74,23 @@ class GithubFormat(Format):
         errors: list[Annotation] = []
         warnings: list[Annotation] = []
         notices: list[Annotation] = []
+        if report.blind is not None:
+            text = f"Nothing was checked: {report.blind}. {BLIND_HINT}"
+            errors.append(("doctor: nothing checked", text, None, "nothing checked"))
         for f in report.findings:
-            text = f"{f.message} Fix: {f.fix}"
+            advisory = f"Advisory: {advisory_text(f)}." if f.advisories else ""
+            parts = (f.message, advisory, reach_sentence(f), f"Fix: {f.fix}")
+            text = " ".join(part for part in parts if part)
             title = f"doctor {f.severity}: {f.entry_id}"
             (errors if f.failing else warnings).append((title, text, f.location, f.entry_id))
         for ig in report.expired_ignores:
             when = ig.expires.isoformat() if ig.expires else "?"
             text = f"The ignore for {ig.entry_id} expired on {when} and no longer applies."
             warnings.append(("doctor: expired ignore", text, None, ig.entry_id))
-        for f in report.advice:
-            text = f"{f.message} Advice: {f.fix}"
-            notices.append((f"doctor advice: {f.entry_id}", text, f.location, f.entry_id))
+        if report.unreached:
+            ids = ", ".join(dict.fromkeys(f.entry_id for f in report.unreached))
+            text = f"Affected, but not reached by how the project starts uvicorn: {ids}."
+            notices.append(("doctor: not reached", text, None, "not reached"))
         for u in report.unevaluated:
             text = f"{u.subject}: not evaluated ({u.reason}); entries: {', '.join(u.entries)}"
             notices.append(("doctor: not evaluated", text, u.location, u.subject))
@@ -85,6 +100,8 @@ class GithubFormat(Format):
             until = f" until {i.ignore.expires.isoformat()}" if i.ignore.expires else ""
             where = f"({i.ignore.origin})"
             lines.append(f"doctor: ignored {i.finding.entry_id}{until} {where}: {i.ignore.reason}")
+        if line := setup_line(report):
+            lines.append(f"doctor: {line}")
         lines.append(f"doctor {report.command}: {summary_line(report)}")
         return "\n".join(lines) + "\n"
 

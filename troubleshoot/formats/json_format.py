@@ -10,9 +10,10 @@ import json
 from typing import Any
 
 from troubleshoot import __version__
-from troubleshoot.formats.interface import Finding, Format, Ignore, Location, Report
+from troubleshoot.formats.interface import Format
+from troubleshoot.report.model import Finding, Ignore, Location, Report
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: advice removed (setup_entries, unreached)
 
 
 def location_dict(location: Location | None) -> dict[str, Any] | None:
@@ -35,6 +36,21 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "package": finding.package,
         "version": finding.version,
         "fixed_in": finding.fixed_in,
+        "reach": (
+            {"status": finding.reach.status, "evidence": finding.reach.evidence}
+            if finding.reach is not None
+            else None
+        ),
+        "advisories": [
+            {
+                "id": a.id,
+                "aliases": list(a.aliases),
+                "severity": a.severity,
+                "url": a.url,
+                "claims": a.claims,
+            }
+            for a in finding.advisories
+        ],
     }
 
 
@@ -53,11 +69,13 @@ def report_dict(report: Report) -> dict[str, Any]:
         "tool": {"name": "uvicorn-doctor", "version": __version__, "command": report.command},
         "fail_on": report.fail_on,
         "failed": report.failed,
+        "nothing_checked": report.blind,
         "summary": {
             "entries_checked": len(report.rules),
             "findings": len(report.findings),
             "failing": len(report.failing),
-            "advice": len(report.advice),
+            "unreached": len(report.unreached),
+            "setup_entries": len(report.setup_entries),
             "ignored": len(report.ignored),
             "expired_ignores": len(report.expired_ignores),
             "unevaluated": len(report.unevaluated),
@@ -65,7 +83,9 @@ def report_dict(report: Report) -> dict[str, Any]:
         "sources": list(report.sources),
         "context": dict(report.context),
         "findings": [finding_dict(f) for f in report.findings],
-        "advice": [finding_dict(f) for f in report.advice],
+        "unreached": [finding_dict(f) for f in report.unreached],
+        "setup_entries": list(report.setup_entries),
+        "launches_read": list(report.launches),
         "ignored": [
             {"finding": finding_dict(i.finding), "ignore": ignore_dict(i.ignore)}
             for i in report.ignored

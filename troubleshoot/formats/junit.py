@@ -2,19 +2,33 @@
 
 A test case fails exactly when the entry produced a failing finding (one that
 sets exit status 1). Ignored and unevaluated entries are skipped, with the
-reason. Advice and findings below ``--fail-on`` pass, their text in
-``system-out``, so CI dashboards stay red only for what fails the run.
+reason. Findings below ``--fail-on`` and entries the project does not reach
+pass, their text in ``system-out``, so CI dashboards stay red only for what
+fails the run. A check that saw nothing (exit 4) is one erroring test case.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from troubleshoot.formats.interface import Finding, Format, Report
+from troubleshoot.formats.interface import Format, advisory_text, reach_text
+from troubleshoot.report.model import Finding, Report
 
 
 def _text(findings: list[Finding]) -> str:
-    return "\n".join(f"{f.message}\nFix: {f.fix}" for f in findings)
+    return "\n".join(
+        "\n".join(
+            part
+            for part in (
+                f.message,
+                advisory_text(f) and f"Advisory: {advisory_text(f)}",
+                reach_text(f),
+                f"Fix: {f.fix}",
+            )
+            if part
+        )
+        for f in findings
+    )
 
 
 class JunitFormat(Format):
@@ -24,7 +38,13 @@ class JunitFormat(Format):
         suite_name = f"doctor {report.command}"
         suites = ET.Element("testsuites", name="uvicorn-doctor")
         suite = ET.SubElement(suites, "testsuite", name=suite_name)
-        failures = skipped = 0
+        failures = skipped = errors = 0
+        if report.blind is not None:
+            errors += 1
+            case = ET.SubElement(
+                suite, "testcase", classname=f"doctor.{report.command}", name="nothing-checked"
+            )
+            ET.SubElement(case, "error", message=report.blind, type="nothing-checked")
         for rule in report.rules:
             case = ET.SubElement(
                 suite, "testcase", classname=f"doctor.{report.command}", name=rule.id
@@ -34,7 +54,7 @@ class JunitFormat(Format):
             blocked = [u for u in report.unevaluated if rule.id in u.entries]
             passing = [
                 f
-                for f in (*report.findings, *report.advice)
+                for f in (*report.findings, *report.unreached)
                 if f.entry_id == rule.id and not f.failing
             ]
             if failing:
@@ -54,9 +74,9 @@ class JunitFormat(Format):
             if passing and not failing:
                 ET.SubElement(case, "system-out").text = _text(passing)
         counts = {
-            "tests": str(len(report.rules)),
+            "tests": str(len(report.rules) + errors),
             "failures": str(failures),
-            "errors": "0",
+            "errors": str(errors),
             "skipped": str(skipped),
         }
         for element in (suites, suite):

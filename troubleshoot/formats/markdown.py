@@ -1,60 +1,108 @@
 """``--format markdown``: a summary for ``$GITHUB_STEP_SUMMARY`` (GitHub-flavoured).
 
 Unlike annotations, the step summary has no cap, so every finding is listed.
+Everything quoted from the input or the KB is escaped, so ``__name__`` and
+``<module>:<attribute>`` render as written: the punctuation that can start
+emphasis, HTML, a link, an autolink, an entity or a table cell is
+backslash-escaped in text (CommonMark allows it for any ASCII punctuation), and
+code spans get a fence longer than any backtick run inside them.
 """
 
 from __future__ import annotations
 
-from troubleshoot.formats.interface import Finding, Format, Location, Report, summary_line
+import re
+
+from troubleshoot.formats.interface import (
+    Format,
+    advisory_text,
+    reach_text,
+    setup_line,
+    summary_line,
+    verdict_word,
+)
+from troubleshoot.report.model import Finding, Location, Report
+
+# Inline markup: emphasis, code, links, HTML, entities, GFM autolinks and strikethrough,
+# table pipes. '-', '.' and '=' only matter at the start of a line (lists, headings).
+_INLINE = frozenset("\\`*_{}[]<>()#!|~&:")
+_LINE_START = re.compile(r"^(?:[-+=>]|\d+[.)])")
 
 
 def cell(text: object) -> str:
-    """Text safe inside a table cell: no pipes or newlines breaking the row."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Literal text: inline markup escaped, newlines folded, a block marker at the
+    start escaped, so no emphasis, HTML, link or table pipe comes from the input."""
+    flat = " ".join(str(text).splitlines())
+    escaped = "".join(f"\\{c}" if c in _INLINE else c for c in flat)
+    escaped = re.sub(r"(?i)\b(www)\.", r"\1\\.", escaped)  # GFM's www. autolinks
+    if start := _LINE_START.match(escaped):
+        end = start.end()
+        escaped = escaped[: end - 1] + "\\" + escaped[end - 1 :]
+    return escaped
+
+
+def code(text: object, *, in_table: bool = True) -> str:
+    """A code span showing ``text`` as written (a pipe escaped for GFM tables)."""
+    flat = " ".join(str(text).splitlines())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") or not flat.strip() else ""
+    body = flat.replace("|", "\\|") if in_table else flat
+    return f"{fence}{pad}{body}{pad}{fence}"
 
 
 def _where(location: Location | None) -> str:
-    return f"`{cell(location)}`" if location is not None else ""
+    return code(location) if location is not None else ""
 
 
 def _entry(finding: Finding) -> str:
     title = cell(finding.entry_id)
-    return f"[{title}]({finding.url})" if finding.url else f"`{title}`"
+    return f"[{title}](<{finding.url}>)" if finding.url else code(finding.entry_id)
 
 
 class MarkdownFormat(Format):
     name = "markdown"
 
     def render(self, report: Report) -> str:
-        status = "❌ failed" if report.failed else "✅ passed"
-        out = [f"## uvicorn-doctor {report.command}: {status}", "", summary_line(report), ""]
+        word = verdict_word(report)
+        status = {"FAILED": "❌ failed", "OK": "✅ passed", "NOT CHECKED": "⚠️ nothing checked"}
+        out = [
+            f"## uvicorn-doctor {report.command}: {status[word]}",
+            "",
+            cell(summary_line(report)),
+        ]
+        out.append("")
         if report.sources:
-            out += ["Checked: " + ", ".join(f"`{cell(s)}`" for s in report.sources), ""]
+            out += ["Checked: " + ", ".join(code(s, in_table=False) for s in report.sources), ""]
         if report.expired_ignores:
             out += ["> [!WARNING]", "> Expired ignores (they no longer apply):"]
             for ig in report.expired_ignores:
                 when = ig.expires.isoformat() if ig.expires else "?"
-                out.append(f"> - `{ig.entry_id}` expired {when} ({ig.origin}): {ig.reason}")
+                out.append(
+                    f"> - {code(ig.entry_id, in_table=False)} expired {when} "
+                    f"({cell(ig.origin)}): {cell(ig.reason)}"
+                )
             out.append("")
         if report.findings:
             out += [
                 "### Findings",
                 "",
-                "| | Severity | Entry | Package | Version | Fixed in | Fix | Where |",
-                "|---|---|---|---|---|---|---|---|",
+                "| | Severity | Entry | Package | Version | Fixed in | Fix | Where | Reached |",
+                "|---|---|---|---|---|---|---|---|---|",
             ]
             for f in report.findings:
                 mark = "❌" if f.failing else "⚠️"
+                adv = f" ({cell(advisory_text(f))})" if f.advisories else ""
                 out.append(
-                    f"| {mark} | {f.severity} | {_entry(f)} | {cell(f.package or '')} | "
+                    f"| {mark} | {f.severity} | {_entry(f)}{adv} | {cell(f.package or '')} | "
                     f"{cell(f.version or '')} | {cell(f.fixed_in or '')} | {cell(f.fix)} | "
-                    f"{_where(f.location)} |"
+                    f"{_where(f.location)} | {cell(reach_text(f))} |"
                 )
             out.append("")
-        if report.advice:
-            out += ["### Advice (no release fixes these; they never fail the run)", ""]
-            out += [f"- {_entry(f)}: {cell(f.message)} **{cell(f.fix)}**" for f in report.advice]
+        if report.unreached:
+            out += ["### Affected, but not reached by the project", ""]
+            out += [f"- {_entry(f)}: {cell(reach_text(f))}" for f in report.unreached]
             out.append("")
+        if line := setup_line(report):
+            out += [cell(line), ""]
         if report.ignored:
             out += ["### Ignored", "", "| Entry | Package | Reason | Expires | Set in |"]
             out.append("|---|---|---|---|---|")
@@ -63,7 +111,7 @@ class MarkdownFormat(Format):
                 pkg = f"{i.finding.package or ''} {i.finding.version or ''}".strip()
                 out.append(
                     f"| {_entry(i.finding)} | {cell(pkg)} | {cell(i.ignore.reason)} | "
-                    f"{expires} | `{cell(i.ignore.origin)}` |"
+                    f"{expires} | {code(i.ignore.origin)} |"
                 )
             out.append("")
         if report.unevaluated:
@@ -76,6 +124,8 @@ class MarkdownFormat(Format):
                 )
             out.append("")
         out += [f"- ⚠️ {cell(w)}" for w in report.warnings]
+        if report.blind is not None:
+            out += ["> [!WARNING]", f"> Nothing was checked: {cell(report.blind)}"]
         return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -1,23 +1,33 @@
 """``--format sarif``: SARIF 2.1.0, one rule per KB entry checked.
 
 Results: failing findings are ``error``, findings below ``--fail-on`` are
-``warning``, advice is ``note``; ignored findings are kept with an external,
-accepted suppression carrying the reason (GitHub code scanning shows them as
-dismissed). File locations are made relative to the working directory when
-they lie under it, so code scanning can link them.
+``warning``, findings the project does not reach are ``note``; ignored findings
+are kept with an external, accepted suppression carrying the reason (GitHub code
+scanning shows them as dismissed). A check that saw nothing (exit 4) is an
+unsuccessful invocation with the reason. File locations are made relative to the
+working directory when they lie under it, so code scanning can link them.
+
+Each rule carries ``help`` (text and Markdown: the summary and the first fix),
+as GitHub requires; ``helpUri`` is the entry's own fix page when
+``DOCTOR_SITE_URL`` is set, else its canonical upstream issue.
+``partialFingerprints`` name what was flagged without its line or version, so an
+alert survives a moved line and a version bump.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from troubleshoot import __version__
-from troubleshoot.formats.interface import Finding, Format, Location, Report
+from troubleshoot.formats.interface import Format, advisory_text, reach_sentence
+from troubleshoot.report.model import Finding, Location, Report, Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/Kludex/uvicorn"
+# The tool's own page: the published fix pages when known, else the KB's subject.
+FALLBACK_INFORMATION_URI = "https://github.com/Kludex/uvicorn"
 
 
 def _uri(path: str) -> tuple[str, bool]:
@@ -44,18 +54,29 @@ def _location(location: Location) -> dict[str, Any]:
     return {"physicalLocation": physical}
 
 
+def fingerprint(finding: Finding) -> str:
+    """What was flagged, without line, column or version: entry, package, file, snippet."""
+    path = _uri(finding.location.path)[0] if finding.location else ""
+    key = "\0".join((finding.entry_id, finding.package or "", path, finding.snippet or ""))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
 def _result(finding: Finding, index: int, level: str, reason: str | None) -> dict[str, Any]:
+    advisory = f"Advisory: {advisory_text(finding)}." if finding.advisories else ""
+    parts = (finding.message, advisory, reach_sentence(finding), f"Fix: {finding.fix}")
+    text = " ".join(part for part in parts if part)
     result: dict[str, Any] = {
         "ruleId": finding.entry_id,
         "ruleIndex": index,
         "level": level,
-        "message": {"text": f"{finding.message} Fix: {finding.fix}"},
-        "partialFingerprints": {
-            "doctorFinding/v1": f"{finding.entry_id}:{finding.package or ''}:"
-            f"{finding.version or ''}:{finding.location or ''}"
-        },
+        "message": {"text": text},
+        "partialFingerprints": {"doctorFinding/v2": fingerprint(finding)},
         "properties": {"severity": finding.severity, "kind": finding.kind},
     }
+    if finding.reach is not None:
+        result["properties"]["reach"] = finding.reach.status
+    if finding.advisories:
+        result["properties"]["advisories"] = [list(a.names) for a in finding.advisories]
     if finding.location is not None:
         result["locations"] = [_location(finding.location)]
     for key in ("package", "version", "fixed_in"):
@@ -73,24 +94,12 @@ class SarifFormat(Format):
 
     def render(self, report: Report) -> str:
         index = {rule.id: i for i, rule in enumerate(report.rules)}
-        rules = []
-        for rule in report.rules:
-            descriptor: dict[str, Any] = {
-                "id": rule.id,
-                "name": "".join(part.capitalize() for part in rule.id.split("-")),
-                "shortDescription": {"text": rule.title},
-                "fullDescription": {"text": rule.summary or rule.title},
-                "defaultConfiguration": {"level": "warning"},
-                "properties": {"tags": [rule.kind], "severity": rule.severity},
-            }
-            if rule.url:
-                descriptor["helpUri"] = rule.url
-            rules.append(descriptor)
+        rules = [_rule(rule) for rule in report.rules]
         results = [
             _result(f, index[f.entry_id], "error" if f.failing else "warning", None)
             for f in report.findings
         ]
-        results += [_result(f, index[f.entry_id], "note", None) for f in report.advice]
+        results += [_result(f, index[f.entry_id], "note", None) for f in report.unreached]
         results += [
             _result(
                 i.finding,
@@ -105,14 +114,14 @@ class SarifFormat(Format):
                 "driver": {
                     "name": "uvicorn-doctor",
                     "version": __version__,
-                    "informationUri": INFORMATION_URI,
+                    "informationUri": _information_uri(report),
                     "rules": rules,
                 }
             },
             "results": results,
             "invocations": [
                 {
-                    "executionSuccessful": True,
+                    "executionSuccessful": report.blind is None,
                     "toolExecutionNotifications": [
                         {"level": "warning", "message": {"text": text}}
                         for text in _notifications(report)
@@ -127,8 +136,41 @@ class SarifFormat(Format):
         return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
 
 
+def _rule(rule: Rule) -> dict[str, Any]:
+    summary = " ".join((rule.summary or rule.title).split())
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": summary},
+        "help": {
+            "text": f"{summary}\n\nFix: {rule.fix_title}" if rule.fix_title else summary,
+            "markdown": "\n\n".join(
+                part
+                for part in (
+                    (rule.summary or rule.title).strip(),
+                    f"**Fix: {rule.fix_title}**" if rule.fix_title else "",
+                    rule.fix_body.strip(),
+                )
+                if part
+            ),
+        },
+        "defaultConfiguration": {"level": "warning"},
+        "properties": {"tags": [rule.kind], "severity": rule.severity},
+    }
+    if rule.page or rule.url:
+        descriptor["helpUri"] = rule.page or rule.url
+    return descriptor
+
+
+def _information_uri(report: Report) -> str:
+    page = next((r.page for r in report.rules if r.page), None)
+    return page.rsplit("fixes/", 1)[0] if page else FALLBACK_INFORMATION_URI
+
+
 def _notifications(report: Report) -> list[str]:
-    notes = [
+    notes = [f"nothing checked: {report.blind}"] if report.blind else []
+    notes += [
         f"ignore for {ig.entry_id} ({ig.origin}) expired on "
         f"{ig.expires.isoformat() if ig.expires else '?'} and no longer applies"
         for ig in report.expired_ignores

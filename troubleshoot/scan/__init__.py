@@ -9,11 +9,11 @@ Layers, each a module with one job:
 - ``detectors``: the generic detectors that KB entries' ``code`` signatures
   name and parameterise (adding an entry adds a check, not code);
 - ``service``: runs every signature over the records and builds the
-  :class:`~troubleshoot.formats.interface.Report` that check-env's formats render.
+  :class:`~troubleshoot.report.model.Report` every format renders.
 """
 
 from __future__ import annotations
 
-from troubleshoot.scan.service import DEFAULT_FAIL_ON, code_entries, scan
+from troubleshoot.scan.service import code_entries, scan
 
-__all__ = ["DEFAULT_FAIL_ON", "code_entries", "scan"]
+__all__ = ["code_entries", "scan"]

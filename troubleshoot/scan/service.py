@@ -16,8 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from troubleshoot.checkenv import apply_ignores, at_or_above, issue_url, rule_for
-from troubleshoot.formats.interface import (
+from troubleshoot.report.model import (
     Finding,
     Ignore,
     Ignored,
@@ -25,14 +24,19 @@ from troubleshoot.formats.interface import (
     Report,
     Unevaluated,
 )
+from troubleshoot.report.policy import (
+    DEFAULT_FAIL_ON,
+    apply_ignores,
+    at_or_above,
+    issue_url,
+    rule_for,
+)
 from troubleshoot.scan.detectors import DETECTORS, Hit, Scope
 from troubleshoot.scan.files import ReadResult, read_all
 from troubleshoot.scan.model import FileFacts
 from troubleshoot.schema import Entry, Signature
 from troubleshoot.versions import contains, fixes_for
 from troubleshoot.vocab import Severity
-
-DEFAULT_FAIL_ON: Severity = "medium"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ def scan(
     fail_on: Severity = DEFAULT_FAIL_ON,
     today: date,
     use_yaml: bool | None = None,
+    site_url: str | None = None,
 ) -> Report:
     """Read ``paths`` (files or folders) and evaluate the entries' detectors."""
     read = read_all(paths, use_yaml=use_yaml)
@@ -76,6 +81,7 @@ def scan(
         fail_on=fail_on,
         today=today,
         sources=tuple(str(p) for p in paths),
+        site_url=site_url,
     )
 
 
@@ -88,6 +94,7 @@ def evaluate(
     fail_on: Severity,
     today: date,
     sources: tuple[str, ...] = (),
+    site_url: str | None = None,
 ) -> Report:
     active = code_entries(entries)
     scope = Scope(read.facts)
@@ -128,7 +135,7 @@ def evaluate(
     return Report(
         command="scan",
         fail_on=fail_on,
-        rules=tuple(rule_for(e) for e in active),
+        rules=tuple(rule_for(e, site_url) for e in active),
         findings=tuple(sorted(kept, key=_order)),
         ignored=tuple(inline + ignored),
         expired_ignores=tuple(dict.fromkeys(expired)),
@@ -162,6 +169,7 @@ def _finding(entry: Entry, hit: Hit, version: str | None, fail_on: Severity) -> 
         failing=at_or_above(entry.severity, fail_on),
         kind=entry.kind,
         url=issue_url(entry),
+        snippet=hit.what,
     )
 
 

@@ -15,13 +15,13 @@ from urllib.parse import urlsplit
 from troubleshoot.errors import InputError
 
 
-def normalize_base_url(url: str) -> str:
+def normalize_base_url(url: str, *, name: str = "--base-url") -> str:
     """An absolute http(s) URL ending in ``/``; raise InputError otherwise."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"--base-url must be an absolute http(s) URL, got {url!r}")
+        raise InputError(f"{name} must be an absolute http(s) URL, got {url!r}")
     if parts.query or parts.fragment:
-        raise InputError(f"--base-url must not have a query or fragment, got {url!r}")
+        raise InputError(f"{name} must not have a query or fragment, got {url!r}")
     return parts.geturl().rstrip("/") + "/"
 
 

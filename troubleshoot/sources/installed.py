@@ -21,6 +21,8 @@ from troubleshoot.sources.interface import (
 class InstalledSource(EnvSource):
     """What ``pip list`` would show for ``sys.executable``: first distribution of a name wins."""
 
+    complete = True
+
     def __init__(self, path: list[str] | None = None) -> None:
         self.path = path  # sys.path entries to search; None means sys.path
 

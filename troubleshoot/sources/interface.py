@@ -76,6 +76,10 @@ Record = Package | Unevaluated
 class EnvSource(ABC):
     """One place package versions come from."""
 
+    #: the source lists every distribution of the target (an environment, a lock
+    #: file), so a name it lacks is not installed; a requirements file is not
+    complete: bool = False
+
     @property
     @abstractmethod
     def description(self) -> str:
@@ -98,6 +102,7 @@ class Snapshot:
     unevaluated: tuple[Unevaluated, ...] = ()
     markers: MarkerEnv = field(default_factory=lambda: MappingProxyType({}))
     sources: tuple[str, ...] = ()
+    complete: bool = False  # every source lists the whole environment
 
     def versions(self) -> dict[str, str]:
         """Canonical name -> version; the first record of a name wins (as on sys.path)."""
@@ -147,6 +152,7 @@ def marker_applies(marker: str, env: MarkerEnv) -> bool | None:
 
 def snapshot(sources: Iterable[EnvSource], env: MarkerEnv) -> Snapshot:
     """Collect every source against ``env`` into one :class:`Snapshot`."""
+    sources = list(sources)
     packages: list[Package] = []
     unevaluated: list[Unevaluated] = []
     labels: list[str] = []
@@ -157,4 +163,10 @@ def snapshot(sources: Iterable[EnvSource], env: MarkerEnv) -> Snapshot:
                 packages.append(record)
             else:
                 unevaluated.append(record)
-    return Snapshot(tuple(packages), tuple(unevaluated), MappingProxyType(dict(env)), tuple(labels))
+    return Snapshot(
+        tuple(packages),
+        tuple(unevaluated),
+        MappingProxyType(dict(env)),
+        tuple(labels),
+        complete=bool(sources) and all(s.complete for s in sources),
+    )

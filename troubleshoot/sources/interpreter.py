@@ -181,6 +181,8 @@ def _well_formed(data: object) -> TypeGuard[dict[str, Any]]:
 class InterpreterSource(EnvSource):
     """The installed distributions of the interpreter at ``python``."""
 
+    complete = True
+
     def __init__(self, python: str | Path, *, timeout: float = 30.0) -> None:
         self.given = str(python)  # as the user wrote it, for messages
         # A path given is a path used: "./python3" (which pathlib shortens to "python3")

@@ -26,6 +26,8 @@ _NAME_LINE = re.compile(r"""^\s*name\s*=\s*["']""")
 class TomlLockSource(EnvSource):
     """A lock file whose packages are an array of tables (``[[package]]``-style)."""
 
+    complete = True
+
     #: the array-of-tables key holding the packages: ``package`` or ``packages``
     array_key = "package"
     #: what the format is called in messages
