@@ -20,6 +20,7 @@ SCHEMAS = REPO / "docs" / "schemas"
 PASTES = REPO / "tests" / "corpus" / "pastes"
 BAD = REPO / "tests" / "scan" / "bad"
 
+
 def validate(document: Any, name: str) -> None:
     schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
