@@ -2,6 +2,9 @@
 
 ``verdict`` is the one place that answers it, for the paste matcher (versions
 read from the paste) and for ``check-env`` (versions of an environment).
+``release_status`` is the same answer for a release with no environment given,
+the one ``doctor list --version``, ``doctor show --version`` and the site give
+("conditional": affected on some platforms or Pythons only).
 """
 
 from __future__ import annotations
@@ -15,6 +18,14 @@ from troubleshoot.pep440 import fast_contains
 from troubleshoot.schema import Affected, Entry, Fix, Variant
 
 Status = Literal["affected", "fixed", "not-affected", "unknown"]
+ReleaseStatus = Literal["affected", "conditional", "fixed", "not-affected", "any-version"]
+RELEASE_STATUSES: tuple[str, ...] = (
+    "affected",
+    "conditional",
+    "fixed",
+    "not-affected",
+    "any-version",
+)
 
 
 @dataclass(frozen=True)
@@ -122,3 +133,20 @@ def fixes_for(entry: Entry, version: str | None) -> list[Fix]:
         for f in entry.fixes
         if f.versions is None or version is None or contains(f.versions, version) is not False
     ]
+
+
+def release_status(entry: Entry, version: str) -> ReleaseStatus:
+    """``verdict`` for a release of the entry's package with no target environment.
+
+    ``any-version``: the entry states no affected range (not version-specific);
+    ``conditional``: a range holds the version only under a platform or Python
+    marker. A version PEP 440 cannot read is not a release: ValueError.
+    """
+    if not entry.affected:
+        return "any-version"
+    result = verdict(entry, {canonicalize_name(entry.package): version})
+    if result.status == "unknown":
+        if contains(">=0", version) is None:
+            raise ValueError(f"not a version: {version!r}")
+        return "conditional"
+    return result.status

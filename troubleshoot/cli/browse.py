@@ -29,9 +29,16 @@ def _store(ctx: typer.Context) -> Store:
 def show(
     ctx: typer.Context,
     entry_id: Annotated[str, typer.Argument(metavar="ID")],
+    version: Annotated[
+        str | None,
+        typer.Option(help="Say first whether this uvicorn version is affected (e.g. 0.10.3)."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Show one entry: what happens, why, the versions, the fixes, the evidence."""
+    from troubleshoot.versions import release_status
+
+    _check_version(version)
     store = _store(ctx)
     entry = store.entry(entry_id)
     if entry is None:
@@ -41,13 +48,19 @@ def show(
         hint = f"; did you mean {', '.join(near)}?" if near else "; see `doctor list`"
         raise InputError(f"no entry with id {entry_id!r}{hint}")
     evidence = store.evidence(entry_id)
+    status = release_status(entry, version) if version else None
     if json_out:
         data = entry.to_dict() | {"evidence": [asdict(r) for r in evidence]}
+        if status is not None:
+            data["verdict"] = {"version": version, "status": status}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
-    from troubleshoot.render.entry_text import render_entry
+    from troubleshoot.render.entry_text import render_entry, verdict_line
 
-    render_entry(entry, evidence, console())
+    out = console()
+    if version is not None and status is not None:
+        out.print(verdict_line(entry, version, status), markup=False, highlight=False)
+    render_entry(entry, evidence, out)
 
 
 @app.command("search")
@@ -80,29 +93,28 @@ def list_entries(
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """List entries, optionally filtered by tag, kind or affected version."""
+    """List entries, optionally filtered by tag, kind or affected version.
+
+    With --version, the entries that release is affected by, on every platform
+    ("affected") or only on some platforms or Pythons ("conditional").
+    """
     from troubleshoot.schema import KINDS
-    from troubleshoot.versions import verdict
+    from troubleshoot.versions import release_status
 
     if kind is not None and kind not in KINDS:
         raise InputError(f"--kind must be one of {', '.join(KINDS)}; got {kind!r}")
-    if version is not None:
-        from packaging.version import InvalidVersion, Version
-
-        try:
-            Version(version)
-        except InvalidVersion:
-            raise InputError(f"--version {version!r} is not a PEP 440 version") from None
+    _check_version(version)
     entries = _store(ctx).entries()
+    if tag is not None and not any(tag in e.tags for e in entries):
+        known = sorted({t for e in entries for t in e.tags})
+        raise InputError(f"--tag {tag!r}: no entry has this tag (tags: {', '.join(known)})")
+    status = {e.id: release_status(e, version) for e in entries} if version else {}
     entries = [
         e
         for e in entries
         if (tag is None or tag in e.tags)
         and (kind is None or e.kind == kind)
-        and (
-            version is None
-            or (verdict(e, {e.package: version}).status in ("affected", "unknown") and e.affected)
-        )
+        and (version is None or status[e.id] in ("affected", "conditional"))
     ]
     if json_out:
         rows = [
@@ -114,10 +126,22 @@ def list_entries(
                 "tags": list(e.tags),
                 "fixed_in": e.fixed_in,
             }
+            | ({"verdict": status[e.id]} if version else {})
             for e in entries
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
     from troubleshoot.render.entry_text import entries_table
 
-    console().print(entries_table(entries))
+    sys.stdout.write(entries_table(entries, status))
+
+
+def _check_version(version: str | None) -> None:
+    if version is None:
+        return
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(version)
+    except InvalidVersion:
+        raise InputError(f"--version {version!r} is not a PEP 440 version") from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
@@ -84,8 +86,39 @@ def evidence_table(records: list[EvidenceRecord]) -> Table:
     return table
 
 
-def entries_table(entries: list[Entry]) -> Table:
-    table = Table("id", "kind", "severity", "fixed in", "title")
+_STATUS_WORDS = {
+    "affected": "affected",
+    "conditional": "on some platforms",
+    "fixed": "fixed",
+    "not-affected": "not affected",
+    "any-version": "not version-specific",
+}
+
+
+def verdict_line(entry: Entry, version: str, status: str) -> str:
+    """``uvicorn 0.10.3: affected by ssl-with-reload-crash (fixed in 0.8.1)``."""
+    fixed = f" (fixed in {entry.fixed_in})" if entry.fixed_in else ""
+    words = {
+        "affected": f"affected by {entry.id}{fixed}",
+        "conditional": f"affected by {entry.id} on some platforms or Pythons only{fixed}",
+        "fixed": f"not affected: {entry.id} is fixed in {entry.fixed_in}",
+        "not-affected": f"not affected by {entry.id}",
+        "any-version": f"{entry.id} is not version-specific: any release can hit it",
+    }
+    return f"{entry.package} {version}: {words[status]}"
+
+
+def entries_table(entries: list[Entry], status: Mapping[str, str] | None = None) -> str:
+    """Plain aligned columns, as wide as their content: ids are never cut or wrapped (they
+    are the handle for ``doctor show``), and ``doctor list | grep`` gets whole lines."""
+    header = ["id", "kind", "severity", "fixed in", *(["verdict"] if status else []), "title"]
+    rows = [header]
     for e in entries:
-        table.add_row(e.id, e.kind, e.severity, e.fixed_in or "-", e.title)
-    return table
+        extra = [_STATUS_WORDS[status[e.id]]] if status else []
+        rows.append([e.id, e.kind, e.severity, e.fixed_in or "-", *extra, e.title])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = [
+        "  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]])
+        for row in rows
+    ]
+    return "\n".join(lines) + "\n"
