@@ -952,3 +952,51 @@ def test_a_project_without_uvicorn_fails_with_nothing_to_check(
     assert run.outputs["check-env-exit-code"] == "4", _error(run)
     assert "nothing to check" in run.summary
     assert run.job_failed
+
+
+# --------------------------------------------------------------------------- the docs
+
+
+def _doc_yaml_blocks() -> list[Any]:
+    text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^( *)```yaml\n(.*?)^\1```", text, re.M | re.S)
+    assert blocks
+    out = []
+    for indent, body in blocks:
+        lines = [line[len(indent) :] for line in body.splitlines()]
+        out.append(yaml.safe_load("\n".join(lines)))
+    return out
+
+
+def _action_steps_in(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if node.get("uses") == "./.github/uvicorn-doctor":
+            yield node
+        for value in node.values():
+            yield from _action_steps_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _action_steps_in(value)
+
+
+def test_the_docs_use_only_inputs_and_outputs_the_action_has() -> None:
+    action = _action()
+    inputs, outputs = set(action["inputs"]), set(action["outputs"])
+    blocks = _doc_yaml_blocks()
+    steps = [step for block in blocks for step in _action_steps_in(block)]
+    assert len(steps) >= 2
+    for step in steps:
+        assert set(step.get("with") or {}) <= inputs, step
+    # YAML 1.1 (PyYAML) reads the key `on` as True.
+    (reusable,) = [
+        b for b in blocks if isinstance(b, dict) and "workflow_call" in (b.get(True) or {})
+    ]
+    call = reusable[True]["workflow_call"]
+    text = yaml.safe_dump(reusable)
+    for name in re.findall(r"\binputs\.([\w-]+)", text):
+        assert name in call["inputs"], name
+    for name in re.findall(r"steps\.doctor\.outputs\.([\w-]+)", text):
+        assert name in outputs, name
+    docs = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    for name in inputs | outputs:
+        assert f"`{name}`" in docs, f"docs/ci.md does not describe {name}"

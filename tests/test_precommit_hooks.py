@@ -186,3 +186,19 @@ def test_scan_hook_fails_on_the_staged_launch_code(hook_env: Path, tmp_path: Pat
     code, out = _run_hook("doctor-scan", hook_env, repo)
     assert code == 1, out
     assert "app.py:6" in out
+
+
+def test_the_docs_config_names_these_hooks() -> None:
+    text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    configs = [
+        yaml.safe_load(body)
+        for body in re.findall(r"^```yaml\n(.*?)^```", text, re.M | re.S)
+        if body.startswith("# .pre-commit-config.yaml")
+    ]
+    assert len(configs) == 1
+    (repo,) = configs[0]["repos"]
+    assert repo["repo"] == "./.github/uvicorn-doctor"  # the submodule the docs add
+    ids = [hook["id"] for hook in repo["hooks"]]
+    assert set(ids) == set(_hooks())
+    check_env = next(hook for hook in repo["hooks"] if hook["id"] == "doctor-check-env")
+    assert not check_env.get("args")  # documented as working without args
