@@ -16,6 +16,7 @@ one server started with both.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -78,6 +79,17 @@ def _http(launch: Launch, project: Project) -> Value:
     return "h11" if project.complete else None
 
 
+_CONTAINER_FILE = re.compile(
+    r"(^|[/\\])((Docker|Container)file([.-][^/\\]*)?|[^/\\]*\.[Dd]ockerfile|"
+    r"(docker-)?compose([.-][^/\\]*)?\.ya?ml)$"
+)
+
+
+def _container(launch: Launch, _project: Project) -> Value:
+    """A launch in a Dockerfile or compose file runs in a container; elsewhere, who knows."""
+    return True if _CONTAINER_FILE.search(launch.span.path) else None
+
+
 # Conditions read off one launch command.
 LAUNCH_CONDITIONS: dict[str, Callable[[Launch, Project], Value]] = {
     "reload": _flag("reload"),
@@ -89,6 +101,7 @@ LAUNCH_CONDITIONS: dict[str, Callable[[Launch, Project], Value]] = {
     "gunicorn": _gunicorn,
     "notebook": lambda launch, _p: "notebook" in launch.contexts,
     "http": _http,
+    "container": _container,
 }
 
 _SPELLING = {
@@ -100,6 +113,7 @@ _SPELLING = {
     "main_guard_missing": 'uvicorn.run() outside `if __name__ == "__main__":`',
     "gunicorn": "gunicorn with a uvicorn worker",
     "notebook": "a notebook",
+    "container": "a container",
 }
 
 
@@ -187,7 +201,9 @@ def _launches(conds: Mapping[str, bool | str], project: Project) -> tuple[str, s
         undecided.append(launch)
     if undecided:
         return "possible", f"{_place(undecided[0])}, which may run {wanted}"
+    if len(project.launches) == 1:
+        only = project.launches[0]
+        where = f"{only.span.path}:{only.span.line}"
+        return "not-reached", f"the one launch command found ({where}) does not run {wanted}"
     count = len(project.launches)
-    return "not-reached", (
-        f"none of the {count} launch command{'s' if count != 1 else ''} found runs {wanted}"
-    )
+    return "not-reached", f"none of the {count} launch commands found runs {wanted}"

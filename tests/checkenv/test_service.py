@@ -82,7 +82,10 @@ def test_reach_decides_whether_an_affected_version_fails(entries: list[Entry]) -
     (unreached,) = report.unreached
     assert unreached.entry_id == "ssl-reload" and not unreached.failing
     assert unreached.reach is not None and unreached.reach.status == "not-reached"
-    assert "none of the 1 launch command found runs --reload with --ssl" in unreached.reach.evidence
+    assert unreached.reach.evidence == (
+        "the one launch command found (Dockerfile:3) does not run --reload with "
+        "--ssl-certfile/--ssl-keyfile"
+    )
     both = Project(
         launches=(
             _launch("Dockerfile", 3, reload=True),
