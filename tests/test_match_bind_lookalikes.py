@@ -67,3 +67,17 @@ def test_a_connect_error_is_not_a_bind_error(real_store: Store) -> None:
     )
     matches, likely = _claimed(text, real_store)
     assert "bind-cannot-assign-address" not in matches + likely
+
+
+def test_another_programs_not_connected_error_is_not_port_zero(real_store: Store) -> None:
+    """WSAENOTCONN from a client's recv() is not uvicorn 0.13.4's --port 0 startup crash."""
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "C:\\\\tools\\\\client.py", line 40, in <module>\n'
+        "    data = sock.recv(4)\n"
+        "OSError: [WinError 10057] A request to send or receive data was disallowed because "
+        "the socket is not connected and (when sending on a datagram socket using a sendto "
+        "call) no address was supplied\n"
+    )
+    matches, likely = _claimed(text, real_store)
+    assert "port-zero-windows" not in matches + likely
