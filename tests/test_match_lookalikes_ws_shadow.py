@@ -1,5 +1,10 @@
 """Issue 15 lookalikes: new entries whose pastes resemble an older entry's stay apart.
 
+uvicornworker-uvloop-missing (gunicorn's UvicornWorker asking for an uninstalled
+uvloop) shares uvloop-on-windows' ``No module named 'uvloop'`` and import frame: a
+worker paste is answered with the worker entry first, and a plain ``--loop uvloop``
+paste never with the worker entry.
+
 websockets-too-old (an old websockets release failing inside uvicorn's websockets
 protocol) and websockets9-handshake-deprecation (websockets 9's warning) each share
 uvicorn's ``websockets_impl.py`` frames or a ``DeprecationWarning: websockets.``
@@ -57,6 +62,50 @@ Traceback (most recent call last):
     super().__init__(**kwargs)
 TypeError: WebSocketCommonProtocol.__init__() got an unexpected keyword argument 'logger'
 """
+
+# gunicorn's UvicornWorker on uvicorn 0.13 without the standard extra
+WORKER_NO_UVLOOP = f"""[4440] [INFO] Using worker: uvicorn.workers.UvicornWorker
+[4484] [ERROR] Exception in worker process
+Traceback (most recent call last):
+  File "{SITE}/gunicorn/arbiter.py", line 608, in spawn_worker
+    worker.init_process()
+  File "{SITE}/uvicorn/workers.py", line 62, in init_process
+    self.config.setup_event_loop()
+  File "{SITE}/uvicorn/config.py", line 354, in setup_event_loop
+    loop_setup = import_from_string(LOOP_SETUPS[self.loop])
+  File "{SITE}/uvicorn/loops/uvloop.py", line 3, in <module>
+    import uvloop
+ModuleNotFoundError: No module named 'uvloop'
+[4440] [ERROR] Reason: Worker failed to boot.
+"""
+
+# --loop uvloop on the CLI, no gunicorn
+CLI_NO_UVLOOP = f"""Traceback (most recent call last):
+  File "{SITE}/uvicorn/config.py", line 473, in setup_event_loop
+    loop_setup: Callable | None = import_from_string(LOOP_SETUPS[self.loop])
+  File "{SITE}/uvicorn/importer.py", line 19, in import_from_string
+    module = importlib.import_module(module_str)
+  File "{SITE}/uvicorn/loops/uvloop.py", line 3, in <module>
+    import uvloop
+ModuleNotFoundError: No module named 'uvloop'
+"""
+
+RANKED = [
+    (WORKER_NO_UVLOOP, "uvicornworker-uvloop-missing"),
+    (CLI_NO_UVLOOP, "uvloop-on-windows"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RANKED)
+def test_a_lookalike_ranks_its_own_entry_first(text: str, expected: str, real_store: Store) -> None:
+    ids = [m.entry.id for m in diagnose(text, real_store, use_environment=False).matches]
+    assert ids[:1] == [expected], ids
+
+
+def test_a_cli_uvloop_paste_is_not_the_worker_entry(real_store: Store) -> None:
+    result = diagnose(CLI_NO_UVLOOP, real_store, use_environment=False)
+    assert "uvicornworker-uvloop-missing" not in [m.entry.id for m in result.matches]
+
 
 APART = [
     (TOO_OLD_IMPORT, "websockets-too-old", "websockets-legacy-deprecation"),

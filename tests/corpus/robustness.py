@@ -29,6 +29,11 @@ _NEVER_AWAITED = (
     "the cut drops the loop_factory TypeError; what stays, `coroutine 'Server.serve' was "
     "never awaited` under uvicorn's asyncio.run frames, is that entry's evidence too",
 )
+_ONE_UPGRADE_WARNING = (
+    "websocket-unsupported-upgrade",
+    "the cut keeps a single `Unsupported upgrade request.` line, which a WebSocket handshake "
+    "without a WebSocket library logs too; the repeated lines and the 400 are cut",
+)
 # Cases where what the mutation keeps is, line for line, another entry's own evidence:
 # that entry is a right reading of the text that is left. Each names the one entry
 # allowed; any other answer still fails.
@@ -51,6 +56,20 @@ SHARED_EVIDENCE: dict[str, tuple[str, str]] = {
         "lifespan-unsupported-auto",
         "the cut drops the start_response TypeError; `ASGI 'lifespan' protocol appears "
         "unsupported.` is what stays",
+    ),
+    "uvicornworker-uvloop-missing/gh-816-gunicorn-auto-no-extras.txt::last-1": (
+        "uvloop-on-windows",
+        "the last line alone is `No module named 'uvloop'`; the gunicorn command naming "
+        "UvicornWorker is cut",
+    ),
+    "uvicornworker-uvloop-missing/gh-795-gunicorn-missing-uvloop.txt::head-third": (
+        "uvloop-on-windows",
+        "the cut drops the gunicorn and UvicornWorker frames; uvicorn's loop setup failing "
+        "in its importer is what stays",
+    ),
+    "proxy-connection-upgrade/0.18.3-h11-connection-upgrade.txt::last-5": _ONE_UPGRADE_WARNING,
+    "proxy-connection-upgrade/gh-python-socketio-686-nginx-polling.txt::last-1": (
+        _ONE_UPGRADE_WARNING
     ),
     "nest-asyncio-loop-factory/0.36.0-apply-before-import.txt::tail-third": _NEVER_AWAITED,
     "nest-asyncio-loop-factory/0.54.0-apply-before-import.txt::tail-third": _NEVER_AWAITED,
