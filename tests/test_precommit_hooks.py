@@ -27,12 +27,6 @@ import yaml
 from tests.conftest import REPO
 
 TIMEOUT = 600.0
-EXIT_4 = pytest.mark.xfail(
-    strict=True,
-    reason="check-env without a source reads the repository's requirement/lock files and exits "
-    "4 when none has uvicorn: the lead's change, not landed yet (today it checks the hook's "
-    "own environment and passes)",
-)
 
 
 def _hooks() -> dict[str, dict[str, Any]]:
@@ -148,7 +142,6 @@ BROKEN_PIN = {"requirements.txt": "uvicorn==0.10.3\n", "app.py": "print('hello')
 
 @pytest.mark.pypi
 @pytest.mark.slow
-@EXIT_4
 def test_check_env_hook_fails_on_a_broken_pin_without_args(hook_env: Path, tmp_path: Path) -> None:
     repo = _repo(tmp_path / "repo", BROKEN_PIN)
     code, out = _run_hook("doctor-check-env", hook_env, repo)
@@ -158,7 +151,6 @@ def test_check_env_hook_fails_on_a_broken_pin_without_args(hook_env: Path, tmp_p
 
 @pytest.mark.pypi
 @pytest.mark.slow
-@EXIT_4
 def test_check_env_hook_exits_4_when_nothing_has_uvicorn(hook_env: Path, tmp_path: Path) -> None:
     repo = _repo(tmp_path / "repo", {"requirements.txt": "requests==2.31.0\n"})
     code, out = _run_hook("doctor-check-env", hook_env, repo)
