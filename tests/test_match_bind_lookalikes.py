@@ -26,6 +26,15 @@ CANNOT_ASSIGN = [
     "ERROR:    [Errno 99] Cannot assign requested address\n",
 ]
 
+FORBIDDEN = [
+    "INFO:     Will watch for changes in these directories: ['C:\\\\srv\\\\app']\n"
+    "ERROR:    [WinError 10013] An attempt was made to access a socket in a way "
+    "forbidden by its access permissions\n",
+    STARTED + "ERROR:    [Errno 10013] error while attempting to bind on address "
+    "('127.0.0.1', 8000): an attempt was made to access a socket in a way forbidden "
+    "by its access permissions\n",
+]
+
 IN_USE = [
     STARTED + "ERROR:    [Errno 98] error while attempting to bind on address "
     "('0.0.0.0', 8000): address already in use\n",
@@ -46,6 +55,13 @@ def _claimed(text: str, store: Store) -> tuple[list[str], list[str]]:
 def test_cannot_assign_is_not_address_in_use(text: str, real_store: Store) -> None:
     matches, likely = _claimed(text, real_store)
     assert matches[:1] == ["bind-cannot-assign-address"], (matches, likely)
+    assert "address-already-in-use" not in matches + likely
+
+
+@pytest.mark.parametrize("text", FORBIDDEN)
+def test_windows_forbidden_is_not_address_in_use(text: str, real_store: Store) -> None:
+    matches, likely = _claimed(text, real_store)
+    assert matches[:1] == ["windows-bind-forbidden"], (matches, likely)
     assert "address-already-in-use" not in matches + likely
 
 
