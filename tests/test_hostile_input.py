@@ -308,3 +308,13 @@ def test_re_export_never_deletes_what_it_did_not_write(tmp_path: Path) -> None:
                 target.chmod(0o755)
                 target.rmdir()
     assert _export(out)[0] == 0  # and an untouched export is still replaced
+
+
+def test_scan_reports_an_invalid_pyproject_it_could_not_read(tmp_path: Path) -> None:
+    """Issue 16 (Low): an invalid pyproject.toml was skipped without a word."""
+    (tmp_path / "pyproject.toml").write_text('[tool.poe.tasks]\ndev = "uvicorn main:app --reload\n')
+    status, out, err, _peak = _doctor("scan", "--format", "json", str(tmp_path))
+    assert status == 0, err
+    (skipped,) = json.loads(out)["unevaluated"]
+    assert skipped["subject"].endswith("pyproject.toml")
+    assert skipped["reason"].startswith("invalid TOML: ") and skipped["location"]["line"] == 2

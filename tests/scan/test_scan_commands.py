@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from troubleshoot.scan import commands
@@ -142,4 +144,5 @@ def test_procfile_shell_and_pyproject() -> None:
     toml = '[tool.pdm.scripts]\nserve = {cmd = "uvicorn m:app --reload"}\n[tool.x]\ny = 1\n'
     found = list(commands.read_pyproject(toml, "pyproject.toml"))
     assert [(x.span.line, x.app_ref) for x in found] == [(2, "m:app")]
-    assert list(commands.read_pyproject("not toml [", "pyproject.toml")) == []
+    with pytest.raises(tomllib.TOMLDecodeError):  # the file reader reports it as skipped
+        list(commands.read_pyproject("not toml [", "pyproject.toml"))

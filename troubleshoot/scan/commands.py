@@ -452,13 +452,13 @@ def _flow_list(value: str) -> list[str]:
 
 
 def read_pyproject(text: str, path: str) -> Iterator[Launch]:
-    """Task strings under ``[tool.*]`` (poe, pdm, hatch, taskipy, rye...) and scripts."""
+    """Task strings under ``[tool.*]`` (poe, pdm, hatch, taskipy, rye...) and scripts.
+
+    Invalid TOML raises ``tomllib.TOMLDecodeError`` (the reader reports the file as
+    skipped, with the line)."""
     import tomllib
 
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return
+    data = tomllib.loads(text)
     tables: list[Any] = [data.get("tool", {}), data.get("project", {}).get("scripts", {})]
     lines = text.splitlines()
     for command in _strings(tables):

@@ -180,8 +180,21 @@ def read_file(path: Path, kind: str, *, use_yaml: bool | None = None) -> FileFac
     elif kind == "shell":
         launches = commands.read_shell(text, name)
     else:
-        launches = commands.read_pyproject(text, name)
+        return _pyproject(text, name)
     return _with_ignores(FileFacts(name, tuple(launches)), text)
+
+
+def _pyproject(text: str, name: str) -> FileFacts | Skipped:
+    import tomllib
+
+    try:
+        launches = tuple(commands.read_pyproject(text, name))
+    except tomllib.TOMLDecodeError as exc:
+        at = re.search(r"at line (\d+)", str(exc))
+        return Skipped(name, f"invalid TOML: {exc}", int(at.group(1)) if at else None)
+    except RecursionError:
+        return Skipped(name, "invalid TOML: nested too deeply")
+    return _with_ignores(FileFacts(name, launches), text)
 
 
 def _python(data: bytes, name: str, path: Path) -> FileFacts | Skipped | None:
