@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.corpus_util import CORPUS, load
+from tests.corpus_util import CORPUS, load, samples
 from troubleshoot.diagnose import diagnose
 from troubleshoot.kbstore import Store
 
@@ -31,6 +31,19 @@ APART = [
         "app-sends-wrong-asgi-message/0.55.0-typo-request-start.txt",
         "asgi-message-after-response-complete",
     ),
+    # the proxy's blanket Connection: upgrade shown in the paste: not a missing library
+    ("proxy-connection-upgrade/gh-lnbits-1561-nginx-config.txt", "websocket-unsupported-upgrade"),
+]
+
+# Pastes that show only uvicorn's "Unsupported upgrade request." lines: both entries
+# explain that line, so the older one may be a candidate, but never the answer, and the
+# guided mode tells them apart by what the failing request was.
+SHARED_LINE = [
+    (
+        "proxy-connection-upgrade/gh-python-socketio-686-nginx-polling.txt",
+        "websocket-unsupported-upgrade",
+    ),
+    ("proxy-connection-upgrade/0.18.3-h11-connection-upgrade.txt", "websocket-unsupported-upgrade"),
 ]
 
 
@@ -44,3 +57,32 @@ def test_a_new_class_is_not_taken_for_its_lookalike(
     assert ids[:1] == [sample.expect], ids
     assert older not in ids
     assert older not in [m.entry.id for m in result.likely]
+
+
+@pytest.mark.parametrize(("paste", "older"), SHARED_LINE, ids=[p for p, _ in SHARED_LINE])
+def test_a_shared_log_line_ranks_the_new_class_and_is_separated(
+    paste: str, older: str, real_store: Store
+) -> None:
+    sample = load(CORPUS / "pastes" / paste)
+    result = diagnose(sample.text, real_store, use_environment=False)
+    ids = [m.entry.id for m in result.matches]
+    assert ids[:1] == [sample.expect], ids
+    if older in ids:
+        assert result.matches[0].score > result.matches[ids.index(older)].score
+    new, old = real_store.entry(sample.expect), real_store.entry(older)
+    assert new is not None and old is not None
+    # the question that tells them apart: was the failing request a WebSocket one?
+    assert new.conditions.get("websocket") is False
+    assert old.conditions.get("websocket") is True
+
+
+def test_the_older_entrys_own_pastes_are_not_taken_for_the_proxy_class(
+    real_store: Store,
+) -> None:
+    for sample in samples("pastes"):
+        if sample.expect != "websocket-unsupported-upgrade":
+            continue
+        result = diagnose(sample.text, real_store, use_environment=False)
+        ids = [m.entry.id for m in result.matches]
+        assert ids[:1] == ["websocket-unsupported-upgrade"], (sample.path.name, ids)
+        assert "proxy-connection-upgrade" not in ids, sample.path.name
