@@ -142,13 +142,16 @@ def _finding(
         f"{record.name} {record.version}{where} is affected by {entry.id}: {entry.title}. "
         f"Fixed in {entry.fixed_in}."
     )
+    # A pin has its file and line; a version from an installed environment has none,
+    # so the finding points where the project reaches it, else where it names uvicorn.
+    location = _location(record.origin, record.line) or reached.where or project.manifest
     return Finding(
         entry_id=entry.id,
         severity=entry.severity,
         title=entry.title,
         message=message,
         fix=fix,
-        location=_location(record.origin, record.line),
+        location=location,
         failing=reached.status != "not-reached" and at_or_above(entry.severity, fail_on),
         kind=entry.kind,
         url=issue_url(entry),

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from troubleshoot.report.model import Reach
+from troubleshoot.report.model import Location, Reach
 from troubleshoot.scan.model import Launch
 from troubleshoot.schema import Entry
 from troubleshoot.versions import canonicalize_name, contains
@@ -35,6 +35,9 @@ class Project:
     installed: Mapping[str, str] | None = None  # canonical name -> version, when known
     complete: bool = False  # ``installed`` lists every installed distribution
     platform: str | None = None  # linux, darwin, win32
+    # Where the project names uvicorn (pyproject.toml:12): the place a finding from an
+    # installed environment points at, since code scanning needs a file for each result.
+    manifest: Location | None = None
 
 
 def _flag(name: str) -> Callable[[Launch, Project], Value]:
@@ -152,11 +155,13 @@ def reach(entry: Entry, project: Project) -> Reach:
     ):
         return Reach("not-reached", "needs WebSockets; no websocket library is installed")
     launch_conds = {k: v for k, v in entry.conditions.items() if k in LAUNCH_CONDITIONS}
+    where = None
     if launch_conds:
-        status, why = _launches(launch_conds, project)
+        status, why, launch = _launches(launch_conds, project)
         if status == "not-reached":
             return Reach("not-reached", why)
         (seen if status == "reached" else unseen).append(why)
+        where = Location(launch.span.path, launch.span.line) if launch else None
     others = sorted(
         k for k in entry.conditions if k not in LAUNCH_CONDITIONS and k not in ("platform",)
     )
@@ -164,10 +169,10 @@ def reach(entry: Entry, project: Project) -> Reach:
     if entry.conditions.get("websocket") is True:
         unseen.append("whether the failing requests use WebSockets cannot be seen from here")
     if unseen:
-        return Reach("possible", "; ".join([*seen, *unseen]))
+        return Reach("possible", "; ".join([*seen, *unseen]), where)
     if not seen:
         return Reach("reached", "it needs no particular configuration")
-    return Reach("reached", "; ".join(seen))
+    return Reach("reached", "; ".join(seen), where)
 
 
 def _need(need: str, project: Project) -> tuple[bool | None, str]:
@@ -186,24 +191,28 @@ def _need(need: str, project: Project) -> tuple[bool | None, str]:
     return False, f"needs {need}; {name} is {installed}"
 
 
-def _launches(conds: Mapping[str, bool | str], project: Project) -> tuple[str, str]:
+def _launches(conds: Mapping[str, bool | str], project: Project) -> tuple[str, str, Launch | None]:
     wanted = " with ".join(_describe(k, v) for k, v in conds.items())
     if not project.launches:
         where = ", ".join(project.read) if project.read else "no project folder was read"
-        return "possible", f"no launch command found ({where}) to tell whether it runs {wanted}"
+        return (
+            "possible",
+            f"no launch command found ({where}) to tell whether it runs {wanted}",
+            None,
+        )
     undecided: list[Launch] = []
     for launch in project.launches:
         values = {k: LAUNCH_CONDITIONS[k](launch, project) for k in conds}
         if any(v is not None and v != conds[k] for k, v in values.items()):
             continue
         if all(v is not None for v in values.values()):
-            return "reached", _place(launch)
+            return "reached", _place(launch), launch
         undecided.append(launch)
     if undecided:
-        return "possible", f"{_place(undecided[0])}, which may run {wanted}"
+        return "possible", f"{_place(undecided[0])}, which may run {wanted}", undecided[0]
     if len(project.launches) == 1:
         only = project.launches[0]
         where = f"{only.span.path}:{only.span.line}"
-        return "not-reached", f"the one launch command found ({where}) does not run {wanted}"
+        return "not-reached", f"the one launch command found ({where}) does not run {wanted}", None
     count = len(project.launches)
-    return "not-reached", f"none of the {count} launch commands found runs {wanted}"
+    return "not-reached", f"none of the {count} launch commands found runs {wanted}", None

@@ -237,3 +237,22 @@ def test_tool_config_errors(tmp_path: Path, body: str, fragment: str) -> None:
         load_tool_config(path)
     assert info.value.message.startswith(str(path))
     assert fragment in info.value.message
+
+
+def test_an_installed_version_points_where_the_project_reaches_it(entries: list[Entry]) -> None:
+    """Code scanning rejects a result without a file: a version read from an installed
+    environment has none, so the finding points at the launch that reaches it, else at
+    the line of the project's manifest naming uvicorn."""
+    from troubleshoot.report.model import Location
+
+    installed = snap(Package("uvicorn", "0.7.0", "installed (/venv/bin/python)"))
+    both = Project(
+        launches=(_launch("Procfile", 1, reload=True, ssl_certfile="c.pem"),),
+        read=(".",),
+        manifest=Location("pyproject.toml", 7),
+    )
+    (finding,) = check(entries, installed, project=both, today=TODAY).failing
+    assert finding.location == Location("Procfile", 1)
+    h11 = snap(Package("uvicorn", "0.30.0", "installed"), Package("h11", "0.7.0", "installed"))
+    (plain,) = check(entries, h11, project=both, today=TODAY).failing
+    assert plain.entry_id == "h11-old" and plain.location == Location("pyproject.toml", 7)

@@ -158,6 +158,7 @@ def _project(folder: Path, snap: Snapshot) -> Project:
     """What the project folder and the snapshot tell about how uvicorn runs."""
     from troubleshoot.reach import Project
     from troubleshoot.scan.files import read_all
+    from troubleshoot.sources.discover import manifest_location
 
     if not folder.is_dir():
         raise InputError(f"--project {folder}: not a folder")
@@ -170,4 +171,5 @@ def _project(folder: Path, snap: Snapshot) -> Project:
         installed=snap.versions(),
         complete=snap.complete,
         platform=platform if platform in ("linux", "darwin", "win32") else None,
+        manifest=manifest_location(folder),
     )

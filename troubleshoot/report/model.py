@@ -78,6 +78,7 @@ class Reach:
 
     status: ReachStatus
     evidence: str
+    where: Location | None = None  # the launch command that reaches it, when one does
 
     def __post_init__(self) -> None:
         _safe(self, "evidence")

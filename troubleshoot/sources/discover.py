@@ -14,6 +14,7 @@ import re
 from importlib import metadata
 from pathlib import Path
 
+from troubleshoot.report.model import Location
 from troubleshoot.sources.interface import EnvSource
 
 # requirements.txt, requirements-dev.txt, requirements/prod.txt is not read (a folder)
@@ -55,3 +56,26 @@ def default_sources(folder: Path) -> list[EnvSource]:
     if uvicorn_installed():
         return [InstalledSource()]
     return project_pins(folder) or [InstalledSource()]
+
+
+# Files that declare a project's dependencies, in the order a finding prefers them.
+_MANIFESTS = ("pyproject.toml", "requirements.txt", "setup.cfg", "setup.py", "Pipfile")
+
+
+def manifest_location(folder: Path) -> Location | None:
+    """The first line naming uvicorn in the project's dependency files, if any."""
+    from troubleshoot import bounded
+
+    for name in _MANIFESTS:
+        path = folder / name
+        if not bounded.is_regular(path):
+            continue
+        try:
+            text = bounded.read_bytes(path, 1 << 20).decode("utf-8", errors="replace")
+        except (OSError, bounded.TooLarge):
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            if re.search(r"\buvicorn\b", line, re.IGNORECASE):
+                shown = path if folder != Path() else Path(name)
+                return Location(str(shown), number)
+    return None
