@@ -1,11 +1,13 @@
-"""The pre-commit hooks (.pre-commit-hooks.yaml), run as pre-commit runs them.
+"""The pre-commit hooks (.pre-commit-hooks.yaml), run as pre-commit runs them, and by
+pre-commit itself.
 
 pre-commit installs a `language: python` hook into a virtual environment of its own
 (`pip install` of the hook repository) and runs `entry` + `args` (+ the staged files that
 match `files`, when `pass_filenames`) from the repository root, with that environment's
 bin first on PATH and VIRTUAL_ENV set. Here: a fresh venv with the wheel built from this tree
 (so the tool's interpreter has no uvicorn, as in pre-commit), a temporary git repository
-with the files staged, and the hook's own entry, args and file filter.
+with the files staged, and the hook's own entry, args and file filter. Then the same with
+`pre-commit run` (from the test extra) on a git repository of this tree's hook files.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import contextlib
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -194,3 +197,70 @@ def test_the_docs_config_names_these_hooks() -> None:
     assert set(ids) == set(_hooks())
     check_env = next(hook for hook in repo["hooks"] if hook["id"] == "doctor-check-env")
     assert not check_env.get("args")  # documented as working without args
+
+
+# --------------------------------------------------------------------------- real pre-commit
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A git repository of this tree's hook files and package (what pre-commit clones)."""
+    pytest.importorskip("pre_commit", reason="pre-commit (in the test extra) runs the hooks")
+    root = tmp_path_factory.mktemp("hook-repo") / "uvicorn-doctor"
+    root.mkdir()
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+        shutil.copy2(REPO / name, root / name)
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("troubleshoot", "reference_server", "kb", "fixes"):
+        shutil.copytree(REPO / name, root / name, ignore=skip)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    _check([*git, "init", "-q"], cwd=root)
+    _check([*git, "add", "."], cwd=root)
+    _check([*git, "commit", "-q", "-m", "hooks"], cwd=root)
+    return root, _check(["git", "rev-parse", "HEAD"], cwd=root).strip()
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")  # the hook env, built once here
+
+
+def _pre_commit(
+    hook_repo: tuple[Path, str], home: Path, repo: Path, hook_id: str
+) -> tuple[int, str]:
+    path, rev = hook_repo
+    config = {"repos": [{"repo": str(path), "rev": rev, "hooks": [{"id": hook_id}]}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    _check(["git", "add", ".pre-commit-config.yaml"], cwd=repo)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DOCTOR_", "PRE_COMMIT")) and k not in ("PYTHONPATH", "PYTHONHOME")
+    }
+    env["PRE_COMMIT_HOME"] = str(home)
+    env["DOCTOR_CACHE_DIR"] = str(repo.parent / "doctor-cache")
+    cmd = [sys.executable, "-m", "pre_commit", "run", hook_id, "--all-files", "--color", "never"]
+    return _run(cmd, cwd=repo, env=env)
+
+
+@pytest.mark.pypi
+@pytest.mark.slow
+def test_pre_commit_fails_the_check_env_hook_on_a_broken_pin(
+    hook_repo: tuple[Path, str], pre_commit_home: Path, tmp_path: Path
+) -> None:
+    repo = _repo(tmp_path / "repo", BROKEN_PIN)
+    code, out = _pre_commit(hook_repo, pre_commit_home, repo, "doctor-check-env")
+    assert code == 1, out
+    assert re.search(r"^doctor check-env .*Failed$", out, re.M), out[-3000:]
+    assert "- exit code: 1" in out and "0.10.3" in out
+
+
+@pytest.mark.pypi
+@pytest.mark.slow
+def test_pre_commit_fails_the_check_env_hook_when_nothing_has_uvicorn(
+    hook_repo: tuple[Path, str], pre_commit_home: Path, tmp_path: Path
+) -> None:
+    repo = _repo(tmp_path / "repo", {"requirements.txt": "requests==2.31.0\n"})
+    code, out = _pre_commit(hook_repo, pre_commit_home, repo, "doctor-check-env")
+    assert code == 1, out  # pre-commit's own status: a hook failed
+    assert "- exit code: 4" in out, out[-3000:]
