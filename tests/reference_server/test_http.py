@@ -206,13 +206,18 @@ def test_websocket_upgrade_is_refused_clearly(server: ServerProcess) -> None:
     assert server.wait_event("websocket_refused")
 
 
-def test_client_disconnect_is_reported_to_the_app(server: ServerProcess) -> None:
+def test_client_disconnect_is_reported_to_the_app(
+    server: ServerProcess, client: httpx.Client
+) -> None:
+    """The app's receive() after the body returns http.disconnect once the client left
+    (the app records what it got; /last-disconnect reads it back)."""
     before = len(server.find("request", path="/disconnect"))
     parts = urlsplit(server.url())
     with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
         sock.sendall(b"GET /disconnect HTTP/1.1\r\nHost: x\r\n\r\n")
         time.sleep(0.1)  # let the app reach its receive() (no reply is expected)
     server.wait_event("request", count=before + 1, path="/disconnect")
+    assert client.get(server.url() + "/last-disconnect").text == "http.disconnect"
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,9 @@ async def _read_body(receive) -> bytes:
     return b"".join(chunks)
 
 
+RECEIVED_AFTER_BODY: list[str] = []
+
+
 async def app(scope, receive, send):
     if scope["type"] == "lifespan":
         while True:
@@ -83,7 +86,10 @@ async def app(scope, receive, send):
     elif path == "/disconnect":
         await _read_body(receive)
         message = await receive()
+        RECEIVED_AFTER_BODY.append(message["type"])  # what the app saw once the client left
         await _text(send, message["type"].encode())
+    elif path == "/last-disconnect":
+        await _text(send, (RECEIVED_AFTER_BODY[-1] if RECEIVED_AFTER_BODY else "none").encode())
     else:
         await _text(send, b"hello")
 
