@@ -218,6 +218,28 @@ EVIDENCE: dict[str, list[tuple[str, ...]]] = {
     "beta-reload-windows": [("0.11.0", "reproduces", "2025-12-24")],
 }
 
+# The test KB's release list (its message catalog has no messages): the version verdicts
+# of the site are computed for these releases only.
+RELEASES = [
+    "0.9.0",
+    "0.10.0",
+    "0.10.1",
+    "0.10.2",
+    "0.10.3",
+    "0.10.4",
+    "0.10.5",
+    "0.10.6",
+    "0.11.0",
+    "0.11.0.post1",
+    "0.11.1",
+    "0.11.2",
+    "0.11.3",
+    "0.12.0b1",
+    "0.12.0",
+    "0.13.0",
+    "1.0.0",
+]
+
 ALPHA_APP = """import uvicorn
 
 
@@ -256,6 +278,9 @@ def write_site_kb(root: Path) -> Settings:
         (kb / "evidence" / f"{name}.json").write_text(
             json.dumps({"entry": name, "records": records}), encoding="utf-8"
         )
+    (kb / "catalog").mkdir()
+    catalog = {"format": 1, "package": "uvicorn", "releases": RELEASES, "messages": []}
+    (kb / "catalog" / "uvicorn.json").write_text(json.dumps(catalog), encoding="utf-8")
     fixes = root / "fixes"
     (fixes / "alpha-pickle" / "sub").mkdir(parents=True)
     (fixes / "alpha-pickle" / "main.py").write_text(ALPHA_APP, encoding="utf-8")

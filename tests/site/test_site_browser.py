@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from packaging.specifiers import SpecifierSet
-from packaging.version import Version
-from site_kbdata import BASE_URL, write_site_kb
+from packaging.version import InvalidVersion, Version
+from site_kbdata import BASE_URL, RELEASES, write_site_kb
 
 from troubleshoot.kbstore import Store
+from troubleshoot.render.entry_text import verdict_line
 from troubleshoot.site.export import export_site
-from troubleshoot.versions import verdict
+from troubleshoot.versions import release_status
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
@@ -172,23 +172,18 @@ def test_filters_by_kind_and_tag(site: Any, tab: Tab) -> None:
 
 
 @pytest.mark.parametrize("version", ["0.10.0", "0.10.3", "0.10.6", "0.11.2", "0.12.0", "1.0.0"])
-def test_version_question_answers_like_the_python_verdict(
-    site: Any, tab: Tab, version: str
-) -> None:
+def test_version_question_answers_like_release_status(site: Any, tab: Tab, version: str) -> None:
     store = Store.open(site[1])
     try:
-        verdicts = {e.id: verdict(e, {"uvicorn": version}).status for e in store.entries()}
+        statuses = {e.id: release_status(e, version) for e in store.entries()}
     finally:
         store.close()
-    # Without an environment, a range that depends on a marker is "unknown" in Python and
-    # "only on some platforms" on the site; no range at all is left out of the answer.
-    affected = sorted(i for i, s in verdicts.items() if s == "affected")
-    conditional = sorted(
-        i for i, s in verdicts.items() if s == "unknown" and i != "gamma-main-guard"
-    )
+    affected = sorted(i for i, s in statuses.items() if s == "affected")
+    conditional = sorted(i for i, s in statuses.items() if s == "conditional")
     tab.page.goto(_url(site))
     hits = search(tab, f"is {version} affected?")
     answer = tab.page.inner_text("#answer")
+    # The same entries `doctor list --version` lists: affected or conditional.
     assert sorted(h.split("/")[1] for h in hits) == sorted(affected + conditional)
     if affected:
         noun = "failure" if len(affected) == 1 else "failures"
@@ -203,64 +198,110 @@ def test_version_question_answers_like_the_python_verdict(
         "#results .verdict", "els => els.map(e => e.textContent)"
     )
     assert len(verdict_texts) == len(hits)
+    assert all(t.startswith(f"uvicorn {version}: affected by ") for t in verdict_texts)
+    assert tab.problems == []
 
 
-SPECS = [
-    ">=0.10.1,<0.10.6",
-    "<0.11.4",
-    "<=0.11.3",
-    "==0.10.3",
-    "!=0.10.3",
-    "~=0.10.1",
-    "~=0.10",
-    "==0.13.*",
-    "!=0.13.*",
-    ">0.10.3",
-    ">=0.11.0,<0.12.0",
-    "",
-]
-VERSIONS = [
-    "0.9",
-    "0.10",
-    "0.10.0",
-    "0.10.1",
-    "0.10.3",
-    "0.10.3rc1",
-    "0.10.3.post1",
-    "0.10.3.dev0",
-    "0.10.4a2",
-    "0.10.5",
-    "0.10.6",
-    "0.11",
-    "0.11.0a1",
-    "0.11.3",
-    "0.11.4",
-    "0.12.0",
-    "0.13.0",
-    "0.13.4",
-    "0.14.0",
-    "1.0",
-    "v0.10.2",
-]
-
-
-def test_js_version_comparison_agrees_with_packaging(site: Any, tab: Tab) -> None:
+def test_a_version_that_is_no_release_is_said_so(site: Any, tab: Tab) -> None:
     tab.page.goto(_url(site))
-    got = tab.page.evaluate(
-        "([specs, versions]) => specs.map("
-        "s => versions.map(v => window.doctorSite.contains(s, v)))",
-        [SPECS, VERSIONS],
+    assert search(tab, "is 0.7.99 affected?") == []
+    assert tab.page.inner_text("#answer") == (
+        "0.7.99 is not a uvicorn release on PyPI (known: 0.9.0 to 1.0.0)."
     )
-    for spec, row in zip(SPECS, got, strict=True):
-        for version, answer in zip(VERSIONS, row, strict=True):
-            expected = SpecifierSet(spec).contains(Version(version), prereleases=True)
-            assert answer is expected, f"{version} in {spec!r}: JS {answer}, packaging {expected}"
-    ordered = tab.page.evaluate(
-        "vs => vs.slice().sort((a, b) => window.doctorSite.compare("
-        "window.doctorSite.parseVersion(a), window.doctorSite.parseVersion(b)))",
-        VERSIONS,
+    # With words, the words still search; no verdict is guessed.
+    assert search(tab, "pickle 0.10.7") == ["fixes/alpha-pickle/index.html"]
+    assert tab.page.eval_on_selector_all("#results .verdict", "els => els.length") == 0
+    assert tab.problems == []
+
+
+# Spellings of a release that PEP 440 reads as that release, and versions that are none.
+SPELLINGS = {
+    "v0.10.3": "0.10.3",
+    "0.10.3": "0.10.3",
+    " 0.10.3 ": "0.10.3",
+    "0.10": "0.10.0",
+    "0.10.0.0": "0.10.0",
+    "0.011.0": "0.11.0",
+    "0.11.0-post1": "0.11.0.post1",
+    "0.11.0-1": "0.11.0.post1",
+    "0.11.0.POST1": "0.11.0.post1",
+    "0.11post1": "0.11.0.post1",
+    "0.12.0B1": "0.12.0b1",
+    "0.12.0-beta.1": "0.12.0b1",
+    "0.12b1": "0.12.0b1",
+    "1": "1.0.0",
+    "1.0.0": "1.0.0",
+}
+NOT_RELEASES = ["0.10.7", "0.10.3.dev0", "0.10.3+local", "0.12.0rc1", "0.11.0.post2", "0.8"]
+
+
+def test_a_typed_version_finds_the_release_packaging_calls_equal(site: Any, tab: Tab) -> None:
+    tab.page.goto(_url(site))
+    typed = [*SPELLINGS, *NOT_RELEASES, *RELEASES, "zebra", "0..1"]
+    got = tab.page.evaluate("vs => vs.map(v => window.doctorSite.findRelease('uvicorn', v))", typed)
+    for text, found in zip(typed, got, strict=True):
+        try:
+            version = Version(text)
+        except InvalidVersion:
+            assert "is not a version" in found["text"], (text, found)
+            continue
+        equal = [r for r in RELEASES if Version(r) == version]
+        if equal:
+            assert found.get("release") == equal[0], (text, found)
+        else:
+            assert "is not a uvicorn release on PyPI" in found["text"], (text, found)
+    assert all(
+        SPELLINGS[t] == f["release"] for t, f in zip(typed, got, strict=False) if t in SPELLINGS
     )
-    assert [Version(v) for v in ordered] == sorted(Version(v) for v in VERSIONS)
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "version"),
+    [
+        ("alpha-pickle", "0.10.3"),
+        ("alpha-pickle", "0.10.6"),
+        ("alpha-pickle", "0.9.0"),
+        ("beta-reload-windows", "0.11.2"),
+        ("xss-probe", "0.13"),
+    ],
+)
+def test_the_fix_page_version_box_says_what_show_says(
+    site: Any, tab: Tab, entry_id: str, version: str
+) -> None:
+    store = Store.open(site[1])
+    try:
+        entry = store.entry(entry_id)
+    finally:
+        store.close()
+    assert entry is not None
+    release = next(r for r in RELEASES if Version(r) == Version(version))
+    expected = verdict_line(entry, release, release_status(entry, release))
+    page = tab.page
+    page.goto(_url(site, f"fixes/{entry_id}/index.html"))
+    assert page.is_visible("#v")
+    assert page.inner_text("#verdict") == ""
+    page.fill("#v", version)
+    page.wait_for_function("v => window.doctorSite.boxed === v", arg=version)
+    assert page.inner_text("#verdict") == expected
+    # At 390 px the box and its sentence fit the screen: nothing scrolls sideways.
+    box = page.eval_on_selector("#am-i-affected", "e => e.getBoundingClientRect().right")
+    assert box <= 390
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.fill("#v", "0.10.7")
+    page.wait_for_function("() => window.doctorSite.boxed === '0.10.7'")
+    assert page.inner_text("#verdict") == (
+        "0.10.7 is not a uvicorn release on PyPI (known: 0.9.0 to 1.0.0)."
+    )
+    page.goto(_url(site, f"fixes/{entry_id}/index.html") + f"?v={version}")
+    assert page.inner_text("#verdict") == expected
+    assert tab.problems == []
+
+
+def test_a_page_not_tied_to_a_version_says_so_without_a_box(site: Any, tab: Tab) -> None:
+    tab.page.goto(_url(site, "fixes/gamma-main-guard/index.html"))
+    assert tab.page.query_selector("#v") is None
+    assert "Not version-specific" in tab.page.inner_text("#am-i-affected")
+    assert tab.problems == []
 
 
 def test_links_work(site: Any, tab: Tab) -> None:
@@ -330,15 +371,22 @@ def test_works_from_a_static_http_host(http_root: str, tab: Tab) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots(site: Any, browser: Any, scheme: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
-    try:
-        page = context.new_page()
-        page.goto(_url(site))
-        search(Tab(page), "is 0.10.3 affected?")
-        page.screenshot(path=str(ARTIFACTS / f"index-{scheme}.png"), full_page=True)
-        page.goto(_url(site, "fixes/alpha-pickle/index.html"))
-        page.screenshot(path=str(ARTIFACTS / f"page-{scheme}.png"), full_page=True)
-    finally:
-        context.close()
-    assert (ARTIFACTS / f"index-{scheme}.png").stat().st_size > 1000
-    assert (ARTIFACTS / f"page-{scheme}.png").stat().st_size > 1000
+    shots = []
+    for width, height in ((390, 844), (1280, 900)):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme=scheme
+        )
+        try:
+            page = context.new_page()
+            suffix = "" if width == 390 else f"-{width}"
+            page.goto(_url(site))
+            search(Tab(page), "is 0.10.3 affected?")
+            shots.append(ARTIFACTS / f"index-{scheme}{suffix}.png")
+            page.screenshot(path=str(shots[-1]), full_page=True)
+            page.goto(_url(site, "fixes/alpha-pickle/index.html") + "?v=0.10.3")
+            assert page.inner_text("#verdict").startswith("uvicorn 0.10.3: affected by")
+            shots.append(ARTIFACTS / f"page-{scheme}{suffix}.png")
+            page.screenshot(path=str(shots[-1]), full_page=True)
+        finally:
+            context.close()
+    assert all(shot.stat().st_size > 1000 for shot in shots)

@@ -10,9 +10,11 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 from site_htmlcheck import parse
-from site_kbdata import Export
+from site_kbdata import RELEASES, Export
 
+from troubleshoot.kbstore import Store
 from troubleshoot.site.osv import Unconvertible, range_events
+from troubleshoot.versions import release_status
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -44,12 +46,53 @@ def test_search_index_matches_the_embedded_copy(exported: Export) -> None:
     page = parse(exported.root / "index.html")
     embedded = next(body for attrs, body in page.scripts if attrs.get("id") == "search-data")
     assert json.loads(embedded) == index
-    assert isinstance(index, list)
-    beta = next(r for r in index if r["id"] == "beta-reload-windows")
-    assert beta["affected"] == [
-        {"spec": ">=0.11.0,<0.12.0", "when": "sys_platform == 'win32'", "status": "unverified"}
-    ]
+    assert isinstance(index, dict)
+    assert index["releases"] == {"uvicorn": RELEASES}
+    assert index["status_codes"] == {
+        "a": "affected",
+        "c": "conditional",
+        "f": "fixed",
+        "n": "not-affected",
+        "v": "any-version",
+    }
+    beta = next(r for r in index["records"] if r["id"] == "beta-reload-windows")
     assert beta["url"] == "fixes/beta-reload-windows/index.html"
+    assert "affected" not in beta  # no ranges: the browser looks verdicts up
+    codes = index["status_codes"]
+    store = Store.open(exported.settings)
+    try:
+        for entry in store.entries():
+            record = next(r for r in index["records"] if r["id"] == entry.id)
+            assert record["package"] == "uvicorn"
+            assert record["fixed_in"] == (entry.fixed_in or "")
+            assert [codes[c] for c in record["by_release"]] == [
+                release_status(entry, v) for v in RELEASES
+            ]
+    finally:
+        store.close()
+    # 0.11.0 to 0.11.3 on Windows only. PEP 440: `<0.12.0` leaves out the pre-releases of
+    # 0.12.0, and 0.12.0b1 is below the fixed release: not affected, not "fixed".
+    conditional = ["0.11.0", "0.11.0.post1", "0.11.1", "0.11.2", "0.11.3"]
+    assert dict(zip(RELEASES, beta["by_release"], strict=True)) == dict.fromkeys(RELEASES, "n") | (
+        dict.fromkeys(conditional, "c") | dict.fromkeys(["0.12.0", "0.13.0", "1.0.0"], "f")
+    )
+
+
+def test_each_fix_page_carries_its_own_verdict_table(exported: Export) -> None:
+    index = _json(exported, "api/search-index.json")
+    assert isinstance(index, dict)
+    for record in index["records"]:
+        page = parse(exported.root / record["url"])
+        blocks = [body for attrs, body in page.scripts if attrs.get("id") == "verdict-data"]
+        if record["by_release"] == "v" * len(RELEASES):
+            assert blocks == []  # not version-specific: a sentence, no box
+            continue
+        data = json.loads(blocks[0])
+        assert data == {
+            "releases": {"uvicorn": RELEASES},
+            "status_codes": index["status_codes"],
+            "record": {k: record[k] for k in ("id", "package", "fixed_in", "by_release")},
+        }
 
 
 def test_osv_shape(exported: Export) -> None:

@@ -179,5 +179,5 @@ def test_an_anchored_signature_is_not_read_as_the_letter_a(site: Path, tab: Tab)
     assert tab.problems == []
     # Its words are the pattern's literal text, not "A" glued to them ("Aw+Error" before).
     index = json.loads((site / "api" / "search-index.json").read_text(encoding="utf-8"))
-    delta = next(r for r in index if r["id"] == "delta-anchored")
+    delta = next(r for r in index["records"] if r["id"] == "delta-anchored")
     assert delta["signature"].split() == ["+Error:"]

@@ -11,7 +11,7 @@ import pytest
 from troubleshoot.config import Settings
 from troubleshoot.errors import ExportError
 from troubleshoot.site import output
-from troubleshoot.site.export import build_site, export_site
+from troubleshoot.site.export import _load, build_site, export_site
 from troubleshoot.site.output import MARKER, check_target
 
 
@@ -53,16 +53,11 @@ def exported_plain_tree(site_settings: Settings, tmp_path: Path) -> dict[str, by
 
 
 def test_no_timestamps_from_the_clock(site_settings: Settings, tmp_path: Path) -> None:
-    files = build_site(_pages(site_settings), "https://x.example/")
+    pages, releases = _load(site_settings)
+    files = build_site(pages, "https://x.example/", releases=releases)
     text = b"".join(files.values()).decode("utf-8", "replace")
     dates = set(__import__("re").findall(r"\b20\d\d-\d\d-\d\d\b", text))
     assert dates <= {"2025-12-24", "2026-01-01", "2026-01-02", "2026-01-03"}
-
-
-def _pages(settings: Settings) -> list:  # type: ignore[type-arg]
-    from troubleshoot.site.export import _load
-
-    return _load(settings)
 
 
 def test_refuses_a_non_empty_foreign_directory(site_settings: Settings, tmp_path: Path) -> None:

@@ -107,7 +107,17 @@ def test_structure_of_every_page(exported: Export) -> None:
 def test_entry_page_sections_in_order(exported: Export) -> None:
     page = parse(exported.root / "fixes" / "alpha-pickle" / "index.html")
     ids = page.ids
-    order = ["fix", "signature", "error", "triggers", "why", "options", "versions", "repro"]
+    order = [
+        "am-i-affected",
+        "fix",
+        "signature",
+        "error",
+        "triggers",
+        "why",
+        "options",
+        "versions",
+        "repro",
+    ]
     positions = [ids.index(i) for i in [*order, "upstream", "related"]]
     assert positions == sorted(positions)
     text = {e.attrs["id"]: e.text for e in page.elements if "id" in e.attrs}

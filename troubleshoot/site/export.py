@@ -10,6 +10,7 @@ from troubleshoot import __version__
 from troubleshoot.config import Settings
 from troubleshoot.site.output import check_target, write_site
 from troubleshoot.site.pages import PageData, collect
+from troubleshoot.site.releases import Releases, release_lists
 from troubleshoot.site.urls import SiteUrls, normalize_base_url
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -28,32 +29,46 @@ class ExportResult:
     sitemap: bool
 
 
-def _load(settings: Settings) -> list[PageData]:
+def _load(settings: Settings) -> tuple[list[PageData], Releases]:
     from troubleshoot.kbstore import Store
 
     store = Store.open(settings)
     try:
-        return collect(store, settings.fixes_dir)
+        pages = collect(store, settings.fixes_dir)
     finally:
         store.close()
+    return pages, release_lists(settings.kb_dir, [p.entry for p in pages])
 
 
 def build_site(
-    pages: list[PageData], base_url: str | None = None, progress: Progress | None = None
+    pages: list[PageData],
+    base_url: str | None = None,
+    progress: Progress | None = None,
+    releases: Releases | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the site, relative POSIX path -> content (deterministic)."""
+    """Every file of the site, relative POSIX path -> content (deterministic).
+
+    ``releases``: package -> its releases, for the version verdicts (default: the
+    release lists of the catalog the tool ships with).
+    """
     from troubleshoot.site import feeds
     from troubleshoot.site.render import Renderer
 
+    if releases is None:
+        from troubleshoot.config import _data_dir
+
+        releases = release_lists(_data_dir("kb"), [p.entry for p in pages])
     urls = SiteUrls(normalize_base_url(base_url) if base_url else None)
     renderer = Renderer(urls)
     files: dict[str, str | bytes] = {}
     total = len(pages)
     for done, page in enumerate(pages, 1):
-        files[urls.page_file(page.slug)] = renderer.entry_page(page)
+        files[urls.page_file(page.slug)] = renderer.entry_page(
+            page, feeds.page_verdicts(page, releases)
+        )
         if progress is not None:
             progress(done, total, page.slug)
-    index = feeds.search_index(pages)
+    index = feeds.search_index(pages, releases)
     files["index.html"] = renderer.index_page(pages, index)
     files["api/search-index.json"] = feeds.dump_json(index)
     files["api/entries.json"] = feeds.dump_json(feeds.entries_api(pages, urls))
@@ -80,8 +95,8 @@ def export_site(
     if base_url is not None:
         normalize_base_url(base_url)  # fail on a bad URL before any work
     check_target(out_dir)  # refuse before doing the work, and again before writing
-    pages = _load(settings)
-    files = build_site(pages, base_url, progress)
+    pages, releases = _load(settings)
+    files = build_site(pages, base_url, progress, releases)
     write_site(out_dir, files, __version__)
     return ExportResult(
         out_dir=out_dir,

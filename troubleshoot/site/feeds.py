@@ -14,11 +14,14 @@ from typing import Any
 
 from troubleshoot import __version__
 from troubleshoot.render.links import issue_url, pr_url
+from troubleshoot.schema import Entry
 from troubleshoot.shown import shown
 from troubleshoot.site.markup import plain_text
 from troubleshoot.site.osv import EPOCH, is_exported, osv_record
 from troubleshoot.site.pages import PageData
+from troubleshoot.site.releases import STATUS_CODES, Releases, encode
 from troubleshoot.site.urls import SiteUrls
+from troubleshoot.versions import canonicalize_name
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -68,15 +71,37 @@ def pattern_text(pattern: str) -> str:
     )
 
 
-def search_index(pages: list[PageData]) -> list[dict[str, Any]]:
-    """The records the client-side search reads (paths relative to the site root)."""
+def verdict_record(entry: Entry, releases: Releases) -> dict[str, Any]:
+    """What the browser needs to state an entry's verdict for a typed release."""
+    return {
+        "id": entry.id,
+        "package": canonicalize_name(entry.package),
+        "fixed_in": entry.fixed_in or "",
+        "by_release": encode(entry, releases),
+    }
+
+
+def verdict_tables(releases: Releases) -> dict[str, Any]:
+    """The release lists and the meaning of each status letter (one copy per document)."""
+    return {
+        "releases": {p: list(r) for p, r in releases.items()},
+        "status_codes": {code: status for status, code in STATUS_CODES.items()},
+    }
+
+
+def search_index(pages: list[PageData], releases: Releases) -> dict[str, Any]:
+    """The document the client-side search reads (paths relative to the site root).
+
+    ``records[].by_release`` holds, for the i-th release of ``releases[package]``,
+    the letter of ``release_status(entry, release)``: the site looks versions up,
+    it does not compare them.
+    """
     records = []
     for p in pages:
         e = p.entry
         exc_types, patterns = _signature_texts(p)
         records.append(
             {
-                "id": e.id,
                 "title": e.title,
                 "url": SiteUrls.page_file(e.id),
                 "kind": e.kind,
@@ -86,15 +111,17 @@ def search_index(pages: list[PageData]) -> list[dict[str, Any]]:
                 "exc": exc_types,
                 "signature": " ".join(pattern_text(x) for x in patterns),
                 "summary": plain_text(e.summary)[:400],
-                "affected": [
-                    {"spec": a.specifier, "when": a.when or "", "status": a.status}
-                    for a in e.affected
-                    if a.package.lower() == e.package.lower()
-                ],
-                "fixed_in": e.fixed_in or "",
             }
+            | verdict_record(e, releases)
         )
-    return records
+    return verdict_tables(releases) | {"records": records}
+
+
+def page_verdicts(page: PageData, releases: Releases) -> dict[str, Any]:
+    """The version box data of one fix page: its record and its package's release list."""
+    record = verdict_record(page.entry, releases)
+    tables = verdict_tables({p: r for p, r in releases.items() if p == record["package"]})
+    return tables | {"record": record}
 
 
 def osv_records(pages: list[PageData], urls: SiteUrls) -> list[dict[str, Any]]:

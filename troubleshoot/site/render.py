@@ -104,6 +104,12 @@ def json_ld(page: PageData, urls: SiteUrls) -> dict[str, Any]:
     return data
 
 
+def _example(verdicts: dict[str, Any]) -> str:
+    """A release to show in the version box's placeholder: the newest one."""
+    releases = verdicts["releases"].get(verdicts["record"]["package"], [])
+    return releases[-1] if releases else "0.10.3"
+
+
 class Renderer:
     """Renders the pages of one export (templates compiled once)."""
 
@@ -113,7 +119,8 @@ class Renderer:
         self._entry = self.env.get_template("entry.html")
         self._index = self.env.get_template("index.html")
 
-    def entry_page(self, page: PageData) -> str:
+    def entry_page(self, page: PageData, verdicts: dict[str, Any]) -> str:
+        """One fix page; ``verdicts``: its version box data (``feeds.page_verdicts``)."""
         return self._entry.render(
             page=page,
             e=page.entry,
@@ -122,9 +129,12 @@ class Renderer:
             description=_description(page),
             upstream=upstream_links(page),
             ld=script_json(json_ld(page, self.urls)),
+            verdicts=script_json(verdicts),
+            versioned=bool(verdicts["record"]["by_release"]),
+            example_version=_example(verdicts),
         )
 
-    def index_page(self, pages: list[PageData], index: list[dict[str, Any]]) -> str:
+    def index_page(self, pages: list[PageData], index: dict[str, Any]) -> str:
         tags = sorted({t for p in pages for t in p.entry.tags})
         return self._index.render(
             pages=pages,

@@ -4,105 +4,82 @@
 (function () {
   "use strict";
 
-  /* ---- PEP 440 versions (the subset uvicorn releases use, plus pre/post/dev) ---- */
-  var VERSION = /^\s*v?(\d+(?:\.\d+)*)(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?\s*$/i;
-  var PRE_RANK = { a: 0, alpha: 0, b: 1, beta: 1, c: 2, rc: 2, pre: 2, preview: 2 };
+  /* ---- versions: looked up, never compared ----
+     Whether a release has a failure was decided at export time by the function behind
+     `doctor list --version` and `doctor show --version` (troubleshoot.versions.
+     release_status): each record carries one status letter per release of its package
+     (`by_release`, in the order of `releases[package]`). The browser only spells a typed
+     version the canonical PEP 440 way (v prefix, trailing .0, alpha/beta/c/pre, -1 post,
+     case) to find it in that list; it has no range logic of its own. */
+  var VERSION = /^\s*v?(\d+(?:\.\d+)*)(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\s*$/i;
+  var PRE = { a: "a", alpha: "a", b: "b", beta: "b", c: "rc", rc: "rc", pre: "rc", preview: "rc" };
 
-  /* {release, pre: [rank, n] | null, post: n | null, dev: n | null}, or null if unreadable. */
-  function parseVersion(text) {
+  /* The normalised form of a PEP 440 version ("v0.10.0" -> "0.10"), or null if unreadable. */
+  function canonicalVersion(text) {
     var m = VERSION.exec(String(text));
     if (!m) { return null; }
-    var post = null;
-    if (m[4] !== undefined) { post = Number(m[4]); }
-    else if (m[5] !== undefined) { post = Number(m[6] || 0); }
-    return {
-      release: m[1].split(".").map(Number),
-      pre: m[2] ? [PRE_RANK[m[2].toLowerCase()], Number(m[3] || 0)] : null,
-      post: post,
-      dev: m[7] ? Number(m[8] || 0) : null
+    var release = m[1].split(".").map(Number);
+    while (release.length > 1 && release[release.length - 1] === 0) { release.pop(); }
+    var out = release.join(".");
+    if (m[2]) { out += PRE[m[2].toLowerCase()] + Number(m[3] || 0); }
+    if (m[4] !== undefined) { out += ".post" + Number(m[4]); }
+    else if (m[5] !== undefined) { out += ".post" + Number(m[6] || 0); }
+    if (m[7]) { out += ".dev" + Number(m[8] || 0); }
+    if (m[9]) { out += "+" + m[9].toLowerCase().replace(/[-_]/g, "."); }
+    return out;
+  }
+
+  var tables = { releases: Object.create(null), keys: Object.create(null), codes: {} };
+
+  /* Read the release lists and status letters of an index or fix-page document. */
+  function useTables(doc) {
+    tables.codes = doc.status_codes;
+    Object.keys(doc.releases).forEach(function (pkg) {
+      var keys = Object.create(null);
+      doc.releases[pkg].forEach(function (release, i) {
+        var key = canonicalVersion(release);
+        if (key !== null && !(key in keys)) { keys[key] = i; }
+      });
+      tables.releases[pkg] = doc.releases[pkg];
+      tables.keys[pkg] = keys;
+    });
+  }
+
+  /* {index, release} of a typed version among the package's releases, or {text} saying why not. */
+  function findRelease(pkg, typed) {
+    var list = tables.releases[pkg];
+    typed = String(typed).trim();
+    if (!list || !list.length) { return { text: "No list of " + pkg + " releases here: see Affected versions." }; }
+    var key = canonicalVersion(typed);
+    if (key === null) { return { text: typed + " is not a version number (e.g. " + list[list.length - 1] + ")." }; }
+    if (!(key in tables.keys[pkg])) {
+      return { text: typed + " is not a " + pkg + " release on PyPI (known: " + list[0] + " to " + list[list.length - 1] + ")." };
+    }
+    var index = tables.keys[pkg][key];
+    return { index: index, release: list[index] };
+  }
+
+  /* The sentence `doctor show ID --version V` starts with (render/entry_text.verdict_line). */
+  function verdictSentence(record, release, status) {
+    var fixed = record.fixed_in ? " (fixed in " + record.fixed_in + ")" : "";
+    var words = {
+      "affected": "affected by " + record.id + fixed,
+      "conditional": "affected by " + record.id + " on some platforms or Pythons only" + fixed,
+      "fixed": "not affected: " + record.id + " is fixed in " + record.fixed_in,
+      "not-affected": "not affected by " + record.id,
+      "any-version": record.id + " is not version-specific: any release can hit it"
     };
+    return record.package + " " + release + ": " + words[status];
   }
 
-  function trimmed(release) {
-    var r = release.slice();
-    while (r.length > 1 && r[r.length - 1] === 0) { r.pop(); }
-    return r;
-  }
-
-  function sortKey(v) {
-    var pre;
-    if (v.pre === null && v.post === null && v.dev !== null) { pre = [-Infinity, 0]; }
-    else if (v.pre === null) { pre = [Infinity, 0]; }
-    else { pre = v.pre; }
-    return [trimmed(v.release), pre, v.post === null ? -Infinity : v.post,
-      v.dev === null ? Infinity : v.dev];
-  }
-
-  function cmpArrays(a, b) {
-    var n = Math.max(a.length, b.length);
-    for (var i = 0; i < n; i++) {
-      var x = i < a.length ? a[i] : 0, y = i < b.length ? b[i] : 0;
-      if (x < y) { return -1; }
-      if (x > y) { return 1; }
-    }
-    return 0;
-  }
-
-  function compare(a, b) {
-    var ka = sortKey(a), kb = sortKey(b);
-    return cmpArrays(ka[0], kb[0]) || cmpArrays(ka[1], kb[1]) ||
-      cmpArrays([ka[2]], [kb[2]]) || cmpArrays([ka[3]], [kb[3]]);
-  }
-
-  function isPre(v) { return v.pre !== null || v.dev !== null; }
-  function baseEqual(a, b) { return cmpArrays(trimmed(a.release), trimmed(b.release)) === 0; }
-
-  function prefixMatch(v, prefixText) {
-    var prefix = prefixText.split(".").map(Number);
-    var rel = v.release.slice();
-    while (rel.length < prefix.length) { rel.push(0); }
-    return cmpArrays(rel.slice(0, prefix.length), prefix) === 0;
-  }
-
-  var CLAUSE = /^\s*(~=|===|==|!=|<=|>=|<|>)\s*(\S+)\s*$/;
-
-  /* Does one clause admit v? Same rules as packaging with prereleases=True. */
-  function clauseContains(op, text, v) {
-    if (op === "===") { return null; }
-    if ((op === "==" || op === "!=") && /\.\*$/.test(text)) {
-      var inside = prefixMatch(v, text.slice(0, -2));
-      return op === "==" ? inside : !inside;
-    }
-    var s = parseVersion(text);
-    if (!s) { return null; }
-    var c = compare(v, s);
-    switch (op) {
-      case "==": return c === 0;
-      case "!=": return c !== 0;
-      case ">=": return c >= 0;
-      case "<=": return c <= 0;
-      case "<": return c < 0 && !(!isPre(s) && isPre(v) && baseEqual(v, s));
-      case ">": return c > 0 && !(s.post === null && v.post !== null && baseEqual(v, s));
-      case "~=":
-        var prefix = s.release.slice(0, -1).join(".");
-        return c >= 0 && prefixMatch(v, prefix);
-    }
-    return null;
-  }
-
-  /* true / false, or null when the specifier or version cannot be read. */
-  function contains(specifier, versionText) {
-    var v = typeof versionText === "string" ? parseVersion(versionText) : versionText;
-    if (!v) { return null; }
-    var clauses = String(specifier).split(",").filter(function (c) { return c.trim() !== ""; });
-    for (var i = 0; i < clauses.length; i++) {
-      var m = CLAUSE.exec(clauses[i]);
-      if (!m) { return null; }
-      var ok = clauseContains(m[1], m[2], v);
-      if (ok === null) { return null; }
-      if (!ok) { return false; }
-    }
-    return true;
+  /* {status, release, text}: status is a release_status value (affected, conditional, fixed,
+     not-affected, any-version), or "unknown" when the version is not a known release. */
+  function versionVerdict(record, version) {
+    var found = findRelease(record.package, version);
+    if (found.text) { return { status: "unknown", release: null, text: found.text }; }
+    var status = tables.codes[record.by_release.charAt(found.index)];
+    if (!status) { return { status: "unknown", release: null, text: "No verdict for " + found.release + "." }; }
+    return { status: status, release: found.release, text: verdictSentence(record, found.release, status) };
   }
 
   /* ---- the index and the query ----
@@ -114,6 +91,7 @@
   var STOP = ["a", "an", "the", "is", "are", "am", "i", "my", "it", "in", "on", "of", "to", "and",
     "or", "by", "with", "for", "at", "be", "was", "does", "do", "affected", "affect", "version",
     "versions", "release", "what", "which"];
+  var QUERY_PACKAGE = "uvicorn"; // the package a version in the search box is a release of
   var VERSION_TOKEN = /(?:^|[\s=v])(\d+\.\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?)(?=$|[\s?!.,;:)])/i;
 
   function words(text) {
@@ -163,24 +141,6 @@
     return matched >= needed ? score : 0;
   }
 
-  /* What the index says about a version: affected / conditional / fixed / not-affected / unknown. */
-  function versionVerdict(record, version) {
-    if (!record.affected.length) { return { status: "unknown", text: "not tied to a version" }; }
-    var conditional = null;
-    for (var i = 0; i < record.affected.length; i++) {
-      var a = record.affected[i];
-      if (contains(a.spec, version)) {
-        if (!a.when) { return { status: "affected", text: "affected (" + (a.spec || "all versions") + ")" }; }
-        conditional = conditional || { status: "conditional", text: "affected when " + a.when + " (" + a.spec + ")" };
-      }
-    }
-    if (conditional) { return conditional; }
-    var v = parseVersion(version);
-    var f = record.fixed_in ? parseVersion(record.fixed_in) : null;
-    if (v && f && compare(v, f) >= 0) { return { status: "fixed", text: "fixed in " + record.fixed_in }; }
-    return { status: "not-affected", text: "not affected" };
-  }
-
   function search(items, query, kind, tag) {
     var out = [];
     items.forEach(function (item, position) {
@@ -189,8 +149,11 @@
       if (tag && r.tags.indexOf(tag) < 0) { return; }
       var score = textScore(item, query);
       if (!score) { return; }
-      var verdict = query.version ? versionVerdict(r, query.version) : null;
-      if (verdict && !query.terms.length && verdict.status !== "affected" && verdict.status !== "conditional") {
+      // A version in the query is a uvicorn version: it judges uvicorn's entries only.
+      var verdict = query.version && r.package === QUERY_PACKAGE ? versionVerdict(r, query.version) : null;
+      if (verdict && verdict.status === "unknown") { verdict = null; }
+      var hit = verdict && (verdict.status === "affected" || verdict.status === "conditional");
+      if (query.version && !query.terms.length && !hit) {
         return; // a bare version question lists what affects it
       }
       out.push({ record: r, score: score, verdict: verdict, position: position });
@@ -205,12 +168,13 @@
       return results.length ? results.length + " matching fix" + (results.length === 1 ? "" : "es") + "."
         : "No known match. Try fewer words, or the exception name alone.";
     }
-    if (!parseVersion(query.version)) { return "Cannot read version " + query.version + "."; }
-    var hard = results.filter(function (r) { return r.verdict.status === "affected"; });
-    var soft = results.filter(function (r) { return r.verdict.status === "conditional"; });
+    var found = findRelease(QUERY_PACKAGE, query.version);
+    if (found.text) { return found.text; }
+    var hard = results.filter(function (r) { return r.verdict && r.verdict.status === "affected"; });
+    var soft = results.filter(function (r) { return r.verdict && r.verdict.status === "conditional"; });
     var text = hard.length
-      ? "Yes: uvicorn " + query.version + " is affected by " + hard.length + " known failure" + (hard.length === 1 ? "" : "s") + "."
-      : "No: uvicorn " + query.version + " is not affected by any version-bound entry" + (query.terms.length ? " matching your words" : "") + ".";
+      ? "Yes: uvicorn " + found.release + " is affected by " + hard.length + " known failure" + (hard.length === 1 ? "" : "s") + "."
+      : "No: uvicorn " + found.release + " is not affected by any version-bound entry" + (query.terms.length ? " matching your words" : "") + ".";
     if (soft.length) { text += " " + soft.length + " more only on some platforms or Pythons."; }
     return text;
   }
@@ -244,7 +208,9 @@
     var data = document.getElementById("search-data");
     var form = document.getElementById("search-form");
     if (!data || !form) { return; }
-    var items = JSON.parse(data.textContent).map(prepare);
+    var doc = JSON.parse(data.textContent);
+    useTables(doc);
+    var items = doc.records.map(prepare);
     var q = document.getElementById("q"), kind = document.getElementById("kind");
     var tag = document.getElementById("tag"), list = document.getElementById("results");
     var answer = document.getElementById("answer"), heading = document.getElementById("list-h");
@@ -278,6 +244,28 @@
     run();
   }
 
+  /* The fix page's "Am I affected?" box: the verdict for the typed version, from the same
+     table as the search. `?v=0.10.3` fills it in. */
+  function initVersionBox() {
+    var data = document.getElementById("verdict-data"), input = document.getElementById("v");
+    var out = document.getElementById("verdict"), field = document.getElementById("version-field");
+    if (!data || !input || !out || !field) { return; }
+    var doc = JSON.parse(data.textContent);
+    useTables(doc);
+    field.hidden = false;
+    function update() {
+      var typed = input.value.trim().slice(0, 100);
+      var result = typed ? versionVerdict(doc.record, typed) : null;
+      out.textContent = result ? result.text : "";
+      out.className = "verdict" + (result ? " " + result.status : "");
+      api.boxed = input.value;
+    }
+    input.addEventListener("input", update);
+    var preset = new URLSearchParams(window.location.search).get("v");
+    if (preset) { input.value = preset.slice(0, 100); }
+    update();
+  }
+
   function initCopy() {
     Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
       var source = document.getElementById(button.getAttribute("data-copy"));
@@ -301,8 +289,9 @@
     });
   }
 
-  var api = window.doctorSite = { parseVersion: parseVersion, compare: compare,
-    contains: contains, parseQuery: parseQuery, versionVerdict: versionVerdict, searched: null };
+  var api = window.doctorSite = { canonicalVersion: canonicalVersion, findRelease: findRelease,
+    parseQuery: parseQuery, versionVerdict: versionVerdict, searched: null, boxed: null };
   initSearch();
+  initVersionBox();
   initCopy();
 })();
