@@ -5,7 +5,10 @@ Everything quoted from the input or the KB is escaped, so ``__name__`` and
 ``<module>:<attribute>`` render as written: the punctuation that can start
 emphasis, HTML, a link, an autolink, an entity or a table cell is
 backslash-escaped in text (CommonMark allows it for any ASCII punctuation), and
-code spans get a fence longer than any backtick run inside them.
+code spans get a fence longer than any backtick run inside them. Dots are escaped
+too: a linkifier that links bare domains (markdown-it's linkify, as in its
+gfm-like preset) would otherwise turn ``main.py`` or ``evil.com`` into a link;
+GitHub's renders them as written either way.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from troubleshoot.formats.interface import (
 )
 from troubleshoot.report.model import Finding, Location, Report
 
-# Inline markup: emphasis, code, links, HTML, entities, GFM autolinks and strikethrough,
-# table pipes. '-', '.' and '=' only matter at the start of a line (lists, headings).
-_INLINE = frozenset("\\`*_{}[]<>()#!|~&:")
-_LINE_START = re.compile(r"^(?:[-+=>]|\d+[.)])")
+# Inline markup: emphasis, code, links, HTML, entities, GFM autolinks (``:`` of a
+# scheme, ``.`` of www. and of a bare domain) and strikethrough, table pipes. '-', '+'
+# and '=' only matter at the start of a line (lists, headings).
+_INLINE = frozenset("\\`*_{}[]<>()#!|~&:.")
+_LINE_START = re.compile(r"^[-+=]")
 
 
 def cell(text: object) -> str:
@@ -33,11 +37,7 @@ def cell(text: object) -> str:
     start escaped, so no emphasis, HTML, link or table pipe comes from the input."""
     flat = " ".join(str(text).splitlines())
     escaped = "".join(f"\\{c}" if c in _INLINE else c for c in flat)
-    escaped = re.sub(r"(?i)\b(www)\.", r"\1\\.", escaped)  # GFM's www. autolinks
-    if start := _LINE_START.match(escaped):
-        end = start.end()
-        escaped = escaped[: end - 1] + "\\" + escaped[end - 1 :]
-    return escaped
+    return "\\" + escaped if _LINE_START.match(escaped) else escaped
 
 
 def code(text: object, *, in_table: bool = True) -> str:
@@ -102,7 +102,7 @@ class MarkdownFormat(Format):
             out += [f"- {_entry(f)}: {cell(reach_text(f))}" for f in report.unreached]
             out.append("")
         if line := setup_line(report):
-            out += [cell(line), ""]
+            out += [line, ""]  # our own words and a count: its `doctor scan .` is code
         if report.ignored:
             out += ["### Ignored", "", "| Entry | Package | Reason | Expires | Set in |"]
             out.append("|---|---|---|---|---|")

@@ -11,7 +11,10 @@ Each rule carries ``help`` (text and Markdown: the summary and the first fix),
 as GitHub requires; ``helpUri`` is the entry's own fix page when
 ``DOCTOR_SITE_URL`` is set, else its canonical upstream issue.
 ``partialFingerprints`` name what was flagged without its line or version, so an
-alert survives a moved line and a version bump.
+alert survives a moved line and a version bump; the same thing flagged again in one
+file (two identical launch lines) gets ``:2``, ``:3``, in the order reported, the way
+CodeQL numbers repeats in ``primaryLocationLineHash``, since code scanning merges
+results whose fingerprints are equal.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from troubleshoot.formats.interface import Format, advisory_text, reach_sentence
 from troubleshoot.report.model import Finding, Location, Report, Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT = "doctorFinding/v2"  # the partialFingerprints key
 # The tool's own page: the published fix pages when known, else the KB's subject.
 FALLBACK_INFORMATION_URI = "https://github.com/Kludex/uvicorn"
 
@@ -70,7 +74,7 @@ def _result(finding: Finding, index: int, level: str, reason: str | None) -> dic
         "ruleIndex": index,
         "level": level,
         "message": {"text": text},
-        "partialFingerprints": {"doctorFinding/v2": fingerprint(finding)},
+        "partialFingerprints": {FINGERPRINT: fingerprint(finding)},
         "properties": {"severity": finding.severity, "kind": finding.kind},
     }
     if finding.reach is not None:
@@ -109,6 +113,13 @@ class SarifFormat(Format):
             )
             for i in report.ignored
         ]
+        repeats: dict[str, int] = {}
+        for result in results:
+            fingerprints = result["partialFingerprints"]
+            key = fingerprints[FINGERPRINT]
+            repeats[key] = repeats.get(key, 0) + 1
+            if repeats[key] > 1:
+                fingerprints[FINGERPRINT] = f"{key}:{repeats[key]}"
         run: dict[str, Any] = {
             "tool": {
                 "driver": {
