@@ -33,6 +33,9 @@ APART = [
     ),
     # the proxy's blanket Connection: upgrade shown in the paste: not a missing library
     ("proxy-connection-upgrade/gh-lnbits-1561-nginx-config.txt", "websocket-unsupported-upgrade"),
+    # nest_asyncio's run() without a loop in the thread, not its missing loop_factory
+    ("nest-asyncio-in-thread/gh-huixiangdou-356-gradio-thread.txt", "nest-asyncio-loop-factory"),
+    ("nest-asyncio-in-thread/0.35.0-apply-then-thread-uvloop.txt", "nest-asyncio-loop-factory"),
 ]
 
 # Pastes that show only uvicorn's "Unsupported upgrade request." lines: both entries
@@ -86,3 +89,34 @@ def test_the_older_entrys_own_pastes_are_not_taken_for_the_proxy_class(
         ids = [m.entry.id for m in result.matches]
         assert ids[:1] == ["websocket-unsupported-upgrade"], (sample.path.name, ids)
         assert "proxy-connection-upgrade" not in ids, sample.path.name
+
+
+def test_the_loop_factory_pastes_are_not_taken_for_the_thread_class(real_store: Store) -> None:
+    for sample in samples("pastes"):
+        if sample.expect != "nest-asyncio-loop-factory":
+            continue
+        result = diagnose(sample.text, real_store, use_environment=False)
+        ids = [m.entry.id for m in result.matches + result.likely]
+        assert "nest-asyncio-in-thread" not in ids, (sample.path.name, ids)
+
+
+# uvicorn 0.13-0.14's own uvloop setup in a thread (freqtrade#4530's shape): no
+# nest_asyncio involved, so not the nest-asyncio-in-thread class
+UVLOOP_SETUP_IN_THREAD = """Exception in thread Thread-1:
+Traceback (most recent call last):
+  File "/usr/lib/python3.9/threading.py", line 892, in run
+    self._target(*self._args, **self._kwargs)
+  File "/usr/lib/python3.9/site-packages/uvicorn/server.py", line 47, in run
+    self.config.setup_event_loop()
+  File "/usr/lib/python3.9/site-packages/uvicorn/loops/uvloop.py", line 8, in uvloop_setup
+    asyncio.get_event_loop()
+  File "/usr/lib/python3.9/asyncio/events.py", line 642, in get_event_loop
+    raise RuntimeError('There is no current event loop in thread %r.'
+RuntimeError: There is no current event loop in thread 'Thread-1'.
+"""
+
+
+def test_a_thread_without_nest_asyncio_is_not_the_nest_class(real_store: Store) -> None:
+    result = diagnose(UVLOOP_SETUP_IN_THREAD, real_store, use_environment=False)
+    ids = [m.entry.id for m in result.matches + result.likely]
+    assert "nest-asyncio-in-thread" not in ids, ids

@@ -71,6 +71,11 @@ SHARED_EVIDENCE: dict[str, tuple[str, str]] = {
     "proxy-connection-upgrade/gh-python-socketio-686-nginx-polling.txt::last-1": (
         _ONE_UPGRADE_WARNING
     ),
+    "nest-asyncio-in-thread/0.35.0-apply-then-thread-uvloop.txt::last-5": (
+        "running-event-loop",
+        "the cut drops the nest_asyncio frames; a loop error and `coroutine 'Server.serve' "
+        "was never awaited` are what stays, that entry's evidence too",
+    ),
     "nest-asyncio-loop-factory/0.36.0-apply-before-import.txt::tail-third": _NEVER_AWAITED,
     "nest-asyncio-loop-factory/0.54.0-apply-before-import.txt::tail-third": _NEVER_AWAITED,
     "nest-asyncio-loop-factory/gh-buddy2api-76-pycharm-windows.txt::tail-third": _NEVER_AWAITED,
