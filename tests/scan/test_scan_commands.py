@@ -71,7 +71,9 @@ def test_commands_that_are_not_launches(line: str) -> None:
 
 
 def test_unbalanced_quotes_do_not_crash() -> None:
-    assert launch("uvicorn m:app --reload 'oops") is not None
+    found = launch("uvicorn m:app --reload 'oops")  # split at whitespace instead
+    assert found is not None
+    assert (found.via, found.app_ref, dict(found.options)) == ("cli", "m:app", {"reload": True})
 
 
 DOCKERFILE = """\
