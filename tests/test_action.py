@@ -728,9 +728,13 @@ def _scenario(
     *,
     app: str = BAD_APP,
     uploader: Uploader = check_sarif_upload,
+    stale: dict[str, str] | None = None,
     **inputs: str,
 ) -> Scenario:
     workspace = _workspace(tmp, app)
+    for name, text in (stale or {}).items():  # left by an earlier use of the action in the job
+        (workspace / ".uvicorn-doctor").mkdir(exist_ok=True)
+        (workspace / ".uvicorn-doctor" / name).write_text(text, encoding="utf-8")
     temp = tmp / "runner-temp"
     temp.mkdir()
     before = _freeze(project)
@@ -931,6 +935,7 @@ def test_an_interpreter_that_cannot_be_queried_fails_the_job(
         broken_project,
         tool_wheel,
         python=str(tmp_path / "no-such-python"),
+        stale={"scan.annotations": "::error file=old.py::STALE\n", "scan.sarif": "{}"},
         **{"run-scan": "false"},
     )
     run = sc.result
@@ -939,6 +944,8 @@ def test_an_interpreter_that_cannot_be_queried_fails_the_job(
     assert run.steps["scan"].outcome == "skipped" and run.outputs["scan-exit-code"] == ""
     assert "check-env could not run" in run.summary
     assert run.job_failed
+    assert "STALE" not in run.log and run.outputs["scan-sarif"] == ""
+    assert not (sc.workspace / ".uvicorn-doctor" / "scan.sarif").exists()
 
 
 @pytest.mark.pypi
