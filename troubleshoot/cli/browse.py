@@ -89,25 +89,36 @@ def list_entries(
     tag: Annotated[str | None, typer.Option(help="Only entries with this tag.")] = None,
     kind: Annotated[str | None, typer.Option(help="Only entries of this kind.")] = None,
     version: Annotated[
-        str | None, typer.Option(help="Only entries affecting this uvicorn version (e.g. 0.10.3).")
+        str | None,
+        typer.Option(
+            help="Only entries affecting this uvicorn version (0.10.3), or this release "
+            "of another package (h11==0.14.0)."
+        ),
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List entries, optionally filtered by tag, kind or affected version.
 
     With --version, the entries that release is affected by, on every platform
-    ("affected") or only on some platforms or Pythons ("conditional").
+    ("affected") or only on some platforms or Pythons ("conditional"). Entries
+    about another package (h11, websockets) are judged on that package's
+    releases: name it, as --version h11==0.14.0.
     """
     from troubleshoot.schema import KINDS
-    from troubleshoot.versions import release_status
+    from troubleshoot.versions import canonicalize_name, release_status
 
     if kind is not None and kind not in KINDS:
         raise InputError(f"--kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    package, _, version = (version or "").rpartition("==")
+    package = canonicalize_name(package or "uvicorn")
+    version = version or None
     _check_version(version)
     entries = _store(ctx).entries()
     if tag is not None and not any(tag in e.tags for e in entries):
         known = sorted({t for e in entries for t in e.tags})
         raise InputError(f"--tag {tag!r}: no entry has this tag (tags: {', '.join(known)})")
+    if version:
+        entries = [e for e in entries if canonicalize_name(e.package) == package]
     status = {e.id: release_status(e, version) for e in entries} if version else {}
     entries = [
         e
@@ -133,6 +144,9 @@ def list_entries(
         return
     from troubleshoot.render.entry_text import entries_table
 
+    if version and not entries:
+        sys.stdout.write(f"No KB entry affects {package} {version}.\n")
+        return
     sys.stdout.write(entries_table(entries, status))
 
 
