@@ -9,7 +9,7 @@ import pytest
 
 from troubleshoot.errors import EnvSourceError
 from troubleshoot.sources.interface import Package, Unevaluated, target_env
-from troubleshoot.sources.lockfile import lock_source
+from troubleshoot.sources.locks import lock_source
 from troubleshoot.sources.poetry_lock import PoetryLockSource
 from troubleshoot.sources.pylock import PylockSource
 from troubleshoot.sources.uv_lock import UvLockSource

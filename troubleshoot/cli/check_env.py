@@ -143,7 +143,7 @@ def check_env(
 def _sources(python: Path | None, requirements: list[str], locks: list[Path]) -> list[EnvSource]:
     from troubleshoot.sources.discover import default_sources
     from troubleshoot.sources.interpreter import InterpreterSource
-    from troubleshoot.sources.lockfile import lock_source
+    from troubleshoot.sources.locks import lock_source
     from troubleshoot.sources.requirements import RequirementsSource
 
     sources: list[EnvSource] = []

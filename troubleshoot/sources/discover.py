@@ -25,7 +25,7 @@ _PYLOCK = re.compile(r"^pylock(\.[\w-]+)?\.toml$")
 
 def project_pins(folder: Path) -> list[EnvSource]:
     """The requirement and lock files at the top of ``folder``, in a stable order."""
-    from troubleshoot.sources.lockfile import lock_source
+    from troubleshoot.sources.locks import lock_source
     from troubleshoot.sources.requirements import RequirementsSource
 
     try:
