@@ -577,6 +577,22 @@ def test_no_hashfiles_and_no_expressions_inside_scripts() -> None:
         assert "${{" not in step.get("run", ""), step["name"]
 
 
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+def test_the_scripts_pass_shellcheck(tmp_path: Path) -> None:
+    for n, step in enumerate(_action()["runs"]["steps"]):
+        if "run" not in step:
+            continue
+        script = tmp_path / f"step{n}.sh"
+        script.write_text("#!/bin/bash\n" + step["run"], encoding="utf-8")
+        code, out = _run_group(
+            ["shellcheck", "-s", "bash", str(script)],
+            env=dict(os.environ),
+            cwd=tmp_path,
+            timeout=60,
+        )
+        assert code == 0, f"{step['name']}:\n{out}"
+
+
 @pytest.mark.parametrize(
     "check_env, scan, failed, says",
     [
