@@ -242,6 +242,20 @@ def _runs_of(package: str, records: tuple[EvidenceRecord, ...]) -> set[tuple[str
     return found
 
 
+def _version_of(package: str, record: EvidenceRecord) -> str | None:
+    """The release of ``package`` a uvicorn run used: the uvicorn release, or for
+    another distribution the one its scenario name pins (``...-h11-0.14.0``)."""
+    import re
+
+    from troubleshoot.versions import canonicalize_name
+
+    name = canonicalize_name(package)
+    if name == "uvicorn":
+        return record.version
+    match = re.search(r"(?:^|-)" + re.escape(name) + r"-(\d+(?:\.\d+)*)$", record.scenario.lower())
+    return match[1] if match else None
+
+
 def _fix_problems(entry: Entry, records: tuple[EvidenceRecord, ...], file: str) -> list[Problem]:
     """A fix that names its scenario must have been seen working where it is offered:
     on a release in the fix's own ``versions``, else on an affected release."""
@@ -258,13 +272,17 @@ def _fix_problems(entry: Entry, records: tuple[EvidenceRecord, ...], file: str) 
             if r.server == "uvicorn"
             and r.scenario == fix.verified_by
             and r.outcome == "fixed"
-            and (not ranges or any(contains(spec, r.version) for spec in ranges))
+            and (
+                not ranges
+                or any(contains(spec, _version_of(entry.package, r) or "") for spec in ranges)
+            )
         ]
         if not shown:
+            package = entry.package
             where = (
-                f"uvicorn {fix.versions} (the fix's versions)"
+                f"{package} {fix.versions} (the fix's versions)"
                 if fix.versions
-                else "an affected uvicorn release"
+                else f"an affected {package} release"
             )
             problems.append(
                 Problem(

@@ -270,6 +270,12 @@ def _result(
     seconds: float = 0.0,
     kept: Path | None = None,
 ) -> Result:
+    # no machine paths in evidence from any path (a failed install or --help too)
+    verdict = dataclasses.replace(
+        verdict,
+        reason=_ABSOLUTE.sub(r"\1/", verdict.reason),
+        excerpt=_ABSOLUTE.sub(r"\1/", verdict.excerpt),
+    )
     if isinstance(server, PreparedServer):
         version = server.version
     elif server.kind == "reference":

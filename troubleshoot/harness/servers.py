@@ -128,7 +128,10 @@ def _uvicorn(
     kwargs: dict[str, str] = {}
     if recipe.pure_python_flags:
         help_text = venvs.cli_choices(env)
+        supplied = _supplied_options(extras)
         for option, value in recipe.pure_python_flags:
+            if option in supplied:
+                continue  # an extra brings that implementation: the scenario picks it
             if value in _choices(help_text, option):
                 flags += [option, value]
                 kwargs[option.lstrip("-").replace("-", "_")] = value
@@ -143,6 +146,31 @@ def _uvicorn(
         run_kwargs=kwargs,
         extras=extras,
     )
+
+
+# The implementations a pure-Python flag stands in for: when a scenario installs one
+# next to a --no-deps release, that flag is not forced (the scenario passes its own).
+_IMPLEMENTATIONS = {
+    "httptools": "--http",
+    "uvloop": "--loop",
+    "websockets": "--ws",
+    "wsproto": "--ws",
+}
+
+
+def _supplied_options(extras: Sequence[str]) -> set[str]:
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    options = set()
+    for text in extras:
+        try:
+            name = canonicalize_name(Requirement(text).name)
+        except InvalidRequirement:
+            continue
+        if name in _IMPLEMENTATIONS:
+            options.add(_IMPLEMENTATIONS[name])
+    return options
 
 
 def _choices(help_text: str, option: str) -> set[str]:
