@@ -11,7 +11,9 @@ from troubleshoot.harness import interpreters, servers, venvs
 from troubleshoot.harness.interpreters import Interpreter, InterpreterSearch
 from troubleshoot.harness.servers import PreparedServer, ServerSpec
 
-HELP = "  --loop [auto|asyncio|uvloop]\n  --http [auto|h11|httptools]\n  --ws [none|auto|websockets]\n"
+HELP = (
+    "  --loop [auto|asyncio|uvloop]\n  --http [auto|h11|httptools]\n  --ws [none|auto|websockets]\n"
+)
 
 
 @pytest.fixture
