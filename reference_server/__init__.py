@@ -17,8 +17,7 @@ from reference_server.errors import (
 )
 from reference_server.server import run, serve
 from reference_server.settings import Settings
-
-__version__ = "0.1.0"
+from reference_server.version import __version__
 
 __all__ = [
     "AppLoadError",

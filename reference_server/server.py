@@ -15,6 +15,7 @@ from reference_server.loading import ASGIApp, check_tls, split_import_string
 from reference_server.logs import Logger
 from reference_server.settings import Settings
 from reference_server.sockets import bind_socket, describe
+from reference_server.version import __version__
 
 __all__ = ["run", "serve"]
 
@@ -41,8 +42,6 @@ def serve(
     ``settings.app`` names it as ``MODULE:ATTR``. ``caller`` is the frame that
     called :func:`run`, used to detect a missing main guard.
     """
-    from reference_server import __version__
-
     settings.check()
     log = logger or Logger(settings.log_level)
     if settings.uses_child_processes:

@@ -24,11 +24,20 @@ def _data_dir(name: str) -> Path:
     return _PACKAGE_DIR / "_data" / name
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """``DOCTOR_CACHE_DIR``, else ``~/.cache/uvicorn-doctor`` (XDG respected): the one
+    place that reads them (the KB database, the harness, the catalog sources)."""
     if explicit := os.environ.get("DOCTOR_CACHE_DIR"):
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "uvicorn-doctor"
+
+
+def envs_dir() -> Path:
+    """``DOCTOR_ENVS_DIR`` (a CI cache), else ``<cache>/envs``: the harness's venvs."""
+    if explicit := os.environ.get("DOCTOR_ENVS_DIR"):
+        return Path(explicit)
+    return cache_dir() / "envs"
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ class Settings:
             import hashlib
 
             tag = hashlib.sha256(str(kb.resolve()).encode()).hexdigest()[:12]
-            db_path = _cache_dir() / f"kb-{tag}.db"
+            db_path = cache_dir() / f"kb-{tag}.db"
         site_url = None
         if raw := os.environ.get("DOCTOR_SITE_URL"):
             from troubleshoot.site.urls import normalize_base_url

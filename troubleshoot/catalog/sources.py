@@ -25,7 +25,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from troubleshoot.config import _cache_dir
+from troubleshoot.config import cache_dir
 
 PYPI_JSON = "https://pypi.org/pypi/{name}/json"
 _TIMEOUT = 120
@@ -33,7 +33,7 @@ _TIMEOUT = 120
 
 def default_cache() -> Path:
     """``~/.cache/uvicorn-doctor/catalog-src`` (honours DOCTOR_CACHE_DIR and XDG_CACHE_HOME)."""
-    return _cache_dir() / "catalog-src"
+    return cache_dir() / "catalog-src"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from troubleshoot.harness.tools import uv_executable
+
 _PROBE = (
     "import sys, platform; "
     "print('%d.%d.%d' % sys.version_info[:3], platform.python_implementation())"
@@ -76,8 +78,6 @@ def _pyenv_candidates() -> list[Path]:
 
 
 def _uv_candidate(minor: str) -> Path | None:
-    from troubleshoot.harness.venvs import uv_executable
-
     exe = uv_executable()
     if exe is None:
         return None

@@ -14,8 +14,8 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from troubleshoot.config import cache_dir as cache_root
 from troubleshoot.errors import HarnessError
-from troubleshoot.harness.venvs import cache_root
 
 PYPI_URL = "https://pypi.org/pypi/{name}/json"
 MAX_AGE = 24 * 3600.0

@@ -17,28 +17,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from troubleshoot.config import envs_dir
 from troubleshoot.errors import HarnessError
 from troubleshoot.harness.interpreters import Interpreter
 from troubleshoot.harness.recipes import Recipe
+from troubleshoot.harness.tools import uv_executable
 
 INSTALL_TIMEOUT = 600.0
 HELP_TIMEOUT = 60.0
 READY = ".doctor-ready"
-
-
-def cache_root() -> Path:
-    """``DOCTOR_CACHE_DIR`` or ``~/.cache/uvicorn-doctor`` (XDG respected)."""
-    if explicit := os.environ.get("DOCTOR_CACHE_DIR"):
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "uvicorn-doctor"
-
-
-def envs_dir() -> Path:
-    """``DOCTOR_ENVS_DIR`` (a CI cache), else ``<cache>/envs``."""
-    if explicit := os.environ.get("DOCTOR_ENVS_DIR"):
-        return Path(explicit)
-    return cache_root() / "envs"
 
 
 @contextmanager
@@ -50,16 +37,6 @@ def _locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def uv_executable() -> str | None:
-    """The uv binary: the one the `uv` dependency installed next to us, else PATH's."""
-    try:
-        from uv import find_uv_bin  # type: ignore[import-not-found, unused-ignore]
-
-        return str(find_uv_bin())
-    except (ImportError, FileNotFoundError):
-        return shutil.which("uv")
 
 
 def _uv() -> str:
