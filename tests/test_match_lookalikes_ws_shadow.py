@@ -1,5 +1,10 @@
 """Issue 15 lookalikes: new entries whose pastes resemble an older entry's stay apart.
 
+uvicorn-shadows-stdlib (a file of the uvicorn package run as a script, so uvicorn's
+logging.py / subprocess.py stand in for the standard library's) and
+uvicorn-module-shadowed (a user's uvicorn.py standing in for uvicorn) are both
+"a module hides another": each paste gets its own entry, never the other's.
+
 uvicornworker-uvloop-missing (gunicorn's UvicornWorker asking for an uninstalled
 uvloop) shares uvloop-on-windows' ``No module named 'uvloop'`` and import frame: a
 worker paste is answered with the worker entry first, and a plain ``--loop uvloop``
@@ -19,6 +24,7 @@ from troubleshoot.diagnose import diagnose
 from troubleshoot.kbstore import Store
 
 SITE = "/srv/venv/lib/python3.11/site-packages"
+CIRCULAR = "(most likely due to a circular import)"
 
 # uvicorn 0.30 with websockets 8: the legacy protocol's import fails at startup
 TOO_OLD_IMPORT = f"""Traceback (most recent call last):
@@ -102,12 +108,72 @@ def test_a_lookalike_ranks_its_own_entry_first(text: str, expected: str, real_st
     assert ids[:1] == [expected], ids
 
 
+def test_a_logging_py_of_ones_own_is_not_uvicorns(real_store: Store) -> None:
+    """A user's logging.py shadowing the standard library is no uvicorn failure."""
+    text = f"""Traceback (most recent call last):
+  File "/home/user/tool/run.py", line 1, in <module>
+    import requests
+  File "/home/user/tool/logging.py", line 3, in <module>
+    logger = logging.getLogger(__name__)
+AttributeError: partially initialized module 'logging' has no attribute 'getLogger' {CIRCULAR}
+"""
+    result = diagnose(text, real_store, use_environment=False)
+    assert "uvicorn-shadows-stdlib" not in [m.entry.id for m in result.matches]
+
+
 def test_a_cli_uvloop_paste_is_not_the_worker_entry(real_store: Store) -> None:
     result = diagnose(CLI_NO_UVLOOP, real_store, use_environment=False)
     assert "uvicornworker-uvloop-missing" not in [m.entry.id for m in result.matches]
 
 
+# python .../site-packages/uvicorn/main.py: uvicorn's logging.py answers `import logging`
+MAIN_PY_AS_SCRIPT = f"""Traceback (most recent call last):
+  File "{SITE}/uvicorn/main.py", line 3, in <module>
+    import asyncio
+  File "/usr/lib/python3.11/asyncio/base_events.py", line 18, in <module>
+    import concurrent.futures
+  File "/usr/lib/python3.11/concurrent/futures/_base.py", line 7, in <module>
+    import logging
+  File "{SITE}/uvicorn/logging.py", line 14, in <module>
+    class ColourizedFormatter(logging.Formatter):
+AttributeError: partially initialized module 'logging' has no attribute 'Formatter' {CIRCULAR}
+"""
+
+# the same on a recent release: uvicorn/logging.py stands in for the logging package
+LOGGING_NOT_A_PACKAGE = f"""Traceback (most recent call last):
+  File "{SITE}/uvicorn/main.py", line 3, in <module>
+    import asyncio
+  File "/usr/lib/python3.12/concurrent/futures/_base.py", line 7, in <module>
+    import logging
+  File "{SITE}/uvicorn/logging.py", line 9, in <module>
+    from uvicorn._ansi import style as ansi_style
+  File "{SITE}/uvicorn/config.py", line 7, in <module>
+    import logging.config
+ModuleNotFoundError: No module named 'logging.config'; 'logging' is not a package
+"""
+
+# a user's start script called uvicorn.py
+SCRIPT_NAMED_UVICORN = f"""Traceback (most recent call last):
+  File "/home/user/app/uvicorn.py", line 3, in <module>
+    import uvicorn
+  File "/home/user/app/uvicorn.py", line 5, in <module>
+    uvicorn.run("app:app", host="127.0.0.1", port=8000)
+AttributeError: partially initialized module 'uvicorn' has no attribute 'run' {CIRCULAR}
+"""
+
+# spawned workers of a shadowed uvicorn
+SPAWN_NOT_A_PACKAGE = """Traceback (most recent call last):
+  File "<string>", line 1, in <module>
+  File "/usr/lib/python3.11/multiprocessing/spawn.py", line 130, in _main
+    self = reduction.pickle.load(from_parent)
+ModuleNotFoundError: No module named 'uvicorn._subprocess'; 'uvicorn' is not a package
+"""
+
 APART = [
+    (MAIN_PY_AS_SCRIPT, "uvicorn-shadows-stdlib", "uvicorn-module-shadowed"),
+    (LOGGING_NOT_A_PACKAGE, "uvicorn-shadows-stdlib", "uvicorn-module-shadowed"),
+    (SCRIPT_NAMED_UVICORN, "uvicorn-module-shadowed", "uvicorn-shadows-stdlib"),
+    (SPAWN_NOT_A_PACKAGE, "uvicorn-module-shadowed", "uvicorn-shadows-stdlib"),
     (TOO_OLD_IMPORT, "websockets-too-old", "websockets-legacy-deprecation"),
     (LOGGER_KEYWORD, "websockets-too-old", "websockets-legacy-deprecation"),
     (LEGACY_AS_ERROR, "websockets-legacy-deprecation", "websockets-too-old"),
