@@ -56,14 +56,41 @@ def test_match_from_stdin(mini_kb: Path, how: str) -> None:
 
 
 def test_text_output_has_fix_why_and_links(mini_kb: Path) -> None:
-    result = run_doctor("paste-traceback", "--no-env", stdin=PASTE.replace("\n", "\r\n"))
+    """Issue 13: the diagnosis first (candidates, what tells them apart, then for each
+    the verdict, the confidence and the fix), the entry's details only with --explain,
+    and a closing summary line."""
+    paste = "uvicorn 0.10.3\n" + PASTE
+    result = run_doctor("paste-traceback", "--no-env", stdin=paste.replace("\n", "\r\n"))
     assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "2 known failures fit this paste:",
+        "  1. alpha-pickle — affected (0.10.3), confidence high (0.93)",
+        "  2. beta-pickle-reload — not version-specific, confidence high (0.85)",
+    ]
+    assert lines[3] == "What tells them apart:"  # right after the candidates
+    assert "Did you start uvicorn with --reload" in lines[4]
     out = result.stdout
-    assert "Alpha: pickle error with workers" in out
-    assert "Pass an import string" in out and "When not to use it" in out
-    assert "https://github.com/Kludex/uvicorn/issues/478" in out
-    assert "Why this matched" in out
-    assert "Several entries fit" in out  # alpha and beta both fit: say what separates them
+    assert "1. alpha-pickle: Alpha: pickle error with workers" in out
+    assert "  verdict: affected — uvicorn 0.10.3 is in >=0.10.1,<0.10.6" in out
+    assert "  verdict: not version-specific — any uvicorn release can hit it" in out
+    assert "  confidence: high (0.93)" in out
+    assert "  fix: Pass an import string  [code-change]" in out
+    assert "When not to use it" not in out and "Why this matched" not in out
+    assert "https://" not in out
+    assert lines[-1] == (
+        "2 known failures fit: alpha-pickle — affected (0.10.3) — pass an import string; "
+        "beta-pickle-reload — not version-specific — drop --reload"
+    )
+    assert not any(ch in out for ch in "╭│╰─┃━"), "no box drawing in a pipe"
+
+    explained = run_doctor("paste-traceback", "--no-env", "--explain", stdin=paste).stdout
+    assert "When not to use it: Never wrong." in explained
+    assert "https://github.com/Kludex/uvicorn/issues/478" in explained
+    assert "  why it matched:" in explained and "  why it breaks:" in explained
+    assert "exception signature 'pickle-local', line 10:" in explained
+    assert explained.splitlines()[-1] == lines[-1]
+    assert run_doctor("paste-traceback", "--no-env", "-v", stdin=paste).stdout == explained
 
 
 def test_no_match_says_so_and_what_was_parsed(mini_kb: Path) -> None:
@@ -215,8 +242,10 @@ def test_a_misuse_the_release_refuses_still_asks_for_the_fix() -> None:
         env={"COLUMNS": "200"},
     )
     text = " ".join(with_version.stdout.split())
-    assert "your version reports this clearly; the fix below is still needed" in text
+    assert "verdict: your version reports this clearly" in text
+    assert "the fix below is still needed" in text
     assert "your version has the fix" not in text
+    assert text.endswith("reported clearly by 0.30.6 — pass an import string instead of the object")
 
 
 def test_uvicorn_version_option_gives_the_verdict(mini_kb: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
@@ -28,11 +29,18 @@ def _spawn(env_extra: dict[str, str], paste: str = PASTE) -> pexpect.spawn:
         timeout=30,
         dimensions=(50, 120),
     )
+    child.logfile_read = io.StringIO()  # everything the session printed: see _said
     child.expect("paste what your terminal showed")
     for line in paste.splitlines():
         child.sendline(line)
     child.sendeof()
     return child
+
+
+def _said(child: pexpect.spawn) -> str:
+    """All the session printed, whitespace runs as one space."""
+    log = child.logfile_read
+    return " ".join(log.getvalue().split()) if isinstance(log, io.StringIO) else ""
 
 
 @pytest.fixture
@@ -51,25 +59,75 @@ def test_guided_session_asks_what_separates_and_narrows(kb_env: dict[str, str]) 
         # beta requires it, so "no" leaves alpha alone and ends the questions.
         child.expect(r"--reload")
         child.sendline("n")
+        # One candidate left, and its verdict depends on the version: asked.
+        child.expect(r"Which uvicorn version")
+        child.sendline("0.10.3")
         child.expect("Alpha: pickle error with workers")
+        child.expect("1 known failure: alpha-pickle — affected \\(0.10.3\\) — pass an import string")
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
-    assert "Beta: pickle error" not in (child.before or "")
+    said = _said(child)
+    assert "Beta: pickle error" not in said
+    assert "verdict: affected — uvicorn 0.10.3 is in >=0.10.1,<0.10.6" in said
 
 
 def test_guided_session_keeps_asking_while_several_fit(kb_env: dict[str, str]) -> None:
+    """Each "don't know" skips its question and the rest are still asked; what the
+    paste shows (``uvicorn.run(app, workers=2)``) is never asked."""
     child = _spawn(kb_env)
     try:
         child.expect(r"--reload")
         child.sendline("y")  # alpha does not care about reload: both still fit
-        child.expect(r"more than one worker")
-        child.sendline("n")
+        child.expect(r"Which operating system")
+        child.sendline("?")  # don't know: skipped, not asked again
+        child.expect(r"Which uvicorn version")
+        child.sendline("dunno")
+        child.expect("2 known failures fit this paste")
         child.expect("Beta: pickle error with reload on Windows")
+        child.expect("2 known failures fit: alpha-pickle — version unknown")
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
+    assert child.exitstatus == 0
+    assert "more than one worker" not in _said(child)
+    assert "application object itself" not in _said(child)
+
+
+@pytest.mark.parametrize("dont_know", ["", "?", "dunno", "don't know"])
+def test_dont_know_is_an_answer(kb_env: dict[str, str], dont_know: str) -> None:
+    child = _spawn(kb_env)
+    try:
+        child.expect(r"--reload")
+        child.sendline(dont_know)
+        child.expect(r"Which operating system")  # the next question, not the same again
+        child.sendline(dont_know)
+        child.expect(r"Which uvicorn version")
+        child.sendline(dont_know)
+        child.expect("known failures fit: ")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+    assert "Please answer" not in _said(child)
+    assert "not a version number" not in _said(child)
+
+
+def test_what_the_paste_shows_is_not_asked(kb_env: dict[str, str]) -> None:
+    """A reloader's log lines say --reload was used: that question is not asked."""
+    paste = "INFO:     Started reloader process [4242] using WatchFiles\n" + PASTE
+    child = _spawn(kb_env, paste)
+    try:
+        child.expect(r"Which operating system")
+        child.sendline("win32")
+        child.expect(r"Which uvicorn version")
+        child.sendline("")
+        child.expect("known failures? fit|known failure: ")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert "--reload (or reload=True)?" not in _said(child)
     assert child.exitstatus == 0
 
 
@@ -156,9 +214,10 @@ def test_version_answer_drops_entries_that_release_is_not_affected_by(tmp_path: 
     assert child.exitstatus == 0
     assert "Old releases" not in after
     # The kept entry is judged for the version given.
-    flat = " ".join(after.replace("│", " ").split())
-    assert "your version is affected: uvicorn 0.31.0 is in >=0.30" in flat
-    assert "(version from your answer)" in flat
+    flat = " ".join(after.split())
+    assert "verdict: affected — uvicorn 0.31.0 is in >=0.30 (version from your answer)" in flat
+    assert flat.endswith("1 known failure: new-pickle — affected (0.31.0) — pass an import string")
+    assert flat.count("Which uvicorn version") == 0  # asked once, before this output
 
 
 def test_a_likely_match_is_confirmed_by_the_one_fact_it_needs(tmp_path: Path) -> None:

@@ -463,3 +463,35 @@ def narrow(result: MatchResult, answers: Mapping[str, bool | str]) -> tuple[Matc
 def _version_fits(m: Match, version: str) -> bool:
     found = verdict(m.entry, {m.entry.package.lower(): version})
     return found.status not in ("fixed", "not-affected")
+
+
+# What a paste shows about how uvicorn was started: the guided mode does not ask it,
+# and the text report does not list it as what would tell candidates apart.
+_SHOWN: tuple[tuple[str, bool, str], ...] = (
+    (
+        "reload",
+        True,
+        r"--reload\b|\breload\s*=\s*True\b|Started reloader process|"
+        r"\b(?:WatchFiles|StatReload|WatchGod) detected (?:file )?changes?|"
+        r"Will watch for changes in these directories",
+    ),
+    ("workers", True, r"--workers[ =]+(?:[2-9]|\d{2,})\b|\bworkers\s*=\s*(?:[2-9]|\d{2,})\b"),
+    ("ssl", True, r"--ssl-(?:keyfile|certfile)\b|Uvicorn running on https://"),
+    ("gunicorn", True, r"uvicorn\.workers\.Uvicorn\w*Worker|/gunicorn/arbiter\.py"),
+    ("programmatic", True, r"\buvicorn\.run\("),
+    ("app_object", True, r"\buvicorn\.run\(\s*[A-Za-z_][\w.]*\s*[,)]"),
+    ("app_object", False, r"\buvicorn\.run\(\s*[\"'][\w.]+:[\w.]+[\"']"),
+)
+
+
+def paste_facts(parsed: Parsed) -> dict[str, bool | str]:
+    """``parsed.facts`` and the start-up options the paste's own lines show (a command
+    with ``--reload``, a ``WatchFiles detected changes`` line, ``uvicorn.run(app,
+    workers=4)`` in a traceback): facts a user is not asked again."""
+    import re
+
+    found: dict[str, bool | str] = dict(parsed.facts)
+    for condition, value, pattern in _SHOWN:
+        if condition not in found and re.search(pattern, parsed.text):
+            found[condition] = value
+    return found

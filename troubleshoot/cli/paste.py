@@ -20,6 +20,21 @@ def paste_traceback(
     ] = None,
     *,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            "-v",
+            help="Also say why it matched (the lines that fired), why it breaks, every "
+            "fix in full and the upstream links.",
+        ),
+    ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager", help="Never page long output on a terminal ($PAGER, else less -FRX)."
+        ),
+    ] = False,
     min_score: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Report matches scoring at least this.")
     ] = 0.5,  # match.DEFAULT_MIN_SCORE, not imported: it would slow every start-up
@@ -40,6 +55,10 @@ def paste_traceback(
 ) -> None:
     """Match a pasted traceback or log against the known uvicorn failures.
 
+    First the failure, the verdict for your uvicorn version, the confidence and the
+    fix to apply; the last line sums it up. Long output goes through a pager on a
+    terminal.
+
     Exit status: 0 a match, 1 no match, 2 bad input.
     """
     from troubleshoot.diagnose import check_version, diagnose, read_source
@@ -56,7 +75,7 @@ def paste_traceback(
         sys.stderr.write(
             "Paste the traceback or log, then press Ctrl-D (Ctrl-Z then Enter on Windows):\n"
         )
-    text, _name = read_source(source)
+    text, name = read_source(source)
     store = Store.open(settings(ctx))
     try:
         result = diagnose(
@@ -74,6 +93,9 @@ def paste_traceback(
         sys.stdout.write(match_json.render(result) + "\n")
     else:
         from troubleshoot.render import match_text
+        from troubleshoot.render.pager import output
 
-        match_text.render(result, console())
+        out = console()
+        doc = match_text.build(result, out, explain=explain, source=name)
+        output(lambda _console: doc.print(), out, page=not no_pager)
     raise typer.Exit(0 if result.matches else 1)
