@@ -63,7 +63,7 @@ def test_guided_session_asks_what_separates_and_narrows(kb_env: dict[str, str]) 
         child.expect(r"Which uvicorn version")
         child.sendline("0.10.3")
         child.expect("Alpha: pickle error with workers")
-        child.expect("1 known failure: alpha-pickle — affected \\(0.10.3\\) — pass an import string")
+        child.expect(r"1 known failure: alpha-pickle — affected \(0.10.3\) — pass an import string")
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
