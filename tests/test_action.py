@@ -869,13 +869,9 @@ def test_defaults_upload_sarif_from_the_workspace(uploaded: Scenario) -> None:
 
 @pytest.mark.pypi
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="check-env --python results carry no location, and code scanning rejects the whole "
-    "file ('locationFromSarifResult: expected at least one location', github/codeql-action#1738); "
-    "the SARIF writer (troubleshoot/formats) must point them at a file",
-)
 def test_check_env_sarif_meets_code_scannings_location_rule(uploaded: Scenario) -> None:
+    """Code scanning rejects a file with a result without a location (codeql-action#1738):
+    versions from the project's interpreter point at the project's launch or manifest."""
     sarif = uploaded.workspace / ".uvicorn-doctor" / "check-env.sarif"
     for result in json.loads(sarif.read_text())["runs"][0]["results"]:
         assert result.get("locations"), result["ruleId"]

@@ -143,8 +143,14 @@ def _finding(
         f"Fixed in {entry.fixed_in}."
     )
     # A pin has its file and line; a version from an installed environment has none,
-    # so the finding points where the project reaches it, else where it names uvicorn.
-    location = _location(record.origin, record.line) or reached.where or project.manifest
+    # so the finding points where the project reaches it, else where it names uvicorn,
+    # else where it starts uvicorn (code scanning needs a file for every result).
+    location = (
+        _location(record.origin, record.line)
+        or reached.where
+        or project.manifest
+        or next((Location(x.span.path, x.span.line) for x in project.launches), None)
+    )
     return Finding(
         entry_id=entry.id,
         severity=entry.severity,
