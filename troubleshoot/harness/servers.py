@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -90,7 +91,13 @@ def prepare(spec: ServerSpec, extras: Sequence[str] = ()) -> PreparedServer | Un
     if spec.kind == "reference":
         return _reference()
     assert spec.version is not None
-    return _uvicorn(spec, spec.version, tuple(extras))
+    # The boundary to the file system and the installers: what they refuse becomes
+    # one HarnessError naming the server (exit 3), never a traceback.
+    try:
+        return _uvicorn(spec, spec.version, tuple(extras))
+    except (OSError, subprocess.SubprocessError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise HarnessError(f"cannot prepare {spec.label}: {reason}") from exc
 
 
 def _reference() -> PreparedServer:
