@@ -121,6 +121,24 @@ AttributeError: partially initialized module 'logging' has no attribute 'getLogg
     assert "uvicorn-shadows-stdlib" not in [m.entry.id for m in result.matches]
 
 
+def test_a_name_uvicorn_never_had_is_not_an_inconsistent_install(real_store: Store) -> None:
+    """inconsistent-install claims only names every release defines (Server, main,
+    run, Config); an app importing something uvicorn does not offer is its own bug."""
+    text = f"""Traceback (most recent call last):
+  File "/home/user/app/server.py", line 2, in <module>
+    from uvicorn.main import ServerState
+ImportError: cannot import name 'ServerState' from 'uvicorn.main' ({SITE}/uvicorn/main.py)
+"""
+    result = diagnose(text, real_store, use_environment=False)
+    assert "inconsistent-install" not in [m.entry.id for m in result.matches]
+    emptied = f"""  File "{SITE}/uvicorn/__init__.py", line 2, in <module>
+    from uvicorn.main import Server, main, run
+ImportError: cannot import name 'Server' from 'uvicorn.main' ({SITE}/uvicorn/main.py)
+"""
+    ids = [m.entry.id for m in diagnose(emptied, real_store, use_environment=False).matches]
+    assert ids[:1] == ["inconsistent-install"], ids
+
+
 def test_a_cli_uvloop_paste_is_not_the_worker_entry(real_store: Store) -> None:
     result = diagnose(CLI_NO_UVLOOP, real_store, use_environment=False)
     assert "uvicornworker-uvloop-missing" not in [m.entry.id for m in result.matches]
