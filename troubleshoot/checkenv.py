@@ -171,8 +171,10 @@ def _finding(
 
 def advisories_of(entry: Entry) -> tuple[AdvisoryRef, ...]:
     """The published advisories the entry carries (security entries)."""
+    reproduced = any(a.status == "verified" for a in entry.affected)
     return tuple(
-        AdvisoryRef(a.id, a.aliases, a.severity, a.url or None, a.claims) for a in entry.advisories
+        AdvisoryRef(a.id, a.aliases, a.severity, a.url or None, a.claims, reproduced)
+        for a in entry.advisories
     )
 
 

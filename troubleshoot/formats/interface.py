@@ -75,7 +75,8 @@ def advisory_text(finding: Finding) -> str:
         aliases = f" ({', '.join(a.aliases)})" if a.aliases else ""
         severity = f", severity {a.severity}" if a.severity else ""
         claims = f"; the advisory claims {a.claims}, the repro shows otherwise" if a.claims else ""
-        parts.append(f"{a.id}{aliases}{severity}{claims}")
+        seen = "; reproduced by the entry's repro" if a.reproduced else "; not reproduced here"
+        parts.append(f"{a.id}{aliases}{severity}{seen}{claims}")
     return "; ".join(parts)
 
 

@@ -48,6 +48,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
                 "severity": a.severity,
                 "url": a.url,
                 "claims": a.claims,
+                "reproduced": a.reproduced,
             }
             for a in finding.advisories
         ],

@@ -93,6 +93,7 @@ class AdvisoryRef:
     severity: str = ""
     url: str | None = None
     claims: str | None = None  # the advisory's own range, where execution showed another
+    reproduced: bool = False  # the entry's repro showed it on an affected release
 
     @property
     def names(self) -> tuple[str, ...]:
