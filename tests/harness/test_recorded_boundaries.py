@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 
 import pytest
 
@@ -55,6 +56,47 @@ CASES = _boundaries()
     ids=[f"{e}:{s}@{v}" for e, s, v, _ in CASES],
 )
 def test_recorded_boundary_still_holds(
+    entry: str, scenario: str, version: str, outcome: str
+) -> None:
+    [result] = run_repro(load_repro(FIXES, entry), ServerSpec("uvicorn", version), only=scenario)
+    skip_if_no_interpreter(result.verdict.reason)
+    assert result.verdict.outcome == outcome, result.verdict
+
+
+# Scenarios named `<package>-<version>` pin that release of another distribution
+# beside uvicorn (h11, httptools, websockets): an entry's range over that package
+# is the outcome change between neighbouring pins on one uvicorn release.
+PINNED = re.compile(r"^([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*)-(\d+(?:\.\d+)+)$")
+
+
+def _pinned_boundaries() -> list[tuple[str, str, str, str]]:
+    cases: set[tuple[str, str, str, str]] = set()
+    for path in sorted((REPO / "kb" / "evidence").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        families: dict[tuple[str, str], list[tuple[tuple[int, ...], dict[str, str]]]] = {}
+        for rec in data["records"]:
+            match = PINNED.match(rec.get("scenario", ""))
+            if rec["server"] == "uvicorn" and rec["outcome"] in DECIDED and match:
+                key = (match[1], rec["version"])
+                families.setdefault(key, []).append((_sort_version(match[2]), rec))
+        for (_, version), pins in families.items():
+            pins.sort(key=lambda pair: pair[0])
+            for (_, before), (_, after) in itertools.pairwise(pins):
+                if before["outcome"] != after["outcome"]:
+                    for rec in (before, after):
+                        cases.add((data["entry"], rec["scenario"], version, rec["outcome"]))
+    return sorted(cases)
+
+
+PINNED_CASES = _pinned_boundaries()
+
+
+@pytest.mark.parametrize(
+    ("entry", "scenario", "version", "outcome"),
+    PINNED_CASES,
+    ids=[f"{e}:{s}@{v}" for e, s, v, _ in PINNED_CASES],
+)
+def test_recorded_pinned_package_boundary_still_holds(
     entry: str, scenario: str, version: str, outcome: str
 ) -> None:
     [result] = run_repro(load_repro(FIXES, entry), ServerSpec("uvicorn", version), only=scenario)
