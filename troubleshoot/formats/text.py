@@ -114,13 +114,23 @@ class TextFormat(Format):
         if f.package and f.location:
             lines.append(f"  pinned at {f.location}")
         elif not f.package:
-            lines.append(f"  {f.message}")
+            lines.append(f"  {_what_matched(f)}")
         if adv := advisory_text(f):
             lines.append(f"  advisory: {adv}")
         if reach := reach_text(f):
             lines.append(f"  {reach}")
         lines.append(f"  fix: {f.fix}")
         return lines
+
+
+def _what_matched(f: Finding) -> str:
+    """A scan finding's message without the place and title the lines above show."""
+    text = f.message
+    if f.location is not None and text.startswith(f"{f.location}: "):
+        text = text[len(f"{f.location}: ") :]
+    if text.endswith(f" {f.title}."):
+        text = text[: -len(f" {f.title}.")]
+    return text
 
 
 FORMAT = TextFormat
