@@ -22,6 +22,7 @@ and a :class:`~troubleshoot.reach.Project` in, a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from packaging.utils import canonicalize_name
@@ -52,7 +53,7 @@ def check(
     site_url: str | None = None,
 ) -> Report:
     """Evaluate every entry against ``snapshot``; apply ``ignores`` as of ``today``."""
-    project = project or Project()
+    project = _with_snapshot(project or Project(), snapshot)
     entries = sorted(entries, key=lambda e: e.id)
     checks = [e for e in entries if e.has_fixed_release]
     findings: list[Finding] = []
@@ -92,6 +93,20 @@ def check(
         context=dict(snapshot.markers),
         blind=blind_reason(snapshot),
         launches=project.read,
+    )
+
+
+def _with_snapshot(project: Project, snapshot: Snapshot) -> Project:
+    """What the snapshot tells reach: the installed distributions, whether that list
+    is the whole environment, and the target's platform (launches come from files)."""
+    if project.installed is not None:
+        return project
+    platform = snapshot.markers.get("sys_platform")
+    return replace(
+        project,
+        installed=snapshot.versions(),
+        complete=snapshot.complete,
+        platform=platform if platform in ("linux", "darwin", "win32") else None,
     )
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from troubleshoot.report.model import Location, Reach
-from troubleshoot.scan.model import Launch
+from troubleshoot.scan.model import Launch, Span
 from troubleshoot.schema import Entry
 from troubleshoot.versions import canonicalize_name, contains
 
@@ -93,6 +93,10 @@ def _container(launch: Launch, _project: Project) -> Value:
     return True if _CONTAINER_FILE.search(launch.span.path) else None
 
 
+# What uvicorn does with no option given (`uvicorn app:app`): the defaults.
+_DEFAULT_LAUNCH = Launch(Span("", 0, 0), "cli", "command", "uvicorn APP")
+
+
 # Conditions read off one launch command.
 LAUNCH_CONDITIONS: dict[str, Callable[[Launch, Project], Value]] = {
     "reload": _flag("reload"),
@@ -155,6 +159,20 @@ def reach(entry: Entry, project: Project) -> Reach:
     ):
         return Reach("not-reached", "needs WebSockets; no websocket library is installed")
     launch_conds = {k: v for k, v in entry.conditions.items() if k in LAUNCH_CONDITIONS}
+    if "http" in launch_conds and not project.launches:
+        # No launch found: uvicorn's default (--http auto) still tells which one serves.
+        served = _http(_DEFAULT_LAUNCH, project)
+        wanted = launch_conds.pop("http")
+        if served is not None and served != wanted:
+            return Reach(
+                "not-reached",
+                f"needs --http {wanted}; {served} serves by default here "
+                f"({'httptools is installed' if served == 'httptools' else 'httptools is not'})",
+            )
+        if served is None:
+            unseen.append(f"whether {wanted} serves the requests cannot be seen from here")
+        else:
+            seen.append(f"{served} serves by default here")
     where = None
     if launch_conds:
         status, why, launch = _launches(launch_conds, project)

@@ -148,3 +148,48 @@ def test_show_unreached_says_why(project: Path) -> None:
         "reload-watcher-in-containers (uvicorn 0.29.0): not reached: the one launch command "
         "found (Procfile:1) does not run a container with --reload"
     ) in detail
+
+
+def test_httptools_installed_keeps_h11_advisories_off_the_http_path(project: Path) -> None:
+    """h11's smuggling advisory concerns the HTTP server only where h11 serves: with
+    httptools installed, uvicorn's default picks httptools; --http h11 brings it back."""
+    _write(
+        project,
+        {
+            "requirements.txt": "uvicorn==0.20.0\nh11==0.14.0\nhttptools==0.5.0\n",
+            "Procfile": "web: uvicorn main:app --port $PORT\n",
+        },
+    )
+    _status, report = _check()
+    status_, evidence = _reach(report)["h11-chunked-terminator-smuggling"]
+    assert status_ == "not-reached" and "does not run --http h11" in evidence
+    unreached = {f["id"]: f for f in report["unreached"]}
+    # still named: h11 may serve elsewhere (another server, a client)
+    advisory = unreached["h11-chunked-terminator-smuggling"]["advisories"][0]
+    assert advisory["id"] == "GHSA-vqfr-h8mv-ghfj" and "CVE-2025-43859" in advisory["aliases"]
+    (project / "Procfile").write_text("web: uvicorn main:app --http h11 --port $PORT\n")
+    _status, report = _check()
+    status_, evidence = _reach(report)["h11-chunked-terminator-smuggling"]
+    assert status_ == "reached" and evidence.startswith(
+        "Procfile:1 runs `uvicorn main:app --http h11"
+    )
+
+
+def test_the_2020_advisories_on_0_11_6_with_their_ids(project: Path) -> None:
+    """As pip-audit reports them (PYSEC-2020-150, PYSEC-2020-151), offline, and said to
+    be reproduced by the entries' repros; gone on 0.11.7."""
+    _write(project, {"requirements.txt": "uvicorn==0.11.6\n"})
+    status, report = _check("--no-project")
+    advisories = {
+        a["id"]: (a["aliases"], a["reproduced"])
+        for f in report["findings"]
+        for a in f["advisories"]
+    }
+    assert advisories["PYSEC-2020-150"][1] and "CVE-2020-7694" in advisories["PYSEC-2020-150"][0]
+    assert advisories["PYSEC-2020-151"][1] and "CVE-2020-7695" in advisories["PYSEC-2020-151"][0]
+    assert status == 1
+    text = cli("check-env", "--no-project").stdout
+    assert "advisory: PYSEC-2020-150 (" in text and "reproduced by the entry's repro" in text
+    _write(project, {"requirements.txt": "uvicorn==0.11.7\n"})
+    _status, fixed = _check("--no-project")
+    assert not any(f["advisories"] for f in fixed["findings"] if f["package"] == "uvicorn")

@@ -24,7 +24,7 @@ from troubleshoot.errors import InputError
 
 if TYPE_CHECKING:
     from troubleshoot.reach import Project
-    from troubleshoot.sources import EnvSource, Snapshot
+    from troubleshoot.sources import EnvSource
 
 _PYTHON_VERSION = re.compile(r"^3\.\d+(\.\d+)?$|^2\.7(\.\d+)?$")
 
@@ -121,7 +121,7 @@ def check_env(
     base = next((m for s in sources if (m := s.marker_env()) is not None), None)
     env = target_env(base, platform=platform, python_version=python_version)
     snap = snapshot(sources, env)
-    facts = None if no_project else _project(project or Path(), snap)
+    facts = None if no_project else _project(project or Path())
     config_ = settings(ctx)
     store = Store.open(config_)
     try:
@@ -154,8 +154,8 @@ def _sources(python: Path | None, requirements: list[str], locks: list[Path]) ->
     return sources or default_sources(Path())
 
 
-def _project(folder: Path, snap: Snapshot) -> Project:
-    """What the project folder and the snapshot tell about how uvicorn runs."""
+def _project(folder: Path) -> Project:
+    """How the project folder starts uvicorn (the service adds what the snapshot tells)."""
     from troubleshoot.reach import Project
     from troubleshoot.scan.files import read_all
     from troubleshoot.sources.discover import manifest_location
@@ -164,12 +164,4 @@ def _project(folder: Path, snap: Snapshot) -> Project:
         raise InputError(f"--project {folder}: not a folder")
     read = read_all([folder])
     launches = tuple(launch for facts in read.facts for launch in facts.launches)
-    platform = snap.markers.get("sys_platform")
-    return Project(
-        launches=launches,
-        read=(str(folder),),
-        installed=snap.versions(),
-        complete=snap.complete,
-        platform=platform if platform in ("linux", "darwin", "win32") else None,
-        manifest=manifest_location(folder),
-    )
+    return Project(launches=launches, read=(str(folder),), manifest=manifest_location(folder))
