@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from troubleshoot.cli import app
 from troubleshoot.cli._common import console, settings
+from troubleshoot.cli.app import app
 from troubleshoot.errors import InputError
 
 if TYPE_CHECKING:
@@ -34,8 +34,16 @@ def show(
         typer.Option(help="Say first whether this uvicorn version is affected (e.g. 0.10.3)."),
     ] = None,
     json_out: JsonOpt = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager", help="Never page long output on a terminal ($PAGER, else less -FRX)."
+        ),
+    ] = False,
 ) -> None:
-    """Show one entry: what happens, why, the versions, the fixes, the evidence."""
+    """Show one entry: what happens, why, the versions, the fixes, the evidence.
+
+    On a terminal, long output goes through a pager."""
     from troubleshoot.versions import release_status
 
     _check_version(version)
@@ -55,12 +63,18 @@ def show(
             data["verdict"] = {"version": version, "status": status}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
-    from troubleshoot.render.entry_text import render_entry, verdict_line
+    from troubleshoot.render.entry_text import entry_doc, verdict_line
+    from troubleshoot.render.pager import output
 
     out = console()
-    if version is not None and status is not None:
-        out.print(verdict_line(entry, version, status), markup=False, highlight=False)
-    render_entry(entry, evidence, out)
+    doc = entry_doc(entry, evidence, out)
+
+    def write(_console: object) -> None:
+        if version is not None and status is not None:
+            out.print(verdict_line(entry, version, status), markup=False, highlight=False)
+        doc.print()
+
+    output(write, out, page=not no_pager)
 
 
 @app.command("search")
@@ -75,11 +89,11 @@ def search(
         rows = [{"id": i, "title": t, "rank": r} for i, t, r in hits]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
     else:
-        out = console()
+        # whole lines, as wide as their content: the id is the handle for `doctor show`
         for entry_id, title, _rank in hits:
-            out.print(f"{entry_id}  {title}", markup=False, highlight=False)
+            sys.stdout.write(f"{entry_id}  {title}\n")
         if not hits:
-            out.print("no entries found", style="yellow")
+            console().print("no entries found", style="yellow")
     raise typer.Exit(0 if hits else 1)
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
 from rich.text import Text
 
 from troubleshoot.evidence import EvidenceRecord, fix_check
 from troubleshoot.render.links import upstream_lines
+from troubleshoot.render.md import Doc, inline, wrap
 from troubleshoot.schema import Entry
 
 
@@ -18,72 +17,92 @@ def affected_lines(entry: Entry) -> list[str]:
     lines = []
     for a in entry.affected:
         when = f" when {a.when}" if a.when else ""
-        note = f" ({a.note})" if a.note else ""
+        note = f" ({' '.join(a.note.split())})" if a.note.strip() else ""
         lines.append(f"{a.package} {a.specifier}{when} [{a.status}]{note}")
     return lines
 
 
 def render_entry(entry: Entry, evidence: list[EvidenceRecord], console: Console) -> None:
-    console.rule(f"{entry.title}  [{entry.id}]")
-    console.print(
-        f"kind: {entry.kind}   severity: {entry.severity}   tags: {', '.join(entry.tags) or '-'}",
-        markup=False,
+    entry_doc(entry, evidence, console).print()
+
+
+def entry_doc(entry: Entry, evidence: list[EvidenceRecord], console: Console) -> Doc:
+    """The whole entry as lines: the id and title never cut, prose reflowed (no raw
+    backticks, no source line breaks), code blocks never wrapped, tables as wide as
+    their content. No box drawing."""
+    doc = Doc(console)
+    head = Text()
+    head.append(entry.id, style="bold" if doc.styled else None)
+    head.append(f": {entry.title}")
+    doc.add(head)
+    doc.add(
+        f"kind: {entry.kind}   severity: {entry.severity}   tags: {', '.join(entry.tags) or '-'}"
     )
-    console.print(Markdown(entry.summary))
+    doc.blank()
+    doc.md(entry.summary, "")
     if entry.error:
-        console.print(Text("What you see", style="bold"))
-        console.print(entry.error.rstrip(), markup=False, highlight=False)
-    console.print(Text("Why it breaks", style="bold"))
-    console.print(Markdown(entry.mechanism))
-    for variant in entry.variants:
-        console.print(Text(f"uvicorn {variant.versions}", style="bold"))
-        console.print(Markdown(variant.summary))
-    console.print(Text("Affected versions", style="bold"))
+        _section(doc, "What you see")
+        for line in entry.error.rstrip().splitlines():
+            doc.add(f"    {line}".rstrip(), code=True)
+    _section(doc, "Affected versions")
     for line in affected_lines(entry) or ["not tied to a version"]:
-        console.print(f"  {line}", markup=False)
-    console.print(f"  fixed in: {entry.fixed_in or 'no fixed release'}", markup=False)
+        doc.lines.extend(wrap(inline(line, styled=doc.styled), console, doc.width, "  ", "    "))
+    doc.add(f"  fixed in: {entry.fixed_in or 'no fixed release'}")
     if entry.unverifiable:
-        console.print(f"  cannot be verified here: {entry.unverifiable}", markup=False)
-    console.print(Text("Fix options", style="bold"))
+        doc.prose(f"cannot be verified here: {entry.unverifiable}", "  ", hanging="    ")
+    _section(doc, "Fix options")
     for n, fix in enumerate(entry.fixes, 1):
         scope = f" (uvicorn {fix.versions})" if fix.versions else ""
-        console.print(Text(f"{n}. [{fix.type}] {fix.title}{scope}", style="bold cyan"))
-        console.print(Markdown(fix.body))
+        title = Text(f"{n}. [{fix.type}] ")
+        title.append(fix.title + scope, style="bold" if doc.styled else None)
+        doc.add(title)
+        doc.md(fix.body, "   ")
         if fix.when_not:
-            console.print(f"   When not to use it: {fix.when_not}", markup=False, style="dim")
+            doc.prose(f"When not to use it: {fix.when_not}", "   ")
         if check := fix_check(fix, evidence):
-            style = "green" if fix.verified_by else "dim"
-            console.print(f"   {check}", markup=False, style=style)
+            doc.prose(check, "   ")
+        doc.blank()
+    _section(doc, "Why it breaks")
+    doc.md(entry.mechanism, "")
+    for variant in entry.variants:
+        _section(doc, f"uvicorn {variant.versions}")
+        doc.md(variant.summary, "")
     if entry.prevention:
-        console.print(Text("Prevention", style="bold"))
-        console.print(Markdown(entry.prevention))
-    console.print(Text("Evidence", style="bold"))
-    console.print(
-        evidence_table(evidence)
-        if evidence
-        else "  no recorded runs yet: the version boundaries above are unverified"
-    )
-    console.print(Text("Upstream", style="bold"))
+        _section(doc, "Prevention")
+        doc.md(entry.prevention, "")
+    _section(doc, "Evidence")
+    if evidence:
+        for line in evidence_table(evidence).splitlines():
+            doc.add(f"  {line}", code=True)
+    else:
+        doc.add("  no recorded runs yet: the version boundaries above are unverified")
+    _section(doc, "Upstream")
+    repo = entry.upstream.repo
     for line in upstream_lines(entry):
-        console.print(f"  {line}", markup=False)
+        words = line.split()
+        commit = len(words) == 2 and words[0] == "commit"
+        doc.add(f"  {line}: https://github.com/{repo}/commit/{words[1]}" if commit else f"  {line}")
     if entry.related:
-        console.print(f"Related: {', '.join(entry.related)}", markup=False)
+        doc.prose(f"Related: {', '.join(entry.related)}", "", hanging="  ")
+    return doc
 
 
-def evidence_table(records: list[EvidenceRecord]) -> Table:
-    table = Table("server", "version", "Python", "platform", "scenario", "outcome", "date")
-    style = {"reproduces": "red", "fixed": "green", "not-applicable": "dim", "error": "yellow"}
-    for r in records:
-        table.add_row(
-            r.server,
-            r.version,
-            r.python,
-            r.platform,
-            r.scenario,
-            Text(r.outcome, style=style[r.outcome]),
-            r.date,
-        )
-    return table
+def _section(doc: Doc, name: str) -> None:
+    doc.blank()
+    doc.add(name, "bold")
+
+
+def evidence_table(records: list[EvidenceRecord]) -> str:
+    """Plain aligned columns as wide as their content: no scenario or outcome cut."""
+    rows = [["server", "version", "Python", "platform", "scenario", "outcome", "date"]]
+    rows += [
+        [r.server, r.version, r.python, r.platform, r.scenario, r.outcome, r.date] for r in records
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]])
+        for row in rows
+    )
 
 
 _STATUS_WORDS = {

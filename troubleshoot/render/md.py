@@ -172,3 +172,43 @@ def code_lines(source: str) -> list[str]:
 def prose(source: str) -> str:
     """``source`` as one plain line of words (for a summary)."""
     return " ".join(inline(source, styled=False).plain.split())
+
+
+class Doc:
+    """Lines of the report, as they will be printed (prose already wrapped)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.width = console.width
+        self.styled = console.color_system is not None
+        self.lines: list[Line] = []
+
+    def add(self, text: str | Text = "", style: str | None = None, *, code: bool = False) -> None:
+        line = text if isinstance(text, Text) else Text(text)
+        if style and self.styled:
+            line.stylize(style)
+        if not self.styled:
+            line.spans = []
+        self.lines.append(Line(line, code=code))
+
+    def md(self, source: str, indent: str) -> None:
+        self.lines.extend(
+            lines(source, self.console, width=self.width, indent=indent, styled=self.styled)
+        )
+
+    def prose(self, text: str, indent: str, *, hanging: str | None = None) -> None:
+        """Plain words (no Markdown), wrapped."""
+        rest = indent if hanging is None else hanging
+        self.lines.extend(
+            wrap(Text(" ".join(text.split())), self.console, self.width, indent, rest)
+        )
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1].text.plain.strip():
+            self.lines.append(Line(Text("")))
+
+    def print(self) -> None:
+        for line in self.lines:
+            # soft_wrap: rich neither wraps nor cuts; a long line runs on (the terminal
+            # folds it on screen, a copy or a pipe gets it whole)
+            self.console.print(line.text, soft_wrap=True, highlight=False, markup=False)

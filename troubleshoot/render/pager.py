@@ -28,12 +28,14 @@ def rows(text: str, width: int) -> int:
     return total
 
 
-def pager_command() -> str | None:
+def pager_command() -> str | list[str] | None:
+    """A shell command line from the environment, or the argv of ``less``; None: no pager."""
     for name in ("DOCTOR_PAGER", "PAGER"):
         if name in os.environ:
             chosen = os.environ[name].strip()
             return None if chosen in ("", "cat") else chosen
-    return shutil.which("less")
+    less = shutil.which("less")
+    return [less] if less else None
 
 
 def output(write: Callable[[Console], None], console: Console, *, page: bool = True) -> None:
