@@ -10,6 +10,7 @@ rich's SVG export, headless Chromium) for a reviewer to look at.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -176,14 +177,13 @@ def screenshot(term: Term, name: str) -> Path:
     console = Console(
         record=True,
         width=WIDTH,
-        file=open(os.devnull, "w"),
-        force_terminal=True,  # noqa: SIM115
+        file=io.StringIO(),
+        force_terminal=True,
     )
     console.print(Text.from_ansi(ansi.rstrip("\n")), soft_wrap=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     svg = ARTIFACTS / f"{name}.svg"
     svg.write_text(console.export_svg(title=f"doctor: {name} (80x24)"), encoding="utf-8")
-    console.file.close()
     chromium = shutil.which("chromium")
     png = ARTIFACTS / f"{name}.png"
     if chromium is None:
