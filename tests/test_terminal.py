@@ -325,3 +325,20 @@ def test_guided_mode_takes_dont_know_for_an_answer(term: Term, tmp_path: Path) -
     screen = _visible(term)
     assert "2 known failures fit this paste" in screen
     assert "version unknown" in screen or "by the paste's wording" in screen
+
+
+def test_show_pages_on_a_terminal_and_never_in_a_pipe(term: Term) -> None:
+    term.run("doctor show ssl-with-reload-crash --version 0.7.2")
+    assert term.paging(), "show is longer than a screen: through the pager"
+    rows = term.rows()
+    screenshot(term, "show-pager")
+    assert rows[0] == "uvicorn 0.7.2: affected by ssl-with-reload-crash (fixed in 0.8.1)"
+    assert rows[1].startswith("ssl-with-reload-crash: --reload with")
+    term.keys("q")
+    term.wait(term._prompt_back, "the pager to quit")
+    term.run("doctor show ssl-with-reload-crash | tail -n 3")
+    assert not term.paging()
+    assert "commit aa049b2f: https://github.com/Kludex/uvicorn/commit/aa049b2f" in term.screen()
+    term.run("doctor show --no-pager ssl-with-reload-crash")
+    assert not term.paging()
+    assert term.scrolled_away() > 0  # it ran past the screen, as asked

@@ -182,3 +182,23 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path: Path) -> No
         said = child.before or ""
         assert bool(re.search(r"\x1b\[[0-9;]*3[0-9]m|\x1b\[[0-9;]*38;", said)) is coloured, said
         assert "ssl-with-reload-crash" in said
+
+
+def test_title_placeholders_take_the_users_values() -> None:
+    from troubleshoot.render.match_text import title_for
+
+    module = (
+        'Error loading ASGI app. Could not import module "X": the app module is not on sys.path'
+    )
+    shown = 'ERROR:    Error loading ASGI app. Could not import module "main".'
+    assert title_for(module, shown).startswith(
+        'Error loading ASGI app. Could not import module "main":'
+    )
+    assert 'module "…":' in title_for(module, "no such line")  # neutral, never a bare X
+    child = "--workers: `Child process [N] died` repeats forever"
+    assert title_for(child, "INFO:     Child process [4242] died") == (
+        "--workers: `Child process [4242] died` repeats forever"
+    )
+    assert title_for(child, "") == child  # [N] reads as a number already
+    literal = 'Ctrl+C / SIGTERM hangs on "Waiting for connections to close"'
+    assert title_for(literal, "INFO:     Waiting for connections to close.") == literal
