@@ -174,6 +174,10 @@ def prose(source: str) -> str:
     return " ".join(inline(source, styled=False).plain.split())
 
 
+# C0 (but tab), DEL and C1 controls print as "?": never a terminal escape from a paste
+_CONTROLS = {c: "?" for c in [*range(0, 9), *range(10, 32), *range(127, 160)]}
+
+
 class Doc:
     """Lines of the report, as they will be printed (prose already wrapped)."""
 
@@ -209,6 +213,11 @@ class Doc:
 
     def print(self) -> None:
         for line in self.lines:
+            text = line.text
+            plain = text.plain
+            if plain != (safe := plain.translate(_CONTROLS)):  # a paste's stray control bytes
+                text = Text(safe, style=text.style)
+                text.spans = list(line.text.spans)
             # soft_wrap: rich neither wraps nor cuts; a long line runs on (the terminal
             # folds it on screen, a copy or a pipe gets it whole)
-            self.console.print(line.text, soft_wrap=True, highlight=False, markup=False)
+            self.console.print(text, soft_wrap=True, highlight=False, markup=False)
