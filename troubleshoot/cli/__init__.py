@@ -1,30 +1,18 @@
 """The ``doctor`` command line: thin commands over the service modules.
 
-Each command group lives in its own module and registers itself on ``app``.
-``main`` is the one place where a :class:`DoctorError` becomes a message on
-stderr and an exit code.
+``app`` lives in ``troubleshoot.cli.app``; each command group lives in its own
+module and registers itself on it when imported here (the command modules import
+``cli.app``, never this package, so nothing imports back). ``main`` is the one
+place where a :class:`DoctorError` becomes a message on stderr and an exit code.
 """
 
 from __future__ import annotations
 
 import sys
 
-import typer
-
+from troubleshoot.cli import browse, check_env, interactive, kb, paste, repro, scan, site
+from troubleshoot.cli.app import app
 from troubleshoot.errors import DoctorError
-
-app = typer.Typer(
-    name="doctor",
-    help="Diagnose uvicorn failures: paste a traceback, check an environment, read the fixes.",
-    no_args_is_help=False,
-    invoke_without_command=True,
-    pretty_exceptions_enable=False,
-    add_completion=True,
-    rich_markup_mode=None,
-)
-
-# Command modules register themselves on `app` when imported.
-from troubleshoot.cli import browse, check_env, interactive, kb, paste, repro, scan, site  # noqa: E402
 
 __all__ = [
     "app",

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from troubleshoot.cli import app
 from troubleshoot.cli._common import settings
 from troubleshoot.cli._report import (
     ConfigOpt,
@@ -20,6 +19,7 @@ from troubleshoot.cli._report import (
     emit,
     tool_config,
 )
+from troubleshoot.cli.app import app
 from troubleshoot.errors import InputError
 
 if TYPE_CHECKING:

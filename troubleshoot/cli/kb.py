@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from troubleshoot.cli import app
 from troubleshoot.cli._common import settings
+from troubleshoot.cli.app import app
 
 kb_app = typer.Typer(help="Validate, compile and inspect the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from troubleshoot.cli import app
 from troubleshoot.cli._common import console, settings
+from troubleshoot.cli.app import app
 
 
 @app.command("paste-traceback")

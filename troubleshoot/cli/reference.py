@@ -10,7 +10,7 @@ from typing import Any
 
 import typer.main
 
-from troubleshoot.cli import app
+from troubleshoot.cli.app import app
 
 WIDTH = 100
 

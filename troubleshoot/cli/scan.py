@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from troubleshoot.cli import app
 from troubleshoot.cli._common import settings
 from troubleshoot.cli._report import (
     ConfigOpt,
@@ -19,6 +18,7 @@ from troubleshoot.cli._report import (
     emit,
     tool_config,
 )
+from troubleshoot.cli.app import app
 from troubleshoot.errors import InputError
 
 

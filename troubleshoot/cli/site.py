@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from troubleshoot.cli import app
 from troubleshoot.cli._common import console, settings
+from troubleshoot.cli.app import app
 
 if TYPE_CHECKING:
     from troubleshoot.site.export import Progress
