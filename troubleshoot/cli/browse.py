@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from troubleshoot.cli import app
 from troubleshoot.cli._common import console, settings
+from troubleshoot.cli.app import app
 from troubleshoot.errors import InputError
 
 if TYPE_CHECKING:
