@@ -318,3 +318,13 @@ def test_scan_reports_an_invalid_pyproject_it_could_not_read(tmp_path: Path) -> 
     (skipped,) = json.loads(out)["unevaluated"]
     assert skipped["subject"].endswith("pyproject.toml")
     assert skipped["reason"].startswith("invalid TOML: ") and skipped["location"]["line"] == 2
+
+
+def test_scan_reports_an_invalid_compose_file(tmp_path: Path) -> None:
+    """PyYAML reads compose files (issue 14: no hand-written YAML subset); one it cannot
+    parse is reported with its line, not read half-way."""
+    (tmp_path / "compose.yml").write_text("services:\n  web:\n    command: [uvicorn, m:app\n")
+    status, out, err, _peak = _doctor("scan", "--format", "json", str(tmp_path))
+    assert status == 0, err
+    (skipped,) = json.loads(out)["unevaluated"]
+    assert skipped["reason"].startswith("invalid YAML: ") and skipped["location"]["line"]

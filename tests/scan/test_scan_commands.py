@@ -125,9 +125,8 @@ x-other:
 """
 
 
-@pytest.mark.parametrize("use_yaml", [True, False], ids=["pyyaml", "line-reader"])
-def test_compose_readers_agree(use_yaml: bool) -> None:
-    found = list(commands.read_compose(COMPOSE, "compose.yml", use_yaml=use_yaml))
+def test_compose_commands_and_entrypoints() -> None:
+    found = list(commands.read_compose(COMPOSE, "compose.yml"))
     summary = [(x.span.line, x.span.column, x.app_ref, dict(x.options)) for x in found]
     assert summary == [
         (5, 14, "m:app", {"reload": True}),

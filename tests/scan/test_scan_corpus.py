@@ -46,12 +46,9 @@ def test_clean_corpus_scans_clean(version: str | None, real_entries: tuple[Entry
     assert int(report.context["files_read"]) >= 12
 
 
-@pytest.mark.parametrize("use_yaml", [True, False], ids=["pyyaml", "line-reader"])
 @pytest.mark.parametrize("version", VERSIONS)
-def test_bad_corpus_gives_expected_findings(
-    version: str, use_yaml: bool, real_entries: tuple[Entry, ...]
-) -> None:
-    report = run_scan([BAD], real_entries, version, use_yaml=use_yaml)
+def test_bad_corpus_gives_expected_findings(version: str, real_entries: tuple[Entry, ...]) -> None:
+    report = run_scan([BAD], real_entries, version)
     assert _found(report.findings, BAD) == _expected(version)
     assert report.failed
     # every finding links to its entry, says where, and names a one-line fix

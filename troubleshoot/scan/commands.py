@@ -1,15 +1,14 @@
 """Command lines that start uvicorn: ``uvicorn ...``, ``python -m uvicorn ...``, ``gunicorn ...``.
 
 Readers for Procfile, Dockerfile ``CMD``/``ENTRYPOINT`` (shell and exec forms),
-docker-compose ``command:``/``entrypoint:`` (PyYAML when importable, else a
-line-based reader), shell scripts and pyproject.toml task tables all reduce to
+docker-compose ``command:``/``entrypoint:`` (PyYAML, which keeps positions),
+shell scripts and pyproject.toml task tables all reduce to
 the same thing: an argv (split with ``shlex``) at a file position, which
 :func:`launch_from_argv` turns into a :class:`~troubleshoot.scan.model.Launch`.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 import shlex
@@ -283,13 +282,13 @@ def read_shell(text: str, path: str) -> Iterator[Launch]:
 ComposeItem = tuple[str, str, "str | list[str]", int, int]
 
 
-def read_compose(text: str, path: str, *, use_yaml: bool | None = None) -> Iterator[Launch]:
-    """``command:``/``entrypoint:`` of each service; the two combine like in Docker."""
-    items: list[tuple[str, str, str | list[str], int, int]] | None = None
-    if use_yaml is not False:
-        items = _compose_items_yaml(text)
-    if items is None:
-        items = list(_compose_items_lines(text))
+def read_compose(text: str, path: str) -> Iterator[Launch]:
+    """``command:``/``entrypoint:`` of each service; the two combine like in Docker.
+
+    Read with PyYAML's node tree (it keeps positions); invalid YAML raises
+    ``yaml.YAMLError`` (the file reader reports the file as skipped, with the line).
+    """
+    items = _compose_items(text)
     by_service: dict[str, dict[str, tuple[str | list[str], Span]]] = {}
     for service, key, value, line, column in items:
         by_service.setdefault(service, {})[key] = (value, Span(path, line, column))
@@ -318,19 +317,12 @@ def _as_argv(value: str | list[str]) -> list[str]:
         return value.split()
 
 
-def _compose_items_yaml(text: str) -> list[tuple[str, str, str | list[str], int, int]] | None:
-    """Via PyYAML's node tree (it keeps positions); None when PyYAML is not installed."""
-    try:
-        # Optional: no hard dependency for one file type; imported untyped (no stubs needed).
-        yaml: Any = importlib.import_module("yaml")
-    except ImportError:
-        return None
-    try:
-        root: Any = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return None  # the line reader still gets what it can
+def _compose_items(text: str) -> list[tuple[str, str, str | list[str], int, int]]:
+    import yaml
+
+    root: Any = yaml.compose(text, Loader=yaml.SafeLoader)
     out: list[tuple[str, str, str | list[str], int, int]] = []
-    services = _mapping_get(yaml, root, "services")
+    services = _mapping_get(root, "services")
     if services is None or not isinstance(services, yaml.MappingNode):
         return out
     for name_node, service in services.value:
@@ -352,100 +344,12 @@ def _pos(mark: Any) -> tuple[int, int]:
     return int(mark.line) + 1, int(mark.column) + 1
 
 
-def _mapping_get(yaml: Any, node: Any, key: str) -> Any:
+def _mapping_get(node: Any, key: str) -> Any:
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return None
     return next((v for k, v in node.value if getattr(k, "value", None) == key), None)
-
-
-_KEY = re.compile(r"^(\s*)([\w.-]+|\"[^\"]+\"|'[^']+')\s*:(?:\s+(.*))?$")
-
-
-def _compose_items_lines(text: str) -> Iterator[tuple[str, str, str | list[str], int, int]]:
-    """A careful line reader for the subset of YAML compose files use for commands."""
-    lines = text.splitlines()
-    services_indent: int | None = None
-    service_indent: int | None = None
-    service = ""
-    index = 0
-    while index < len(lines):
-        raw = _strip_comment(lines[index])
-        index += 1
-        match = _KEY.match(raw)
-        if not match:
-            continue
-        indent, key, value = len(match.group(1)), match.group(2).strip("\"'"), match.group(3)
-        if services_indent is not None and indent <= services_indent:
-            services_indent = service_indent = None
-        if key == "services" and indent == 0:
-            services_indent = indent
-            continue
-        if services_indent is None:
-            continue
-        if service_indent is None or indent == service_indent:
-            service_indent, service = indent, key
-            continue
-        if key not in ("command", "entrypoint"):
-            continue
-        value = (value or "").strip()
-        line, column = index, raw.find(value) + 1 if value else indent + 1
-        if value in ("", ">", "|", ">-", "|-", ">+", "|+"):
-            block: list[str] = []
-            while index < len(lines) and (
-                not lines[index].strip() or _indent(lines[index]) > indent
-            ):
-                block.append(lines[index])
-                index += 1
-            items = [b.strip() for b in block if b.strip()]
-            if value == "" and items and all(i.startswith("- ") or i == "-" for i in items):
-                yield (
-                    service,
-                    key,
-                    [_unquote(i[1:].strip()) for i in items],
-                    line + 1,
-                    (_indent(block[0]) + 1),
-                )
-            elif items:  # a block scalar: located at its indicator, as PyYAML does
-                yield service, key, " ".join(items), line, column
-        elif value.startswith("["):
-            yield service, key, _flow_list(value), line, column
-        else:
-            yield service, key, _unquote(value), line, column
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
-
-
-def _strip_comment(line: str) -> str:
-    """Drop a trailing ` # comment` that is outside quotes."""
-    quote = ""
-    for index, char in enumerate(line):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "#" and (index == 0 or line[index - 1].isspace()):
-            return line[:index].rstrip()
-    return line.rstrip()
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        inner = value[1:-1]
-        return inner.replace("''", "'") if value[0] == "'" else inner
-    return value
-
-
-def _flow_list(value: str) -> list[str]:
-    try:
-        parsed = json.loads(value)
-        if isinstance(parsed, list):
-            return [str(v) for v in parsed]
-    except ValueError:
-        pass
-    inner = value.strip()[1:].rstrip("]")
-    return [_unquote(part.strip()) for part in inner.split(",") if part.strip()]
 
 
 # --- pyproject.toml ----------------------------------------------------------------------

@@ -119,7 +119,7 @@ def _shebang_kind(path: Path) -> str | None:
 MAX_SCAN_BYTES = 4 * bounded.MB
 
 
-def read_all(roots: Iterable[Path], *, use_yaml: bool | None = None) -> ReadResult:
+def read_all(roots: Iterable[Path]) -> ReadResult:
     facts: list[FileFacts] = []
     skipped: list[Skipped] = []
     count = 0
@@ -130,7 +130,7 @@ def read_all(roots: Iterable[Path], *, use_yaml: bool | None = None) -> ReadResu
     try:
         for path, kind in iter_files(roots):
             count += 1
-            result = read_file(path, kind, use_yaml=use_yaml)
+            result = read_file(path, kind)
             if isinstance(result, Skipped):
                 skipped.append(result)
             elif result is not None:
@@ -140,7 +140,7 @@ def read_all(roots: Iterable[Path], *, use_yaml: bool | None = None) -> ReadResu
     return ReadResult(facts, skipped, count)
 
 
-def read_file(path: Path, kind: str, *, use_yaml: bool | None = None) -> FileFacts | Skipped | None:
+def read_file(path: Path, kind: str) -> FileFacts | Skipped | None:
     """Facts of one file; None when it holds nothing relevant."""
     name = str(path)
     if not bounded.is_regular(path):
@@ -176,12 +176,27 @@ def read_file(path: Path, kind: str, *, use_yaml: bool | None = None) -> FileFac
     elif kind == "dockerfile":
         launches = commands.read_dockerfile(text, name)
     elif kind == "compose":
-        launches = commands.read_compose(text, name, use_yaml=use_yaml)
+        return _compose(text, name)
     elif kind == "shell":
         launches = commands.read_shell(text, name)
     else:
         return _pyproject(text, name)
     return _with_ignores(FileFacts(name, tuple(launches)), text)
+
+
+def _compose(text: str, name: str) -> FileFacts | Skipped:
+    import yaml
+
+    try:
+        launches = tuple(commands.read_compose(text, name))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return Skipped(name, f"invalid YAML: {problem}", line)
+    except RecursionError:
+        return Skipped(name, "invalid YAML: nested too deeply")
+    return _with_ignores(FileFacts(name, launches), text)
 
 
 def _pyproject(text: str, name: str) -> FileFacts | Skipped:

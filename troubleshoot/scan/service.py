@@ -68,11 +68,10 @@ def scan(
     ignores: Sequence[Ignore] = (),
     fail_on: Severity = DEFAULT_FAIL_ON,
     today: date,
-    use_yaml: bool | None = None,
     site_url: str | None = None,
 ) -> Report:
     """Read ``paths`` (files or folders) and evaluate the entries' detectors."""
-    read = read_all(paths, use_yaml=use_yaml)
+    read = read_all(paths)
     return evaluate(
         read,
         entries,
