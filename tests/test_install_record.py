@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from troubleshoot.harness.tools import uv_executable
 from troubleshoot.sources.install_record import (
     RecordCheck,
@@ -181,3 +184,38 @@ def test_a_real_install_then_corrupted(real_venv: tuple[Path, Path]) -> None:
     finally:
         shutil.rmtree(second)
     assert check_installed("uvicorn", [str(site)]).consistent  # type: ignore[union-attr]
+
+
+@pytest.mark.pypi
+def test_check_env_runs_the_install_check_on_the_project_interpreter(
+    real_venv: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Issue 15: check-env --python compares that environment's uvicorn files with their
+    RECORD and reports inconsistent-install (failing: high) where they differ."""
+    python, site = real_venv
+    main = site / "uvicorn" / "main.py"
+    saved = main.read_bytes()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "DOCTOR_KB_DIR": str(REPO / "kb"),
+        "DOCTOR_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    argv = [sys.executable, "-m", "troubleshoot", "check-env", "--python", str(python)]
+    argv += ["--no-project", "--format", "json"]
+
+    def findings() -> dict[str, dict[str, object]]:
+        done = subprocess.run(
+            argv, capture_output=True, text=True, timeout=120, env=env, check=False
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        return {f["id"]: f for f in json.loads(done.stdout)["findings"]}
+
+    assert "inconsistent-install" not in findings()
+    try:
+        main.write_bytes(saved[: len(saved) // 2])
+        found = findings()["inconsistent-install"]
+        assert found["failing"] and "uvicorn/main.py (hash-mismatch)" in str(found["message"])
+        assert str(found["location"]["path"]).endswith("RECORD")  # type: ignore[index]
+    finally:
+        main.write_bytes(saved)

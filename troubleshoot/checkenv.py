@@ -28,7 +28,15 @@ from datetime import date
 from packaging.utils import canonicalize_name
 
 from troubleshoot.reach import Project, reach
-from troubleshoot.report.model import AdvisoryRef, Finding, Ignore, Location, Report, Unevaluated
+from troubleshoot.report.model import (
+    AdvisoryRef,
+    Finding,
+    Ignore,
+    Location,
+    Reach,
+    Report,
+    Unevaluated,
+)
 from troubleshoot.report.policy import (
     DEFAULT_FAIL_ON,
     apply_ignores,
@@ -68,6 +76,7 @@ def check(
                 unreached.append(outcome)
             else:
                 findings.append(outcome)
+    findings += _install_findings(entries, snapshot, fail_on)
     kept, ignored, expired = apply_ignores(findings, ignores, today)
     known = {e.id for e in entries}
     warnings = tuple(
@@ -78,10 +87,14 @@ def check(
     return Report(
         command="check-env",
         fail_on=fail_on,
-        rules=tuple(rule_for(e, site_url) for e in checks),
+        rules=tuple(
+            rule_for(e, site_url) for e in entries if e.has_fixed_release or e.id == INCONSISTENT
+        ),
         findings=tuple(kept),
         unreached=tuple(unreached),
-        setup_entries=tuple(e.id for e in entries if not e.has_fixed_release),
+        setup_entries=tuple(
+            e.id for e in entries if not e.has_fixed_release and e.id != INCONSISTENT
+        ),
         ignored=tuple(ignored),
         expired_ignores=tuple(dict.fromkeys(expired)),
         unevaluated=tuple(
@@ -94,6 +107,50 @@ def check(
         blind=blind_reason(snapshot),
         launches=project.read,
     )
+
+
+# The one check of an installed environment that is not about a version: its files.
+INCONSISTENT = "inconsistent-install"
+
+
+def _install_findings(
+    entries: Sequence[Entry], snapshot: Snapshot, fail_on: Severity
+) -> list[Finding]:
+    """uvicorn's files on disk against its RECORD, for each installed environment read."""
+    entry = next((e for e in entries if e.id == INCONSISTENT), None)
+    if entry is None:
+        return []
+    out = []
+    for check in snapshot.installs:
+        if check.consistent:
+            continue
+        problems = [f"{m.path} ({m.problem})" for m in check.mismatches[:5]]
+        more = len(check.mismatches) - len(problems)
+        problems += [f"{more} more"] if more > 0 else []
+        problems += [f"another {d.name}" for d in check.other_dist_infos]
+        if check.unverifiable:
+            problems.append(check.unverifiable)
+        record = check.dist_info / "RECORD"
+        out.append(
+            Finding(
+                entry_id=entry.id,
+                severity=entry.severity,
+                title=entry.title,
+                message=(
+                    f"uvicorn {check.version} in {check.site_packages} does not match its "
+                    f"RECORD: {', '.join(problems)}."
+                ),
+                fix=entry.fixes[0].title if entry.fixes else "see the entry",
+                location=Location(str(record)),
+                failing=at_or_above(entry.severity, fail_on),
+                kind=entry.kind,
+                url=issue_url(entry),
+                package="uvicorn",
+                version=check.version,
+                reach=Reach("reached", f"the installed files themselves ({check.site_packages})"),
+            )
+        )
+    return out
 
 
 def _with_snapshot(project: Project, snapshot: Snapshot) -> Project:

@@ -33,6 +33,9 @@ class InstalledSource(EnvSource):
     def marker_env(self) -> MarkerEnv:
         return current_env()
 
+    def search_path(self) -> list[str]:
+        return list(self.path) if self.path else list(sys.path)
+
     def collect(self, env: MarkerEnv) -> Iterator[Record]:
         origin = f"installed ({sys.executable})"
         seen: set[str] = set()

@@ -23,6 +23,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from packaging.markers import (
     InvalidMarker,
@@ -32,6 +33,9 @@ from packaging.markers import (
     default_environment,
 )
 from packaging.utils import canonicalize_name
+
+if TYPE_CHECKING:
+    from troubleshoot.sources.install_record import RecordCheck
 
 # The PEP 508 names a marker environment holds, as `packaging` computes them.
 MarkerEnv = Mapping[str, str]
@@ -93,6 +97,11 @@ class EnvSource(ABC):
         """The target's marker environment when the source knows it (an interpreter)."""
         return None
 
+    def search_path(self) -> list[str] | None:
+        """The ``sys.path`` of the target, when the source is an installed environment:
+        where its uvicorn's files can be compared with their RECORD."""
+        return None
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -103,6 +112,8 @@ class Snapshot:
     markers: MarkerEnv = field(default_factory=lambda: MappingProxyType({}))
     sources: tuple[str, ...] = ()
     complete: bool = False  # every source lists the whole environment
+    # uvicorn's installed files against its RECORD, per installed environment read
+    installs: tuple[RecordCheck, ...] = ()
 
     def versions(self) -> dict[str, str]:
         """Canonical name -> version; the first record of a name wins (as on sys.path)."""
@@ -163,10 +174,19 @@ def snapshot(sources: Iterable[EnvSource], env: MarkerEnv) -> Snapshot:
                 packages.append(record)
             else:
                 unevaluated.append(record)
+    from troubleshoot.sources.install_record import check_installed
+
+    installs = [
+        check
+        for source in sources
+        if (path := source.search_path()) is not None
+        and (check := check_installed("uvicorn", path)) is not None
+    ]
     return Snapshot(
         tuple(packages),
         tuple(unevaluated),
         MappingProxyType(dict(env)),
         tuple(labels),
         complete=bool(sources) and all(s.complete for s in sources),
+        installs=tuple(installs),
     )

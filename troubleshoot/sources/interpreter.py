@@ -97,7 +97,8 @@ else:
     dists = from_importlib(metadata)
 
 sys.stdout.write(json.dumps({'doctor': 1, 'executable': sys.executable,
-                             'markers': env, 'distributions': dists}))
+                             'markers': env, 'distributions': dists,
+                             'path': [p for p in sys.path if isinstance(p, str)]}))
 """
 
 
@@ -199,6 +200,12 @@ class InterpreterSource(EnvSource):
     def marker_env(self) -> MarkerEnv:
         markers = self._run()["markers"]
         return {str(k): str(v) for k, v in markers.items()}
+
+    def search_path(self) -> list[str] | None:
+        path = self._run().get("path")
+        if isinstance(path, list) and all(isinstance(p, str) for p in path):
+            return list(path)
+        return None  # an older probe answer, or a lie: nothing to check
 
     def collect(self, env: MarkerEnv) -> Iterator[Record]:
         origin = f"installed ({self.python})"
