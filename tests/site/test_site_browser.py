@@ -326,6 +326,9 @@ def test_links_work(site: Any, tab: Tab) -> None:
     page.wait_for_function(
         "() => document.querySelector(\"button[data-copy='repro-cmd']\").textContent !== 'Copy'"
     )
+    # The harness source is collapsed: one click on its summary shows it.
+    assert "uvicorn.run(make(), workers=2)" not in page.inner_text("#repro")
+    page.click("#harness > summary")
     assert "uvicorn.run(make(), workers=2)" in page.inner_text("#repro")
     assert tab.problems == []
 

@@ -91,7 +91,10 @@ def test_each_fix_page_carries_its_own_verdict_table(exported: Export) -> None:
         assert data == {
             "releases": {"uvicorn": RELEASES},
             "status_codes": index["status_codes"],
-            "record": {k: record[k] for k in ("id", "package", "fixed_in", "by_release")},
+            "record": {
+                k: record[k]
+                for k in ("id", "package", "fixed_in", "by_release", "when", "when_by_release")
+            },
         }
 
 

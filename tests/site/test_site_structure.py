@@ -107,16 +107,20 @@ def test_structure_of_every_page(exported: Export) -> None:
 def test_entry_page_sections_in_order(exported: Export) -> None:
     page = parse(exported.root / "fixes" / "alpha-pickle" / "index.html")
     ids = page.ids
+    # What a user in a hurry reads first: the error, the verdict, the fix; then why,
+    # the versions and evidence, the repro; the signatures after that (issue 13).
     order = [
+        "error",
         "am-i-affected",
         "fix",
-        "signature",
-        "error",
         "triggers",
         "why",
         "options",
         "versions",
+        "evidence",
         "repro",
+        "harness",
+        "signature",
     ]
     positions = [ids.index(i) for i in [*order, "upstream", "related"]]
     assert positions == sorted(positions)

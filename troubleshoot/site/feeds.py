@@ -21,7 +21,8 @@ from troubleshoot.site.osv import EPOCH, is_exported, osv_record
 from troubleshoot.site.pages import PageData
 from troubleshoot.site.releases import STATUS_CODES, Releases, encode
 from troubleshoot.site.urls import SiteUrls
-from troubleshoot.versions import canonicalize_name
+from troubleshoot.site.words import marker_words, title_text
+from troubleshoot.versions import canonicalize_name, contains
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -72,13 +73,54 @@ def pattern_text(pattern: str) -> str:
 
 
 def verdict_record(entry: Entry, releases: Releases) -> dict[str, Any]:
-    """What the browser needs to state an entry's verdict for a typed release."""
+    """What the browser needs to state an entry's verdict for a typed release.
+
+    ``when``: the conditions of the entry's ranges in words ("on Windows and Python >=
+    3.8"); ``when_by_release``: for the i-th release, the index in ``when`` (one base-36
+    digit) of what a conditional verdict depends on, "-" when it depends on nothing.
+    """
+    by_release = encode(entry, releases)
+    when, when_by_release = conditions_by_release(entry, releases, by_release)
     return {
         "id": entry.id,
         "package": canonicalize_name(entry.package),
         "fixed_in": entry.fixed_in or "",
-        "by_release": encode(entry, releases),
+        "by_release": by_release,
+        "when": when,
+        "when_by_release": when_by_release,
     }
+
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def conditions_by_release(
+    entry: Entry, releases: Releases, by_release: str
+) -> tuple[list[str], str]:
+    """The words of the markers a conditional release depends on (see verdict_record)."""
+    package = canonicalize_name(entry.package)
+    phrases: list[str] = []
+    codes = []
+    conditional = STATUS_CODES["conditional"]
+    for release, code in zip(releases.get(package, ()), by_release, strict=True):
+        said: list[str] = []
+        if code == conditional:
+            said = [
+                marker_words(aff.when)
+                for aff in entry.affected
+                if aff.when
+                and canonicalize_name(aff.package) == package
+                and contains(aff.specifier, release)
+            ]
+        phrase = ", or ".join(dict.fromkeys(said))
+        if not phrase:
+            codes.append("-")
+            continue
+        if phrase not in phrases:
+            phrases.append(phrase)
+        index = phrases.index(phrase)
+        codes.append(_DIGITS[index] if index < len(_DIGITS) else "-")
+    return phrases, "".join(codes)
 
 
 def verdict_tables(releases: Releases) -> dict[str, Any]:
@@ -185,7 +227,7 @@ def atom(pages: list[PageData], urls: SiteUrls) -> str:
     ordered = sorted(pages, key=lambda p: (p.updated or "", p.slug), reverse=True)
     for p in ordered:
         item = ET.SubElement(root, "entry")
-        ET.SubElement(item, "title").text = xml_text(p.entry.title)
+        ET.SubElement(item, "title").text = xml_text(title_text(p.entry.title))
         ET.SubElement(item, "id").text = urls.atom_id(p.slug)
         ET.SubElement(item, "link", rel="alternate", href=urls.public(p.slug))
         ET.SubElement(item, "updated").text = _stamp(p.updated or newest)

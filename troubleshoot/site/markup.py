@@ -124,12 +124,28 @@ def _fence_highlight(code: str, lang: str, _attrs: Any) -> str:
     return highlight_code(code, lang)
 
 
+# A code block on a page is a thing to copy: it gets a Copy button (hidden until site.js
+# shows it; without JavaScript the block stays, and the stylesheet makes one click
+# select all of it). The button names no id: it copies the <pre> it sits beside.
+_COPY_BUTTON = '<button type="button" class="copy" hidden>Copy</button>'
+
+
+def _copyable(rule: Any) -> Any:
+    def render(_self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        return f'<div class="copyable">{rule(tokens, idx, options, env)}{_COPY_BUTTON}</div>\n'
+
+    return render
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": _fence_highlight})
     md.enable(["table", "strikethrough"])
     md.disable(["image", "html_inline", "html_block"])
     md.validateLink = live_href  # type: ignore[method-assign]
+    rules = md.renderer.rules  # type: ignore[attr-defined]  # RendererHTML's
+    for name in ("fence", "code_block"):
+        md.add_render_rule(name, _copyable(rules[name]))
     return md
 
 
@@ -158,6 +174,12 @@ def render_markdown(text: str, heading_base: int = 3) -> str:
     tokens = md.parse(text)
     _shift_headings(tokens, heading_base)
     return str(md.renderer.render(tokens, md.options, {}))
+
+
+def render_inline(text: str) -> str:
+    """A short Markdown text (a note) as inline HTML: code spans, emphasis and allowed
+    links, never a block (it goes inside a paragraph or a table cell)."""
+    return str(_parser().renderInline(" ".join(text.split())))
 
 
 @lru_cache(maxsize=8192)

@@ -47,6 +47,10 @@ class ReproFile:
     def size(self) -> int:
         return len(self.data)
 
+    @property
+    def lines(self) -> int:
+        return len(self.text.splitlines()) if self.text is not None else 0
+
 
 @dataclass(frozen=True)
 class Condition:

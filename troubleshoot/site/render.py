@@ -21,10 +21,12 @@ from troubleshoot.site.markup import (
     highlight_file,
     live_href,
     plain_text,
+    render_inline,
     render_markdown,
 )
 from troubleshoot.site.pages import PageData
 from troubleshoot.site.urls import SiteUrls
+from troubleshoot.site.words import inline_code, marker_words, title_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -46,6 +48,10 @@ def script_json(data: Any) -> Markup:
 
 def _md(text: str, heading_base: int = 3) -> Markup:
     return Markup(render_markdown(text, heading_base))  # safe: markdown-it escapes
+
+
+def _md_inline(text: str) -> Markup:
+    return Markup(render_inline(text))  # safe: markdown-it escapes
 
 
 def _code(text: str, lang: str = "") -> Markup:
@@ -70,6 +76,10 @@ def environment() -> Environment:
         plain=plain_text,
         code=_code,
         code_file=_code_file,
+        title=inline_code,
+        title_text=title_text,
+        marker_words=marker_words,
+        md_inline=_md_inline,
     )
     env.tests["live_href"] = live_href
     env.globals.update(csp=CSP, site_title=SITE_TITLE, kinds=KINDS)
@@ -87,7 +97,7 @@ def json_ld(page: PageData, urls: SiteUrls) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "TechArticle",
-        "headline": e.title,
+        "headline": title_text(e.title),
         "description": _description(page),
         "keywords": list(e.tags),
         "inLanguage": "en",

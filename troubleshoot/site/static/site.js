@@ -3,6 +3,7 @@
    search works from file:// as well as from any static host. */
 (function () {
   "use strict";
+  document.documentElement.className += " js"; // the stylesheet's no-JavaScript rules stop here
 
   /* ---- versions: looked up, never compared ----
      Whether a release has a failure was decided at export time by the function behind
@@ -186,19 +187,55 @@
     return node;
   }
 
+  /* A title's text as nodes: its `code spans` as <code> (CommonMark's rule: a run of N
+     backticks is closed by the next run of exactly N; an unclosed run is text). */
+  function titleNodes(parent, text) {
+    var ticks = /`+/g, plainFrom = 0, m;
+    function plain(end) { if (end > plainFrom) { parent.appendChild(document.createTextNode(text.slice(plainFrom, end))); } }
+    while ((m = ticks.exec(text)) !== null) {
+      var close = null, c, after = new RegExp("`+", "g");
+      after.lastIndex = ticks.lastIndex;
+      while ((c = after.exec(text)) !== null) { if (c[0].length === m[0].length) { close = c; break; } }
+      if (!close) { continue; }
+      plain(m.index);
+      var code = text.slice(ticks.lastIndex, close.index).replace(/\n/g, " ");
+      if (code.length > 2 && code.charAt(0) === " " && code.charAt(code.length - 1) === " " && code.trim()) {
+        code = code.slice(1, -1);
+      }
+      parent.appendChild(el("code", "", code));
+      plainFrom = close.index + close[0].length;
+      ticks.lastIndex = plainFrom;
+    }
+    plain(text.length);
+    return parent;
+  }
+
+  /* What a conditional verdict depends on, in words ("on Windows and Python >= 3.8"). */
+  function whenText(record, verdict) {
+    if (!verdict || verdict.status !== "conditional" || !record.when_by_release) { return ""; }
+    var found = findRelease(record.package, verdict.release);
+    var code = found.text ? "-" : record.when_by_release.charAt(found.index);
+    var index = parseInt(code, 36);
+    return isNaN(index) || !record.when[index] ? "" : "Only when: " + record.when[index] + ".";
+  }
+
   function renderResults(list, results) {
     while (list.firstChild) { list.removeChild(list.firstChild); }
     results.forEach(function (res) {
       var r = res.record;
       var li = el("li");
-      var a = el("a", "", r.title);
+      var a = titleNodes(el("a", ""), r.title);
       a.setAttribute("href", r.url);
       li.appendChild(a);
       li.appendChild(document.createTextNode(" "));
       li.appendChild(el("span", "badge", r.kind));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(el("span", "badge sev-" + r.severity, r.severity));
-      if (res.verdict) { li.appendChild(el("p", "verdict " + res.verdict.status, res.verdict.text)); }
+      if (res.verdict) {
+        li.appendChild(el("p", "verdict " + res.verdict.status, res.verdict.text));
+        var when = whenText(r, res.verdict);
+        if (when) { li.appendChild(el("p", "when", when)); }
+      }
       li.appendChild(el("p", "", r.summary.length > 220 ? r.summary.slice(0, 217) + "..." : r.summary));
       list.appendChild(li);
     });
@@ -249,6 +286,7 @@
   function initVersionBox() {
     var data = document.getElementById("verdict-data"), input = document.getElementById("v");
     var out = document.getElementById("verdict"), field = document.getElementById("version-field");
+    var when = document.getElementById("verdict-when");
     if (!data || !input || !out || !field) { return; }
     var doc = JSON.parse(data.textContent);
     useTables(doc);
@@ -258,6 +296,10 @@
       var result = typed ? versionVerdict(doc.record, typed) : null;
       out.textContent = result ? result.text : "";
       out.className = "verdict" + (result ? " " + result.status : "");
+      if (when) {
+        when.textContent = whenText(doc.record, result);
+        when.hidden = !when.textContent;
+      }
       api.boxed = input.value;
     }
     input.addEventListener("input", update);
@@ -266,14 +308,18 @@
     update();
   }
 
+  /* Copy buttons: data-copy names the element to copy; without it, the <pre> beside the
+     button (the code blocks of the fix text). Hidden until here, so without JavaScript a
+     page shows the block alone (and one click selects all of it, see style.css). */
   function initCopy() {
-    Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
-      var source = document.getElementById(button.getAttribute("data-copy"));
+    Array.prototype.forEach.call(document.querySelectorAll("button.copy"), function (button) {
+      var id = button.getAttribute("data-copy");
+      var source = id ? document.getElementById(id) : button.parentNode.querySelector("pre");
       if (!source) { return; }
       button.hidden = false;
       button.addEventListener("click", function () {
         var text = source.textContent.replace(/\s+$/, "") + "\n";
-        function done() { button.textContent = "Copied"; }
+        function done() { button.textContent = "Copied"; api.copied = text; }
         function select() {
           var range = document.createRange();
           range.selectNodeContents(source);
@@ -289,9 +335,18 @@
     });
   }
 
+  /* A long error is shown in a box of its own height: scrolled to its end, where a
+     traceback names the exception. */
+  function initError() {
+    var pre = document.getElementById("error-text");
+    if (pre && pre.scrollHeight > pre.clientHeight) { pre.scrollTop = pre.scrollHeight; }
+  }
+
   var api = window.doctorSite = { canonicalVersion: canonicalVersion, findRelease: findRelease,
-    parseQuery: parseQuery, versionVerdict: versionVerdict, searched: null, boxed: null };
+    parseQuery: parseQuery, versionVerdict: versionVerdict, searched: null, boxed: null,
+    copied: null };
   initSearch();
   initVersionBox();
   initCopy();
+  initError();
 })();
