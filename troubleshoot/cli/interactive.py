@@ -142,12 +142,14 @@ def _confirm_likely(result: MatchResult) -> MatchResult:
     from dataclasses import replace
 
     from troubleshoot.match import confirmed
+    from troubleshoot.render.match_text import title_for
 
     for m in result.likely:
         if m.confirm_question is None:
             continue
         question, expected = m.confirm_question
-        typer.echo(f"\nThis looks like {m.entry.id}: {m.entry.title}")
+        title = title_for(m.entry.title, result.parsed.text)
+        typer.echo(f"\nThis looks like {m.entry.id}: {title}")
         if _ask_yes_no(question) == expected:
             rest = tuple(other for other in result.likely if other is not m)
             return replace(result, matches=(confirmed(m),), likely=rest)
