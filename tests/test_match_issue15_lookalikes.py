@@ -15,6 +15,19 @@ from troubleshoot.kbstore import Store
 
 # (paste, its entry, the older entry it must not be taken for)
 APART = [
+    # a factory served as the app: its call, or its app's, fails; not a WSGI callable
+    (
+        "app-factory-without-factory-flag/0.55.0-factory-raising-typeerror.txt",
+        "wsgi-app-served-as-asgi",
+    ),
+    (
+        "app-factory-without-factory-flag/gh-607-poetry-init-missing-send.txt",
+        "wsgi-app-served-as-asgi",
+    ),
+    (
+        "app-factory-without-factory-flag/gh-python-aiplatform-5187-create-app.txt",
+        "wsgi-app-served-as-asgi",
+    ),
     # an ASGI 3 object taken for ASGI 2 by current auto-detection, not a WSGI app
     ("asgi-interface-misdetected/gh-aleph-vm-96-wrapper.txt", "wsgi-app-served-as-asgi"),
     # an ASGI 3 app on a uvicorn older than 0.6.0: neither WSGI nor auto-detection
@@ -120,3 +133,13 @@ def test_a_thread_without_nest_asyncio_is_not_the_nest_class(real_store: Store) 
     result = diagnose(UVLOOP_SETUP_IN_THREAD, real_store, use_environment=False)
     ids = [m.entry.id for m in result.matches + result.likely]
     assert "nest-asyncio-in-thread" not in ids, ids
+
+
+def test_the_wsgi_pastes_are_not_taken_for_the_factory_class(real_store: Store) -> None:
+    for sample in samples("pastes"):
+        if sample.expect != "wsgi-app-served-as-asgi":
+            continue
+        result = diagnose(sample.text, real_store, use_environment=False)
+        ids = [m.entry.id for m in result.matches + result.likely]
+        assert ids[:1] == ["wsgi-app-served-as-asgi"], (sample.path.name, ids)
+        assert "app-factory-without-factory-flag" not in ids, sample.path.name

@@ -71,6 +71,11 @@ SHARED_EVIDENCE: dict[str, tuple[str, str]] = {
     "proxy-connection-upgrade/gh-python-socketio-686-nginx-polling.txt::last-1": (
         _ONE_UPGRADE_WARNING
     ),
+    "app-factory-without-factory-flag/0.55.0-factory-raising-typeerror.txt::tail-third": (
+        "lifespan-unsupported-auto",
+        "the cut drops the TypeError; `ASGI 'lifespan' protocol appears unsupported.` (the "
+        "factory function, taken for an ASGI 2 app, fails the lifespan call too) is what stays",
+    ),
     "nest-asyncio-in-thread/0.35.0-apply-then-thread-uvloop.txt::last-5": (
         "running-event-loop",
         "the cut drops the nest_asyncio frames; a loop error and `coroutine 'Server.serve' "
