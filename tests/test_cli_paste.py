@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -287,3 +288,33 @@ def test_a_likely_answer_comes_first_in_the_text_output(tmp_path: Path) -> None:
     assert lines[0].startswith("Likely, not confirmed: address-already-in-use")
     assert "What would confirm it: that this output comes from uvicorn" in " ".join(lines[:4])
     assert "uvicorn: not shown by the paste" in result.stdout
+
+
+def test_explain_shows_each_matched_log_line_on_its_own_line(tmp_path: Path) -> None:
+    """Issue 13: a text signature spanning three log lines showed them joined; with
+    --explain each comes on its own line, as pasted."""
+    from tests.conftest import REPO
+
+    paste = REPO / "tests/corpus/pastes/ssl-with-reload-crash/0.7.2-ssl-reload.txt"
+    env = {"DOCTOR_KB_DIR": str(REPO / "kb"), "DOCTOR_CACHE_DIR": str(tmp_path / "c")}
+    out = run_doctor("paste-traceback", "--explain", str(paste), env=env).stdout
+    lines = out.splitlines()
+    at = lines.index("    text signature 'https-reloader-dies-at-start', lines 9-11:")
+    assert lines[at + 1 : at + 4] == [
+        "      INFO: Uvicorn running on https://127.0.0.1:45173 (Press CTRL+C to quit)",
+        "      INFO: Started reloader process [19873]",
+        "      Traceback (most recent call last):",
+    ]
+    assert "    commit 54633394: https://github.com/Kludex/uvicorn/commit/54633394" in lines
+    brief = run_doctor("paste-traceback", str(paste), env=env).stdout.splitlines()
+    assert brief[:3] == [
+        "ssl-with-reload-crash: --reload with --ssl-keyfile/--ssl-certfile crashes at start "
+        "(and 0.7.3-0.8.0 crash every reload/workers run)",
+        "  verdict: affected — uvicorn 0.7.2 is in >=0.5.0,<0.7.3 (version from the",
+        "    paste)",
+    ]
+    assert re.fullmatch(r"  confidence: high \(0\.\d\d\)", brief[3])
+    assert brief[-1] == (
+        "1 known failure: ssl-with-reload-crash — affected (0.7.2) — upgrade to >= 0.8.1"
+    )
+    assert len(brief) <= 22  # with the prompt and the command line: one 24-row screen

@@ -68,7 +68,7 @@ def guided(ctx: typer.Context) -> int:
     if not result.matches:
         result = _confirm_likely(result)
     if not result.matches:
-        doc = match_text.build(result, out, guided=True)
+        doc = match_text.build(result, out, guided=True, paste=text)
         output(lambda _console: doc.print(), out)
         return 1
     # What the paste already shows (its platform, --reload in a command, a
@@ -111,7 +111,7 @@ def guided(ctx: typer.Context) -> int:
     by_id = {m.entry.id: m for m in result.matches}
     matches = tuple(by_id.get(m.entry.id, m) for m in matches)
     final = replace(result, matches=matches, separators=())
-    doc = match_text.build(final, out, guided=True)
+    doc = match_text.build(final, out, guided=True, paste=text)
     output(lambda _console: doc.print(), out)
     return 0
 

@@ -96,6 +96,6 @@ def paste_traceback(
         from troubleshoot.render.pager import output
 
         out = console()
-        doc = match_text.build(result, out, explain=explain, source=name)
+        doc = match_text.build(result, out, explain=explain, source=name, paste=text)
         output(lambda _console: doc.print(), out, page=not no_pager)
     raise typer.Exit(0 if result.matches else 1)

@@ -164,10 +164,23 @@ def _fix(doc: Doc, n: int, entry_id: str, fix: Fix, *, explain: bool, first: boo
     _fix_notes(doc, entry_id, fix, explain=explain)
 
 
-def _hit_lines(m: Match, result: MatchResult) -> list[tuple[str, list[str]]]:
+def _hit_lines(
+    m: Match, result: MatchResult, paste: str | None = None
+) -> list[tuple[str, list[str]]]:
     """Each signature that fired: its description and the paste lines it matched,
-    one output line per paste line."""
+    one output line per paste line (as the user pasted it, ``INFO:`` and all, when
+    ``paste`` is given)."""
     text_lines = result.parsed.text.splitlines()
+    raw_lines: list[str] = []
+    if paste is not None:
+        from troubleshoot.parse.normalise import clean_text
+
+        raw_lines = clean_text(paste).split("\n")
+
+    def as_pasted(n: int, line: str) -> str:
+        raw = raw_lines[n] if n < len(raw_lines) else ""
+        return raw.rstrip() if line.strip() and line.strip() in raw else line.rstrip()
+
     out = []
     for hit in m.hits:
         sig = hit.signature
@@ -176,8 +189,10 @@ def _hit_lines(m: Match, result: MatchResult) -> list[tuple[str, list[str]]]:
         if sig.kind in ("log", "text") and hit.line_no:
             want = " ".join(hit.excerpt.rstrip("…").split())
             seen = ""
-            for line in text_lines[hit.line_no - 1 : hit.line_no + 7]:
-                shown.append(line.rstrip())
+            for n, line in enumerate(
+                text_lines[hit.line_no - 1 : hit.line_no + 7], hit.line_no - 1
+            ):
+                shown.append(as_pasted(n, line))
                 seen = " ".join(f"{seen} {line}".split())
                 if want in seen or len(seen) >= len(want):
                     break
@@ -203,7 +218,13 @@ def _upstream(m: Match) -> list[str]:
 
 
 def _match(
-    doc: Doc, m: Match, result: MatchResult, *, explain: bool, number: int | None = None
+    doc: Doc,
+    m: Match,
+    result: MatchResult,
+    *,
+    explain: bool,
+    number: int | None = None,
+    paste: str | None = None,
 ) -> None:
     e = m.entry
     head = Text(f"{number}. " if number else "")
@@ -228,7 +249,7 @@ def _match(
     doc.add(f"{INDENT}what happens:")
     doc.md(m.variant.summary if m.variant else e.summary, BODY)
     doc.add(f"{INDENT}why it matched:")
-    for described, shown in _hit_lines(m, result):
+    for described, shown in _hit_lines(m, result, paste):
         doc.prose(described, BODY, hanging=BODY + "  ")
         for line in shown:
             doc.add(BODY + "  " + line, code=True)
@@ -272,7 +293,9 @@ def build(
     explain: bool = False,
     source: str | None = None,
     guided: bool = False,
+    paste: str | None = None,
 ) -> Doc:
+    """The report; ``paste`` (the text as given) shows matched lines as pasted."""
     doc = Doc(console)
     if not result.matches:
         _no_match(doc, result)
@@ -303,7 +326,8 @@ def build(
                 )
         doc.blank()
     for n, m in enumerate(matches, 1):
-        _match(doc, m, result, explain=explain, number=n if len(matches) > 1 else None)
+        number = n if len(matches) > 1 else None
+        _match(doc, m, result, explain=explain, number=number, paste=paste)
         doc.blank()
     if not explain:
         doc.prose(
