@@ -237,3 +237,30 @@ def test_a_likely_match_is_confirmed_by_the_one_fact_it_needs(tmp_path: Path) ->
         finally:
             child.close(force=True)
         assert child.exitstatus == status
+
+
+@pytest.mark.parametrize(
+    ("line", "facts"),
+    [
+        ("INFO:     Started reloader process [1] using WatchFiles", {"reload": True}),
+        ("WARNING:  WatchFiles detected changes in 'main.py'. Reloading...", {"reload": True}),
+        ("$ uvicorn main:app --reload --port 8000", {"reload": True}),
+        ("uvicorn main:app --workers 4", {"workers": True}),
+        ("uvicorn main:app --workers 1", {}),
+        ("INFO:     Uvicorn running on https://0.0.0.0:443", {"ssl": True}),
+        (
+            '    uvicorn.run("main:app", workers=2)',
+            {"workers": True, "programmatic": True, "app_object": False},
+        ),
+        (
+            "    uvicorn.run(app, reload=True)",
+            {"reload": True, "programmatic": True, "app_object": True},
+        ),
+        ("INFO:     Application startup complete.", {}),
+    ],
+)
+def test_paste_facts_are_what_the_paste_shows(line: str, facts: dict[str, bool]) -> None:
+    from troubleshoot.diagnose import parse_paste
+    from troubleshoot.match import paste_facts
+
+    assert paste_facts(parse_paste(line + "\n")) == facts
