@@ -27,13 +27,10 @@ a wheel built once from this tree.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -46,6 +43,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from tests.conftest import REPO
+from tests.procs import run_group
 
 ACTION = REPO / "action.yml"
 UPLOAD_SARIF = "github/codeql-action/upload-sarif@v3"
@@ -283,34 +281,6 @@ def _parse_file_command(text: str, what: str) -> dict[str, str]:
     return out
 
 
-def _run_group(
-    cmd: list[str], *, env: dict[str, str], cwd: Path, timeout: float
-) -> tuple[int, str]:
-    """Run in its own process group, reaped: killed as a group on timeout or when done."""
-    with subprocess.Popen(
-        cmd,
-        env=env,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    ) as proc:
-        try:
-            out, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, _ = proc.communicate()
-            raise AssertionError(
-                f"{cmd[:3]} timed out after {timeout:.0f}s:\n{out[-4000:]}"
-            ) from None
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)  # whatever the step left running
-    return proc.returncode, out
-
-
 Uploader = Callable[[StepRecord, Path], bool]
 
 
@@ -479,7 +449,7 @@ class Runner:
             **{name: str(path) for name, path in files.items()},
             **{name: self.expand(value) for name, value in (step.get("env") or {}).items()},
         }
-        code, log = _run_group(
+        code, log = run_group(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script_file)],
             env=env,
             cwd=self.workspace,
@@ -584,7 +554,7 @@ def test_the_scripts_pass_shellcheck(tmp_path: Path) -> None:
             continue
         script = tmp_path / f"step{n}.sh"
         script.write_text("#!/bin/bash\n" + step["run"], encoding="utf-8")
-        code, out = _run_group(
+        code, out = run_group(
             ["shellcheck", "-s", "bash", str(script)],
             env=dict(os.environ),
             cwd=tmp_path,
@@ -612,7 +582,7 @@ def test_the_last_step_fails_the_job_on_1_2_and_4(
     script = tmp_path / "step.sh"
     script.write_text(step["run"], encoding="utf-8")
     env = {"PATH": os.environ["PATH"], "CHECK_ENV": check_env, "SCAN": scan}
-    code, log = _run_group(
+    code, log = run_group(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
         env=env,
         cwd=tmp_path,
@@ -626,7 +596,7 @@ def test_the_last_step_fails_the_job_on_1_2_and_4(
 
 
 def _check(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> str:
-    code, out = _run_group(cmd, env=env or dict(os.environ), cwd=cwd or REPO, timeout=STEP_TIMEOUT)
+    code, out = run_group(cmd, env=env or dict(os.environ), cwd=cwd or REPO, timeout=STEP_TIMEOUT)
     assert code == 0, f"{cmd} failed ({code}):\n{out[-4000:]}"
     return out
 

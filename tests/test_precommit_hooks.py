@@ -12,13 +12,10 @@ with the files staged, and the hook's own entry, args and file filter. Then the 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shlex
 import shutil
-import signal
-import subprocess
 import sys
 import venv
 from pathlib import Path
@@ -28,6 +25,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
+from tests.procs import run_group
 
 TIMEOUT = 600.0
 
@@ -38,27 +36,7 @@ def _hooks() -> dict[str, dict[str, Any]]:
 
 
 def _run(cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str]:
-    """Run in its own process group; the group is killed on timeout and when done."""
-    with subprocess.Popen(
-        cmd,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    ) as proc:
-        try:
-            out, _ = proc.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, _ = proc.communicate()
-            raise AssertionError(f"{cmd[:3]} timed out:\n{out[-4000:]}") from None
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-    return proc.returncode, out
+    return run_group(cmd, cwd=cwd, env=env, timeout=TIMEOUT)
 
 
 def _check(cmd: list[str], *, cwd: Path = REPO, env: dict[str, str] | None = None) -> str:
