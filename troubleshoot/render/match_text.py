@@ -330,11 +330,13 @@ def build(
         _match(doc, m, result, explain=explain, number=number, paste=paste)
         doc.blank()
     if not explain:
-        doc.prose(
-            f"More: --explain (why, every fix, links); doctor show {matches[0].entry.id}",
-            "",
-            hanging=INDENT,
+        show = f"doctor show {matches[0].entry.id}"
+        more = (
+            f"More: {show} (why, every fix, evidence, links)"
+            if guided
+            else (f"More: --explain (why, every fix, links); {show}")
         )
+        doc.prose(more, "", hanging=INDENT)
     doc.add(Text(summary_line(matches)), "bold")
     return doc
 

@@ -118,8 +118,8 @@ def lines(
             if pending_first is not None:
                 pending_first = None
             for code in tok.content.rstrip("\n").split("\n"):
-                text = (lead + code).rstrip() if code.strip() else ""
-                out.append(Line(Text(text, style=CODE_STYLE if styled else ""), code=True))
+                shown = (lead + code).rstrip() if code.strip() else ""
+                out.append(Line(Text(shown, style=CODE_STYLE if styled else ""), code=True))
             if not prefixes:
                 out.append(Line(Text("")))
         elif kind == "heading_open":
