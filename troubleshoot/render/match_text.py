@@ -356,7 +356,8 @@ def _no_match(doc: Doc, result: MatchResult) -> None:
     doc.add(headline, "bold yellow")
     doc.add("The paste was read as:")
     for line in describe_parsed(result):
-        doc.add(f"{INDENT}{line}")
+        lead = INDENT + " " * (len(line) - len(line.lstrip()))
+        doc.prose(line, lead, hanging=lead + "  ")
     if result.below_threshold:
         near = ", ".join(f"{i} ({s:.2f})" for i, s in result.below_threshold)
         doc.prose(f"Weak partial matches, not reported: {near}", "", hanging=INDENT)
