@@ -1,0 +1,15 @@
+"""What a process manager with a restart policy does (systemd ``Restart=always``,
+Docker ``--restart always``, supervisord ``autorestart``): start the server again
+each time it exits. ``SERVER_CMD`` is the server's command line (shell-quoted)."""
+
+import os
+import shlex
+import subprocess
+import sys
+import time
+
+argv = [*shlex.split(os.environ["SERVER_CMD"]), *sys.argv[1:]]
+for attempt in range(20):
+    print(f"restart_loop: start {attempt + 1}", flush=True)
+    subprocess.run(argv, check=False)
+    time.sleep(0.2)
