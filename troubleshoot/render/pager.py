@@ -40,8 +40,9 @@ def pager_command() -> str | list[str] | None:
 
 def output(write: Callable[[Console], None], console: Console, *, page: bool = True) -> None:
     """Run ``write`` on ``console``; when stdout is a terminal and what it wrote is
-    taller than the terminal, show it through the pager."""
-    if not page or not console.is_terminal or not sys.stdout.isatty():
+    taller than the terminal, show it through the pager (not on a dumb terminal:
+    TERM=dumb, an editor's shell buffer)."""
+    if not page or not console.is_terminal or console.is_dumb_terminal or not sys.stdout.isatty():
         write(console)
         return
     with console.capture() as captured:
