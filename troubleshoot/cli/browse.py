@@ -100,6 +100,7 @@ def search(
 @app.command("list")
 def list_entries(
     ctx: typer.Context,
+    *,
     tag: Annotated[str | None, typer.Option(help="Only entries with this tag.")] = None,
     kind: Annotated[str | None, typer.Option(help="Only entries of this kind.")] = None,
     version: Annotated[
@@ -109,6 +110,9 @@ def list_entries(
             "of another package (h11==0.14.0)."
         ),
     ] = None,
+    tags: Annotated[
+        bool, typer.Option("--tags", help="List the tags (with how many entries carry each).")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """List entries, optionally filtered by tag, kind or affected version.
@@ -128,9 +132,23 @@ def list_entries(
     version = version or None
     _check_version(version)
     entries = _store(ctx).entries()
+    if tags:
+        counts: dict[str, int] = {}
+        for e in entries:
+            for t in e.tags:
+                counts[t] = counts.get(t, 0) + 1
+        if json_out:
+            sys.stdout.write(json.dumps(dict(sorted(counts.items())), indent=2) + "\n")
+        else:
+            width = max(map(len, counts), default=0)
+            sys.stdout.write("".join(f"{t.ljust(width)}  {n}\n" for t, n in sorted(counts.items())))
+        return
     if tag is not None and not any(tag in e.tags for e in entries):
         known = sorted({t for e in entries for t in e.tags})
-        raise InputError(f"--tag {tag!r}: no entry has this tag (tags: {', '.join(known)})")
+        raise InputError(
+            f"--tag {tag!r}: no entry has this tag (doctor list --tags lists them: "
+            f"{', '.join(known[:12])}{', ...' if len(known) > 12 else ''})"
+        )
     if version:
         entries = [e for e in entries if canonicalize_name(e.package) == package]
     status = {e.id: release_status(e, version) for e in entries} if version else {}
