@@ -66,35 +66,39 @@ def test_every_fix_code_line_is_whole_at_80_columns(entries: list, tmp_path: Pat
 
 
 def test_paste_output_keeps_code_lines_whole(entries: list, tmp_path: Path) -> None:  # type: ignore[type-arg]
-    """The real command, piped at 80 columns, with --explain (every fix shown) on a
-    paste of each entry's own error text."""
+    """The paste report as the command prints it when piped (80 columns, no colour),
+    with --explain (every fix shown), for a paste of each entry's own error text."""
+    from rich.console import Console
+
+    from troubleshoot.diagnose import diagnose
+    from troubleshoot.kbstore import Store
+    from troubleshoot.render.match_text import build
+
     by_id = {e.id: e for e in entries}
     checked = 0
-    for entry in entries:
-        if not entry.error.strip():
-            continue
-        result = run_doctor(
-            "paste-traceback",
-            "--explain",
-            "--no-env",
-            "-",
-            stdin=entry.error,
-            env=_env(tmp_path),
-        )
-        lines = result.stdout.splitlines()
-        shown = {line.strip() for line in lines}
-        ids = re.findall(r"^(?:\d+\. )?([a-z0-9][a-z0-9-]+): ", result.stdout, re.M)
-        for found in ids:
-            if found not in by_id:
+    store = Store.open(Settings.resolve(KB, db_path=tmp_path / "kb.db"))
+    try:
+        for entry in entries:
+            if not entry.error.strip():
                 continue
-            for fix in by_id[found].fixes:
-                if f"{fix.title}  [{fix.type}]" not in result.stdout:
-                    continue  # a fix for other releases is not offered
-                for code in code_lines(fix.body):
-                    if code.strip():
-                        checked += 1
-                        assert code.strip() in shown, f"{found}: {code!r} wrapped or cut"
-        assert not any(ch in result.stdout for ch in BOXES), entry.id
+            result = diagnose(entry.error, store, use_environment=False)
+            console = Console(width=80, file=io.StringIO(), color_system=None)
+            build(result, console, explain=True, paste=entry.error).print()
+            out = console.file.getvalue()  # type: ignore[attr-defined]
+            shown = {line.strip() for line in out.splitlines()}
+            for m in result.matches:
+                for fix in m.fixes:
+                    assert f"{fix.title}  [{fix.type}]" in out, (entry.id, fix.title)
+                    for code in code_lines(fix.body):
+                        if code.strip():
+                            checked += 1
+                            assert code.strip() in shown, f"{m.entry.id}: {code!r} wrapped or cut"
+            assert not any(ch in out for ch in BOXES), entry.id
+            assert by_id  # every id printed is a KB id
+            for found in re.findall(r"^(?:\d+\. )?([a-z0-9][a-z0-9-]+): ", out, re.M):
+                assert found in by_id, found
+    finally:
+        store.close()
     assert checked > 50
 
 
@@ -202,3 +206,53 @@ def test_title_placeholders_take_the_users_values() -> None:
     assert title_for(child, "") == child  # [N] reads as a number already
     literal = 'Ctrl+C / SIGTERM hangs on "Waiting for connections to close"'
     assert title_for(literal, "INFO:     Waiting for connections to close.") == literal
+
+
+def test_pager_is_pager_env_and_only_for_what_does_not_fit(tmp_path: Path) -> None:
+    """On a terminal, output taller than the screen goes to $PAGER (DOCTOR_PAGER first);
+    what fits, --no-pager, and PAGER=cat or empty write directly."""
+    import pexpect
+
+    from troubleshoot.render.pager import pager_command, rows
+
+    paged = tmp_path / "paged.txt"
+    base = {**os.environ, **_env(tmp_path), "TERM": "xterm-256color", "NO_COLOR": "1"}
+    base.pop("DOCTOR_PAGER", None)
+
+    def run(*args: str, **env: str) -> str:
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "troubleshoot", *args],
+            env={**base, "PAGER": f"cat > {paged}", **env},
+            encoding="utf-8",
+            dimensions=(24, 80),
+            timeout=60,
+        )
+        child.expect(pexpect.EOF)
+        child.close()
+        return child.before or ""
+
+    run("show", "ssl-with-reload-crash")
+    text = re.sub(r"\x1b\[[0-9;]*m", "", paged.read_text())  # bold stays with NO_COLOR
+    assert text.startswith("ssl-with-reload-crash: ")  # long: paged
+    paged.unlink()
+    direct = run("show", "--no-pager", "ssl-with-reload-crash")
+    assert not paged.exists() and "Fix options" in direct
+    short = run(
+        "paste-traceback",
+        str(REPO / "tests/corpus/pastes/ssl-with-reload-crash/0.7.2-ssl-reload.txt"),
+    )
+    assert not paged.exists() and "1 known failure: ssl-with-reload-crash" in short
+    run("show", "ssl-with-reload-crash", DOCTOR_PAGER="cat")
+    assert not paged.exists()
+    os.environ.pop("DOCTOR_PAGER", None)
+    assert rows("x" * 81 + "\n" + "y", 80) == 3
+    old = os.environ.get("PAGER")
+    try:
+        os.environ["PAGER"] = ""
+        assert pager_command() is None
+    finally:
+        if old is None:
+            os.environ.pop("PAGER", None)
+        else:
+            os.environ["PAGER"] = old
