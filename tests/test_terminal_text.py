@@ -208,7 +208,9 @@ def test_title_placeholders_take_the_users_values() -> None:
     assert title_for(literal, "INFO:     Waiting for connections to close.") == literal
 
 
-def test_pager_is_pager_env_and_only_for_what_does_not_fit(tmp_path: Path) -> None:
+def test_pager_is_pager_env_and_only_for_what_does_not_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On a terminal, output taller than the screen goes to $PAGER (DOCTOR_PAGER first);
     what fits, --no-pager, and PAGER=cat or empty write directly."""
     import pexpect
@@ -245,14 +247,9 @@ def test_pager_is_pager_env_and_only_for_what_does_not_fit(tmp_path: Path) -> No
     assert not paged.exists() and "1 known failure: ssl-with-reload-crash" in short
     run("show", "ssl-with-reload-crash", DOCTOR_PAGER="cat")
     assert not paged.exists()
-    os.environ.pop("DOCTOR_PAGER", None)
     assert rows("x" * 81 + "\n" + "y", 80) == 3
-    old = os.environ.get("PAGER")
-    try:
-        os.environ["PAGER"] = ""
-        assert pager_command() is None
-    finally:
-        if old is None:
-            os.environ.pop("PAGER", None)
-        else:
-            os.environ["PAGER"] = old
+    monkeypatch.delenv("DOCTOR_PAGER", raising=False)
+    monkeypatch.setenv("PAGER", "")
+    assert pager_command() is None
+    monkeypatch.setenv("DOCTOR_PAGER", "most -s")
+    assert pager_command() == "most -s"
