@@ -127,6 +127,23 @@ def test_list_version_lists_what_release_status_says(kb: KBData, runner: CliRunn
     assert wrong == []
 
 
+def test_search_with_a_version_answers_what_release_status_says(
+    kb: KBData, runner: CliRunner
+) -> None:
+    """`doctor search 0.10.3` answers the version question the site's search answers:
+    the uvicorn entries that release is affected by (conditional ones too)."""
+    wrong = []
+    for version in kb.releases[::7]:
+        code, rows = invoke(runner, "search", version, "--json")
+        got = {row["id"] for row in rows}
+        expected = {e.id for e in uvicorn_entries(kb) if kb.status[(e.id, version)] in LISTED}
+        if got != expected or code != (0 if expected else 1):
+            wrong.append((version, sorted(got ^ expected)))
+    assert wrong == []
+    code, rows = invoke(runner, "search", "0.7.99", "--json")
+    assert (code, rows) == (1, [])  # not a release: no answer invented
+
+
 def _before(releases: tuple[str, ...], bound: Version) -> str | None:
     older = [r for r in releases if Version(r) < bound]
     return older[-1] if older else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated
@@ -80,21 +81,75 @@ def show(
 @app.command("search")
 def search(
     ctx: typer.Context,
-    query: Annotated[list[str], typer.Argument(help="Words to find.")],
+    query: Annotated[list[str], typer.Argument(help="Words to find, and/or a uvicorn version.")],
     json_out: JsonOpt = False,
 ) -> None:
-    """Full-text search over titles, summaries, mechanisms and error texts (exit 1: nothing)."""
-    hits = _store(ctx).search(" ".join(query))
+    """Full-text search over titles, summaries, mechanisms and error texts (exit 1: nothing).
+
+    A version in the query (0.10.3) is a uvicorn version, answered as the site's search
+    answers it: which entries that release is affected by (among those matching the
+    other words, if any).
+    """
+    version = next((w for w in query if _VERSION_WORD.match(w)), None)
+    words = [w for w in query if w != version and not (version and w.lower() == "uvicorn")]
+    store = _store(ctx)
+    if version is None:
+        hits = store.search(" ".join(query))
+        answer = None
+    else:
+        hits, answer = _version_search(store, version.lstrip("vV"), words)
     if json_out:
         rows = [{"id": i, "title": t, "rank": r} for i, t, r in hits]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
     else:
+        if answer:
+            sys.stdout.write(answer + "\n")
         # whole lines, as wide as their content: the id is the handle for `doctor show`
         for entry_id, title, _rank in hits:
             sys.stdout.write(f"{entry_id}  {title}\n")
-        if not hits:
+        if not hits and not answer:
             console().print("no entries found", style="yellow")
     raise typer.Exit(0 if hits else 1)
+
+
+_VERSION_WORD = re.compile(r"^[vV]?\d+(?:\.\d+)+(?:[a-z0-9.+-]*)$")
+
+
+def _version_search(
+    store: Store, version: str, words: list[str]
+) -> tuple[list[tuple[str, str, float]], str]:
+    """Entries about uvicorn that ``version`` is affected by, among the word hits."""
+    from troubleshoot.catalog.lookup import load
+    from troubleshoot.versions import canonicalize_name, release_status
+
+    releases = load(store.kb_dir).releases("uvicorn") if store.kb_dir else ()
+    if releases and version not in releases:
+        return [], (
+            f"{version} is not a uvicorn release on PyPI (known: {releases[0]} to {releases[-1]})."
+        )
+    allowed = {i for i, _t, _r in store.search(" ".join(words))} if words else None
+    hard: list[tuple[str, str, float]] = []
+    soft: list[tuple[str, str, float]] = []
+    for e in store.entries():
+        if canonicalize_name(e.package) != "uvicorn" or (
+            allowed is not None and e.id not in allowed
+        ):
+            continue
+        status = release_status(e, version)
+        if status == "affected":
+            hard.append((e.id, e.title, 0.0))
+        elif status == "conditional":
+            soft.append((e.id, f"{e.title} (on some platforms or Pythons only)", 0.0))
+    matching = " matching your words" if words else ""
+    n = len(hard)
+    answer = (
+        f"Yes: uvicorn {version} is affected by {n} known failure{'s' if n != 1 else ''}{matching}."
+        if hard
+        else f"No: uvicorn {version} is not affected by any version-bound entry{matching}."
+    )
+    if soft:
+        answer += f" {len(soft)} more only on some platforms or Pythons."
+    return hard + soft, answer
 
 
 @app.command("list")
