@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 from tests.corpus_util import samples  # noqa: E402
 from troubleshoot.config import Settings  # noqa: E402
 from troubleshoot.fire import fire  # noqa: E402
-from troubleshoot.kbstore import WEIGHTS_FILE, load_kb  # noqa: E402
+from troubleshoot.kbload import WEIGHTS_FILE, load_kb  # noqa: E402
 from troubleshoot.parse import parse_paste  # noqa: E402
 from troubleshoot.pasteview import PasteView  # noqa: E402
 

@@ -31,7 +31,8 @@ sys.path.insert(0, str(REPO))
 
 from troubleshoot.config import Settings  # noqa: E402
 from troubleshoot.diagnose import diagnose  # noqa: E402
-from troubleshoot.kbstore import Store, load_kb  # noqa: E402
+from troubleshoot.kbload import load_kb  # noqa: E402
+from troubleshoot.kbstore import Store  # noqa: E402
 from troubleshoot.sigkeys import literal_sets  # noqa: E402
 
 CYCLE = """\

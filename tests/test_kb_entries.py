@@ -10,7 +10,8 @@ from tests.conftest import REPO
 from tests.corpus_util import Sample, samples
 from troubleshoot.config import Settings
 from troubleshoot.fire import fire
-from troubleshoot.kbstore import Store, load_kb
+from troubleshoot.kbload import load_kb
+from troubleshoot.kbstore import Store
 from troubleshoot.parse import parse_paste
 from troubleshoot.pasteview import PasteView
 

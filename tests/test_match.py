@@ -177,7 +177,7 @@ def test_literal_prefilter_never_skips_a_text_its_regex_matches() -> None:
     from tests.corpus_util import CORPUS
     from troubleshoot import rx
     from troubleshoot.fire import may_match
-    from troubleshoot.kbstore import load_kb
+    from troubleshoot.kbload import load_kb
     from troubleshoot.parse import parse_paste
     from troubleshoot.pasteview import PasteView
 

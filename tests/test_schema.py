@@ -292,7 +292,7 @@ def test_boundary_of_another_package_is_read_from_its_pinned_scenarios(tmp_path:
     """An h11 entry's range is about h11 releases: the evidence is a scenario named
     ``h11-<version>`` (that release pinned beside uvicorn), not the uvicorn release."""
     from troubleshoot.config import Settings
-    from troubleshoot.kbstore import load_kb
+    from troubleshoot.kbload import load_kb
 
     text = (
         SECURITY.replace('package = "uvicorn"', 'package = "h11"')

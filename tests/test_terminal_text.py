@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import REPO, run_doctor
 from troubleshoot.config import Settings
-from troubleshoot.kbstore import load_kb
+from troubleshoot.kbload import load_kb
 from troubleshoot.render.md import code_lines
 
 KB = REPO / "kb"

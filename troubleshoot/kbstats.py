@@ -7,7 +7,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from troubleshoot.kbstore import KnowledgeBase
+from troubleshoot.kbload import KnowledgeBase
 from troubleshoot.schema import TESTABLE_FIX_TYPES, VERSIONED_KINDS
 
 

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from troubleshoot.fire import Hit, fire
-from troubleshoot.kbstore import FRAME_LEAD, Store
+from troubleshoot.kbcompile import FRAME_LEAD
+from troubleshoot.kbstore import Store
 from troubleshoot.parse.model import Parsed
 from troubleshoot.pasteview import PasteView
 from troubleshoot.schema import CONDITIONS, Entry, Fix, Signature, Variant

@@ -775,7 +775,7 @@ def test_junit_of_a_scan(
     scan_env: pytest.MonkeyPatch, committed_kb: Path, junit_schema: Any
 ) -> None:
     from troubleshoot.config import Settings
-    from troubleshoot.kbstore import load_kb
+    from troubleshoot.kbload import load_kb
     from troubleshoot.scan import scan
 
     entries = load_kb(Settings.resolve(committed_kb)).entries

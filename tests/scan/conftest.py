@@ -23,7 +23,7 @@ TODAY = date(2026, 12, 1)
 @pytest.fixture(scope="session")
 def real_entries() -> tuple[Entry, ...]:
     from troubleshoot.config import Settings
-    from troubleshoot.kbstore import load_kb
+    from troubleshoot.kbload import load_kb
 
     return load_kb(Settings.resolve(REPO / "kb")).entries
 

@@ -19,7 +19,7 @@ app.add_typer(kb_app, name="kb")
 def validate(ctx: typer.Context) -> None:
     """Check every entry and evidence file against the schema (exit 1 on problems)."""
     from troubleshoot.errors import EntryInvalid
-    from troubleshoot.kbstore import load_kb
+    from troubleshoot.kbload import load_kb
 
     try:
         kb = load_kb(settings(ctx))
@@ -39,7 +39,9 @@ def build(
     ] = None,
 ) -> None:
     """Compile the KB into SQLite (FTS5); the previous file is kept if the build fails."""
-    from troubleshoot.kbstore import build_db, cache_errors, load_kb, source_files, source_hash
+    from troubleshoot.kbcompile import build_db
+    from troubleshoot.kbload import load_kb
+    from troubleshoot.kbstore import cache_errors, source_files, source_hash
 
     s = settings(ctx)
     target = output or s.db_path
@@ -71,8 +73,8 @@ def stats(
     """Entries by kind, verified boundaries, evidence freshness, gaps at the newest release."""
     import json
 
+    from troubleshoot.kbload import load_kb
     from troubleshoot.kbstats import kb_stats
-    from troubleshoot.kbstore import load_kb
 
     report = kb_stats(load_kb(settings(ctx)), newest)
     if json_out:
