@@ -30,10 +30,12 @@ def entry_doc(entry: Entry, evidence: list[EvidenceRecord], console: Console) ->
     """The whole entry as lines: the id and title never cut, prose reflowed (no raw
     backticks, no source line breaks), code blocks never wrapped, tables as wide as
     their content. No box drawing."""
+    from troubleshoot.render.match_text import title_for
+
     doc = Doc(console)
     head = Text()
     head.append(entry.id, style="bold" if doc.styled else None)
-    head.append(f": {entry.title}")
+    head.append(f": {title_for(entry.title, '')}")  # placeholders read neutrally
     doc.add(head)
     doc.add(
         f"kind: {entry.kind}   severity: {entry.severity}   tags: {', '.join(entry.tags) or '-'}"
