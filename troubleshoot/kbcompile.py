@@ -12,15 +12,17 @@ import json
 import os
 from collections.abc import Iterable
 from contextlib import suppress
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
 from troubleshoot import __version__
+from troubleshoot.evidence import EvidenceRecord
 from troubleshoot.kbload import KnowledgeBase
-from troubleshoot.schema import Signature
+from troubleshoot.schema import Fix, Signature
 
-# Bump when the table layout changes: an old cache is then rebuilt.
+# Bump when the table layout changes (a field added to Fix or EvidenceRecord adds a
+# column): an old cache is then rebuilt.
 DB_FORMAT = 6
 # Frames alone (a cut traceback) make a likely match only through a frame this telling.
 FRAME_LEAD = 0.45
@@ -45,6 +47,11 @@ def build_db(kb: KnowledgeBase, path: Path, digest: str, stamp: str = "") -> Non
         with suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _text_columns(cls: type) -> dict[str, type]:
+    """A text column per field of the dataclass ``cls``, in field order."""
+    return {f.name: str for f in fields(cls)}
 
 
 _COLUMNS: dict[str, dict[str, type]] = {
@@ -72,17 +79,7 @@ _COLUMNS: dict[str, dict[str, type]] = {
         "data": str,  # the whole signature as JSON: what the matcher reads
     },
     "signature_keys": {"key": str, "entry_id": str, "sig_id": str},
-    "fixes": {
-        "entry_id": str,
-        "position": int,
-        "type": str,
-        "title": str,
-        "body": str,
-        "when_not": str,
-        "versions": str,
-        "verified_by": str,
-        "unverified": str,
-    },
+    "fixes": {"entry_id": str, "position": int, **_text_columns(Fix)},
     "upstream_refs": {"entry_id": str, "kind": str, "position": int, "ref": str, "repo": str},
     "advisories": {
         "entry_id": str,
@@ -95,17 +92,7 @@ _COLUMNS: dict[str, dict[str, type]] = {
         "note": str,
     },
     "advisory_ids": {"name": str, "entry_id": str, "advisory_id": str},
-    "evidence": {
-        "entry_id": str,
-        "server": str,
-        "version": str,
-        "python": str,
-        "platform": str,
-        "outcome": str,
-        "date": str,
-        "scenario": str,
-        "excerpt": str,
-    },
+    "evidence": {"entry_id": str, **_text_columns(EvidenceRecord)},
 }
 
 

@@ -16,6 +16,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import suppress
+from dataclasses import fields
 from pathlib import Path
 
 from troubleshoot import __version__
@@ -195,8 +196,7 @@ class Store:
 
     def evidence(self, entry_id: str) -> list[EvidenceRecord]:
         rows = self.conn.execute(
-            "select server, version, python, platform, outcome, date, scenario, excerpt "
-            "from evidence where entry_id = ?",
+            f"select {_EVIDENCE_COLUMNS} from evidence where entry_id = ?",
             (entry_id,),
         ).fetchall()
         return sorted((EvidenceRecord(**dict(r)) for r in rows), key=sort_key)
@@ -213,6 +213,9 @@ class Store:
             (fts, limit),
         ).fetchall()
         return [(r[0], r[1], float(r[2])) for r in rows]
+
+
+_EVIDENCE_COLUMNS = ", ".join(f.name for f in fields(EvidenceRecord))
 
 
 def _fts_query(query: str) -> str:

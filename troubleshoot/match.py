@@ -30,12 +30,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from troubleshoot.conditions import CONDITIONS
 from troubleshoot.fire import Hit, fire
 from troubleshoot.kbcompile import FRAME_LEAD
 from troubleshoot.kbstore import Store
 from troubleshoot.parse.model import Parsed
 from troubleshoot.pasteview import PasteView
-from troubleshoot.schema import CONDITIONS, Entry, Fix, Signature, Variant
+from troubleshoot.schema import Entry, Fix, Signature, Variant
 from troubleshoot.versions import Verdict, contains, fixes_for, variant_for, verdict
 
 Confidence = Literal["high", "medium", "low"]

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, TypeVar, cast, get_args
 
+from troubleshoot.conditions import CONDITION_CHOICES, CONDITIONS
 from troubleshoot.errors import EntryInvalid, Problem
 from troubleshoot.vocab import PLATFORMS, Kind, Severity
 
@@ -71,7 +72,8 @@ class Signature:
     at a dotted-name boundary) and optional ``message`` regex. ``log`` and
     ``text``: ``pattern`` regex on one log message / on the whole normalised
     paste. ``frame``: ``module`` regex and optional ``function``. ``code``:
-    a ``doctor scan`` detector (one of :data:`CODE_DETECTORS`) and its ``args``
+    a ``doctor scan`` detector (one of
+    :data:`troubleshoot.scan.vocabulary.CODE_DETECTORS`) and its ``args``
     (not used by the paste matcher).
     """
 
@@ -179,37 +181,6 @@ class Entry:
         return self.fixed_in is not None and bool(self.affected)
 
 
-# Conditions are a closed vocabulary so the interactive mode can ask about them.
-# Value type: bool, or a str naming the platform.
-CONDITIONS: dict[str, str] = {
-    "reload": "Did you start uvicorn with --reload (or reload=True)?",
-    "workers": "Did you run more than one worker (--workers N, or workers=N with N > 1)?",
-    "ssl": "Did you pass TLS files (--ssl-certfile / --ssl-keyfile)?",
-    "app_object": "Did you pass the application object itself (uvicorn.run(app)) "
-    'rather than an import string ("module:app")?',
-    "programmatic": "Do you start uvicorn from Python code (uvicorn.run(...)) "
-    "rather than the uvicorn command?",
-    "main_guard_missing": "Is the uvicorn.run(...) call at module level, outside "
-    '`if __name__ == "__main__":`?',
-    "debugger": "Was the server running under a debugger or IDE runner (PyCharm, VS Code)?",
-    "app_crashed": "Had your application crashed (an exception while importing or "
-    "starting) before the reload?",
-    "platform": "Which operating system runs the server (linux, darwin, win32)?",
-    "gunicorn": "Do you run uvicorn through gunicorn (-k uvicorn.workers.UvicornWorker)?",
-    "notebook": "Is the code running inside Jupyter, IPython or another running event loop?",
-    "frozen": "Is the program frozen into an executable (PyInstaller, Nuitka)?",
-    "container": "Does the server run in a container, WSL or a VM with mounted sources?",
-    "proxy": "Is the server behind a reverse proxy or load balancer?",
-    "websocket": "Does the failing request use WebSockets?",
-    "http": "Which HTTP implementation serves the requests (h11 or httptools)?",
-}
-# Conditions whose value is a choice, not true/false.
-CONDITION_CHOICES: dict[str, tuple[str, ...]] = {
-    "platform": PLATFORMS,
-    "http": ("h11", "httptools"),
-}
-
-
 class _Collector:
     """Accumulates problems for one file while walking its table."""
 
@@ -275,6 +246,11 @@ def _reason(c: _Collector, value: str | None, here: str) -> None:
 def _choice(c: _Collector, value: Any, here: str, choices: tuple[str, ...]) -> None:
     if value is not None and value not in choices:
         c.add(here, f"must be one of {', '.join(choices)}; got {value!r}")
+
+
+def _names(cls: type) -> set[str]:
+    """The keys a table may have: the fields of the dataclass it becomes."""
+    return {f.name for f in fields(cls)}
 
 
 def _unknown_keys(c: _Collector, table: Mapping[str, Any], path: str, known: set[str]) -> None:
@@ -379,7 +355,7 @@ def _affected(c: _Collector, value: Any, here: str) -> Affected | None:
     t = _table(c, value, here)
     if t is None:
         return None
-    _unknown_keys(c, t, here, {"package", "specifier", "when", "note", "status"})
+    _unknown_keys(c, t, here, _names(Affected))
     package = _take(c, t, here, "package", str, required=True)
     specifier = _take(c, t, here, "specifier", str, required=True)
     _specifier(c, specifier, f"{here}.specifier")
@@ -405,28 +381,6 @@ _SIG_FIELDS = {
     "frame": ({"module"}, {"function"}),
     "code": ({"detector"}, set()),
 }
-
-# `doctor scan` detectors a `code` signature can name, and the arguments each
-# takes: (type, allowed values or None). A str argument with allowed values may
-# also be an array of them ("any of"); `regex` arguments must compile.
-_LAUNCH_VIA = ("python", "cli", "gunicorn")
-_LAUNCH_CALL = ("run", "config", "server-run", "command", "gunicorn-config")
-CODE_DETECTORS: dict[str, dict[str, tuple[str, tuple[str, ...] | None]]] = {
-    "launch": {
-        "via": ("choice", _LAUNCH_VIA),
-        "call": ("choice", _LAUNCH_CALL),
-        "app": ("choice", ("object", "import-string")),
-        "reload": ("bool", None),
-        "workers_gt": ("int", None),
-        "option": ("choice", None),
-        "guard": ("choice", ("missing",)),
-        "context": ("choice", ("async", "notebook", "import-loop")),
-        "worker_class": ("regex", None),
-    },
-    "import": {"module": ("regex", None)},
-    "module-file": {"name": ("choice", None)},
-}
-REQUIRED_CODE_ARGS = {"import": {"module"}, "module-file": {"name"}}
 
 
 def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
@@ -502,6 +456,8 @@ def _code_args(
     """Check a code signature's detector name and its ``args`` table."""
     if detector is None:
         return {}
+    from troubleshoot.scan.vocabulary import CODE_DETECTORS, REQUIRED_CODE_ARGS
+
     if detector not in CODE_DETECTORS:
         _choice(c, detector, f"{here}.detector", tuple(CODE_DETECTORS))
         return {}
@@ -543,9 +499,7 @@ def _fix(c: _Collector, value: Any, here: str) -> Fix | None:
     t = _table(c, value, here)
     if t is None:
         return None
-    _unknown_keys(
-        c, t, here, {"type", "title", "body", "when_not", "versions", "verified_by", "unverified"}
-    )
+    _unknown_keys(c, t, here, _names(Fix))
     fix_type = _take(c, t, here, "type", str, required=True)
     _choice(c, fix_type, f"{here}.type", FIX_TYPES)
     title = _take(c, t, here, "title", str, required=True)
@@ -573,7 +527,7 @@ def _variant(c: _Collector, value: Any, here: str) -> Variant | None:
     t = _table(c, value, here)
     if t is None:
         return None
-    _unknown_keys(c, t, here, {"versions", "summary"})
+    _unknown_keys(c, t, here, _names(Variant))
     versions = _take(c, t, here, "versions", str, required=True)
     _specifier(c, versions, f"{here}.versions")
     summary = _take(c, t, here, "summary", str, required=True)
@@ -586,7 +540,7 @@ def _upstream(c: _Collector, value: Any) -> Upstream:
     t = _table(c, value, "upstream")
     if t is None:
         return Upstream()
-    _unknown_keys(c, t, "upstream", {"repo", "issues", "prs", "commits", "release", "links"})
+    _unknown_keys(c, t, "upstream", _names(Upstream))
     release = _take(c, t, "upstream", "release", str)
     _version(c, release, "upstream.release")
     issues = _list_of(c, t, "upstream", "issues", _int_item)
@@ -606,7 +560,7 @@ def _repro(c: _Collector, value: Any, entry_id: str) -> Repro | None:
     t = _table(c, value, "repro")
     if t is None:
         return None
-    _unknown_keys(c, t, "repro", {"folder", "platforms", "note"})
+    _unknown_keys(c, t, "repro", _names(Repro))
     platforms = _list_of(c, t, "repro", "platforms", _str_item) or PLATFORMS
     for index, name in enumerate(platforms):
         _choice(c, name, f"repro.platforms[{index}]", PLATFORMS)
@@ -634,7 +588,7 @@ def _advisory(c: _Collector, value: Any, here: str) -> Advisory | None:
     t = _table(c, value, here)
     if t is None:
         return None
-    _unknown_keys(c, t, here, {"id", "aliases", "severity", "url", "claims", "note"})
+    _unknown_keys(c, t, here, _names(Advisory))
     adv_id = _take(c, t, here, "id", str, required=True)
     if adv_id is not None and not ADVISORY_ID.match(adv_id):
         c.add(
@@ -686,36 +640,10 @@ def _conditions(c: _Collector, value: Any) -> dict[str, bool | str]:
     return out
 
 
-_TOP_LEVEL = {
-    "id",
-    "title",
-    "package",
-    "kind",
-    "severity",
-    "tags",
-    "summary",
-    "mechanism",
-    "prevention",
-    "error",
-    "affected",
-    "fixed_in",
-    "unverifiable",
-    "conditions",
-    "signatures",
-    "fixes",
-    "variants",
-    "upstream",
-    "repro",
-    "related",
-    "advisories",
-    "needs",
-}
-
-
 def parse_entry(data: Mapping[str, Any], file: str, slug: str) -> Entry:
     """Validate one entry's TOML table; raise EntryInvalid listing every problem."""
     c = _Collector(file)
-    _unknown_keys(c, data, "", _TOP_LEVEL)
+    _unknown_keys(c, data, "", _names(Entry))
     entry_id = _take(c, data, "", "id", str, required=True)
     if entry_id is not None and entry_id != slug:
         c.add("id", f"must equal the file name {slug!r}, got {entry_id!r}")
@@ -788,27 +716,18 @@ def signature_from_dict(data: Mapping[str, Any]) -> Signature:
 
 def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     """Rebuild an Entry from ``Entry.to_dict()`` output (already validated)."""
-    d = dict(data)
-    d["tags"] = tuple(d.get("tags", ()))
-    d["related"] = tuple(d.get("related", ()))
-    d["needs"] = tuple(d.get("needs", ()))
+    d = _tuples(data)
     d["affected"] = tuple(Affected(**a) for a in d.get("affected", ()))
     d["signatures"] = tuple(signature_from_dict(s) for s in d.get("signatures", ()))
     d["fixes"] = tuple(Fix(**f) for f in d.get("fixes", ()))
     d["variants"] = tuple(Variant(**v) for v in d.get("variants", ()))
-    up = dict(d.get("upstream") or {})
-    d["upstream"] = Upstream(
-        repo=up.get("repo", "Kludex/uvicorn"),
-        issues=tuple(up.get("issues", ())),
-        prs=tuple(up.get("prs", ())),
-        commits=tuple(up.get("commits", ())),
-        release=up.get("release"),
-        links=tuple(up.get("links", ())),
-    )
-    d["advisories"] = tuple(
-        Advisory(**{**a, "aliases": tuple(a.get("aliases", ()))}) for a in d.get("advisories", ())
-    )
+    d["upstream"] = Upstream(**_tuples(d.get("upstream") or {}))
+    d["advisories"] = tuple(Advisory(**_tuples(a)) for a in d.get("advisories", ()))
     if d.get("repro"):
-        r = dict(d["repro"])
-        d["repro"] = Repro(r["folder"], tuple(r.get("platforms", PLATFORMS)), r.get("note", ""))
+        d["repro"] = Repro(**_tuples(d["repro"]))
     return Entry(**d)
+
+
+def _tuples(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with JSON's arrays back as the tuples the frozen dataclasses hold."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}

@@ -47,12 +47,12 @@ def guided(ctx: typer.Context) -> int:
     """The interactive session; returns the exit status (0 match, 1 none)."""
     from dataclasses import replace
 
+    from troubleshoot.conditions import CONDITION_CHOICES
     from troubleshoot.diagnose import diagnose, read_paste
     from troubleshoot.kbstore import Store
     from troubleshoot.match import VERSION_QUESTION, narrow, paste_facts
     from troubleshoot.render import match_text
     from troubleshoot.render.pager import output
-    from troubleshoot.schema import CONDITION_CHOICES
 
     out = console()
     out.print(

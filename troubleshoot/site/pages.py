@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from troubleshoot.conditions import CONDITIONS
 from troubleshoot.evidence import EvidenceRecord, fix_check
 from troubleshoot.kbstore import Store
-from troubleshoot.schema import CONDITIONS, Entry
+from troubleshoot.schema import Entry
 
 # Repro files bigger than this are listed but not shown inline.
 MAX_INLINE_BYTES = 64 * 1024
