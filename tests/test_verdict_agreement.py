@@ -189,7 +189,7 @@ def test_check_env_reports_what_verdict_and_release_status_say(
     kb: KBData, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no project configuration of the repository is read
-    checked = [e for e in kb.entries if e.has_fixed_release]
+    checked = [e for e in kb.entries if e.is_version_check]
     uvicorn_ids = {e.id for e in uvicorn_entries(kb)}
     wrong: list[tuple[str, ...]] = []
     exercised: set[str] = set()  # the statuses the consistency check met

@@ -63,7 +63,7 @@ def check(
     """Evaluate every entry against ``snapshot``; apply ``ignores`` as of ``today``."""
     project = _with_snapshot(project or Project(), snapshot)
     entries = sorted(entries, key=lambda e: e.id)
-    checks = [e for e in entries if e.has_fixed_release]
+    checks = [e for e in entries if e.is_version_check]
     findings: list[Finding] = []
     unreached: list[Finding] = []
     unevaluated: dict[tuple[str, str, Location | None], list[str]] = {}
@@ -88,12 +88,12 @@ def check(
         command="check-env",
         fail_on=fail_on,
         rules=tuple(
-            rule_for(e, site_url) for e in entries if e.has_fixed_release or e.id == INCONSISTENT
+            rule_for(e, site_url) for e in entries if e.is_version_check or e.id == INCONSISTENT
         ),
         findings=tuple(kept),
         unreached=tuple(unreached),
         setup_entries=tuple(
-            e.id for e in entries if not e.has_fixed_release and e.id != INCONSISTENT
+            e.id for e in entries if not e.is_version_check and e.id != INCONSISTENT
         ),
         ignored=tuple(ignored),
         expired_ignores=tuple(dict.fromkeys(expired)),
@@ -209,10 +209,11 @@ def _finding(
     fixes = fixes_for(entry, record.version) or list(entry.fixes)
     fix = fixes[0].title if fixes else "see the entry"
     where = f" ({record.origin}:{record.line})" if record.line else ""
-    reached = reach(entry, project)
+    pairing = result.affected.needs if result.affected is not None else None
+    reached = reach(entry, project, (pairing,) if pairing else ())
+    fixed = f"Fixed in {entry.fixed_in}." if entry.fixed_in else f"With {pairing} beside it."
     message = (
-        f"{record.name} {record.version}{where} is affected by {entry.id}: {entry.title}. "
-        f"Fixed in {entry.fixed_in}."
+        f"{record.name} {record.version}{where} is affected by {entry.id}: {entry.title}. {fixed}"
     )
     # A pin has its file and line; a version from an installed environment has none,
     # so the finding points where the project reaches it, else where it names uvicorn,

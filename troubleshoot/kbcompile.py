@@ -23,7 +23,7 @@ from troubleshoot.schema import Fix, Signature
 
 # Bump when the table layout changes (a field added to Fix or EvidenceRecord adds a
 # column): an old cache is then rebuilt.
-DB_FORMAT = 6
+DB_FORMAT = 7  # 7: affected.needs in the entry data
 # Frames alone (a cut traceback) make a likely match only through a frame this telling.
 FRAME_LEAD = 0.45
 

@@ -135,11 +135,12 @@ def _place(launch: Launch) -> str:
     return f"{launch.span.path}:{launch.span.line} runs `{launch.text}`"
 
 
-def reach(entry: Entry, project: Project) -> Reach:
-    """How ``project`` stands to the entry's conditions and needs."""
+def reach(entry: Entry, project: Project, needs: tuple[str, ...] = ()) -> Reach:
+    """How ``project`` stands to the entry's conditions and needs (``needs``: those of
+    the affected range that holds, as ``affected.needs``)."""
     unseen: list[str] = []
     seen: list[str] = []
-    for need in entry.needs:
+    for need in (*entry.needs, *needs):
         held, why = _need(need, project)
         if held is False:
             return Reach("not-reached", why)

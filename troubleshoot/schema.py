@@ -44,6 +44,9 @@ class Affected:
     when: str | None = None
     note: str = ""
     status: BoundaryStatus = "unverified"
+    # Another distribution's range the failure needs in this range ("websockets<10"):
+    # a pairing, such as a websockets too old for these uvicorn releases.
+    needs: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,14 @@ class Entry:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def is_version_check(self) -> bool:
+        """check-env decides it from versions: a release fixes it, or its ranges pair
+        the package with another one's releases (``affected.needs``)."""
+        return self.has_fixed_release or (
+            bool(self.affected) and any(a.needs for a in self.affected)
+        )
 
     @property
     def has_fixed_release(self) -> bool:
@@ -369,9 +380,11 @@ def _affected(c: _Collector, value: Any, here: str) -> Affected | None:
             c.add(f"{here}.when", f"not a PEP 508 marker: {exc}")
     status = _take(c, t, here, "status", str, default="unverified")
     _choice(c, status, f"{here}.status", get_args(BoundaryStatus))
+    needs = _requirement_item(c, t["needs"], f"{here}.needs") if "needs" in t else None
     if package is None or specifier is None:
         return None
-    return Affected(package, specifier, when, _take(c, t, here, "note", str, default=""), status)
+    note = _take(c, t, here, "note", str, default="")
+    return Affected(package, specifier, when, note, status, needs)
 
 
 _SIG_FIELDS = {

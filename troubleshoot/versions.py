@@ -4,7 +4,8 @@
 read from the paste) and for ``check-env`` (versions of an environment).
 ``release_status`` is the same answer for a release with no environment given,
 the one ``doctor list --version``, ``doctor show --version`` and the site give
-("conditional": affected on some platforms or Pythons only).
+("conditional": affected on some platforms or Pythons only, or only beside some
+releases of another package, ``affected.needs``).
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ def verdict(
         if applies is None:
             undecided = True
             continue
+        if applies and _needs_hold(aff.needs, versions) is False:
+            continue  # the pairing this range needs is ruled out by a known version
         if applies:
             where = f" when {aff.when}" if aff.when else ""
             return Verdict(
@@ -117,6 +120,19 @@ def verdict(
     return Verdict(
         "not-affected", package, version, f"{package} {version} is outside the affected ranges"
     )
+
+
+def _needs_hold(needs: str | None, versions: Mapping[str, str]) -> bool | None:
+    """Does the other distribution a range needs hold? None when its version is unknown."""
+    if needs is None:
+        return True
+    from packaging.requirements import Requirement
+
+    req = Requirement(needs)
+    other = versions.get(canonicalize_name(req.name))
+    if other is None:
+        return None
+    return contains(str(req.specifier), other) is not False
 
 
 def variant_for(entry: Entry, version: str | None) -> Variant | None:
@@ -149,4 +165,6 @@ def release_status(entry: Entry, version: str) -> ReleaseStatus:
         if contains(">=0", version) is None:
             raise ValueError(f"not a version: {version!r}")
         return "conditional"
+    if result.status == "affected" and result.affected is not None and result.affected.needs:
+        return "conditional"  # only beside some releases of another package
     return result.status

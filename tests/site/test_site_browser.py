@@ -193,7 +193,9 @@ def test_version_question_answers_like_release_status(site: Any, tab: Tab, versi
     else:
         assert answer.startswith(f"No: uvicorn {version} is not affected")
     if conditional:
-        assert f"{len(conditional)} more only on some platforms" in answer
+        assert (
+            f"{len(conditional)} more only on some platforms, Pythons or package pairings" in answer
+        )
     verdict_texts = tab.page.eval_on_selector_all(
         "#results .verdict", "els => els.map(e => e.textContent)"
     )

@@ -139,7 +139,9 @@ def _version_search(
         if status == "affected":
             hard.append((e.id, e.title, 0.0))
         elif status == "conditional":
-            soft.append((e.id, f"{e.title} (on some platforms or Pythons only)", 0.0))
+            soft.append(
+                (e.id, f"{e.title} (on some platforms, Pythons or package pairings only)", 0.0)
+            )
     matching = " matching your words" if words else ""
     n = len(hard)
     answer = (
@@ -148,7 +150,7 @@ def _version_search(
         else f"No: uvicorn {version} is not affected by any version-bound entry{matching}."
     )
     if soft:
-        answer += f" {len(soft)} more only on some platforms or Pythons."
+        answer += f" {len(soft)} more only on some platforms, Pythons or package pairings."
     return hard + soft, answer
 
 
@@ -173,7 +175,7 @@ def list_entries(
     """List entries, optionally filtered by tag, kind or affected version.
 
     With --version, the entries that release is affected by, on every platform
-    ("affected") or only on some platforms or Pythons ("conditional"). Entries
+    ("affected") or only on some platforms, Pythons or package pairings ("conditional"). Entries
     about another package (h11, websockets) are judged on that package's
     releases: name it, as --version h11==0.14.0.
     """

@@ -109,7 +109,7 @@ def evidence_table(records: list[EvidenceRecord]) -> str:
 
 _STATUS_WORDS = {
     "affected": "affected",
-    "conditional": "on some platforms",
+    "conditional": "in some setups",
     "fixed": "fixed",
     "not-affected": "not affected",
     "any-version": "not version-specific",
@@ -121,7 +121,9 @@ def verdict_line(entry: Entry, version: str, status: str) -> str:
     fixed = f" (fixed in {entry.fixed_in})" if entry.fixed_in else ""
     words = {
         "affected": f"affected by {entry.id}{fixed}",
-        "conditional": f"affected by {entry.id} on some platforms or Pythons only{fixed}",
+        "conditional": (
+            f"affected by {entry.id} on some platforms, Pythons or package pairings only{fixed}"
+        ),
         "fixed": f"not affected: {entry.id} is fixed in {entry.fixed_in}",
         "not-affected": f"not affected by {entry.id}",
         "any-version": f"{entry.id} is not version-specific: any release can hit it",

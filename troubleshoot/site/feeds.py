@@ -97,7 +97,8 @@ _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 def conditions_by_release(
     entry: Entry, releases: Releases, by_release: str
 ) -> tuple[list[str], str]:
-    """The words of the markers a conditional release depends on (see verdict_record)."""
+    """The words of what a conditional release depends on: markers, and the other
+    package's releases a range needs (see verdict_record)."""
     package = canonicalize_name(entry.package)
     phrases: list[str] = []
     codes = []
@@ -106,9 +107,16 @@ def conditions_by_release(
         said: list[str] = []
         if code == conditional:
             said = [
-                marker_words(aff.when)
+                " ".join(
+                    part
+                    for part in (
+                        marker_words(aff.when) if aff.when else "",
+                        f"with {aff.needs} installed" if aff.needs else "",
+                    )
+                    if part
+                )
                 for aff in entry.affected
-                if aff.when
+                if (aff.when or aff.needs)
                 and canonicalize_name(aff.package) == package
                 and contains(aff.specifier, release)
             ]

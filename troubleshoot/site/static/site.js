@@ -65,7 +65,7 @@
     var fixed = record.fixed_in ? " (fixed in " + record.fixed_in + ")" : "";
     var words = {
       "affected": "affected by " + record.id + fixed,
-      "conditional": "affected by " + record.id + " on some platforms or Pythons only" + fixed,
+      "conditional": "affected by " + record.id + " on some platforms, Pythons or package pairings only" + fixed,
       "fixed": "not affected: " + record.id + " is fixed in " + record.fixed_in,
       "not-affected": "not affected by " + record.id,
       "any-version": record.id + " is not version-specific: any release can hit it"
@@ -176,7 +176,7 @@
     var text = hard.length
       ? "Yes: uvicorn " + found.release + " is affected by " + hard.length + " known failure" + (hard.length === 1 ? "" : "s") + "."
       : "No: uvicorn " + found.release + " is not affected by any version-bound entry" + (query.terms.length ? " matching your words" : "") + ".";
-    if (soft.length) { text += " " + soft.length + " more only on some platforms or Pythons."; }
+    if (soft.length) { text += " " + soft.length + " more only on some platforms, Pythons or package pairings."; }
     return text;
   }
 
