@@ -70,7 +70,7 @@ class Parsed:
 
     @property
     def facts(self) -> dict[str, bool | str]:
-        """Entry conditions the paste itself settles (see ``schema.CONDITIONS``)."""
+        """Entry conditions the paste itself settles (see ``conditions.CONDITIONS``)."""
         found: dict[str, bool | str] = {}
         if self.platform:
             found["platform"] = self.platform

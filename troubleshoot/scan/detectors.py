@@ -22,7 +22,7 @@ Detectors are generic; the entries supply the specifics as data::
 - ``module-file``: a module or package in the scanned tree called ``name``.
 
 The argument names and values are validated with the entry
-(``troubleshoot.schema.CODE_DETECTORS``); an entry naming a detector this
+(``troubleshoot.scan.vocabulary.CODE_DETECTORS``); an entry naming a detector this
 module lacks is inactive rather than an error here.
 """
 
