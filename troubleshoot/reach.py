@@ -135,12 +135,26 @@ def _place(launch: Launch) -> str:
     return f"{launch.span.path}:{launch.span.line} runs `{launch.text}`"
 
 
-def reach(entry: Entry, project: Project, needs: tuple[str, ...] = ()) -> Reach:
-    """How ``project`` stands to the entry's conditions and needs (``needs``: those of
-    the affected range that holds, as ``affected.needs``)."""
+def reach(entry: Entry, project: Project, pairs: tuple[str, ...] = ()) -> Reach:
+    """How ``project`` stands to the entry's conditions and needs. ``pairs``: what the
+    affected range that holds needs of another package (``affected.needs``, a release
+    too old for this uvicorn): only a pin or an installed release can reach it, since a
+    resolver left to itself installs one uvicorn supports."""
     unseen: list[str] = []
     seen: list[str] = []
-    for need in (*entry.needs, *needs):
+    for need in pairs:
+        held, why = _need(need, project)
+        if held is None:
+            name = why.split("; the ", 1)[-1].removesuffix(" version is not known")
+            return Reach(
+                "not-reached",
+                f"needs {need}; {name} is not pinned, and an installer resolves one this "
+                "uvicorn supports",
+            )
+        if held is False:
+            return Reach("not-reached", why)
+        seen.append(why)
+    for need in entry.needs:
         held, why = _need(need, project)
         if held is False:
             return Reach("not-reached", why)

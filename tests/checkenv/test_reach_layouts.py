@@ -198,7 +198,7 @@ def test_the_2020_advisories_on_0_11_6_with_their_ids(project: Path) -> None:
 def test_websockets_pairings_are_version_checks(project: Path) -> None:
     """Issue 15: websockets-too-old is decided by the pair (uvicorn range, websockets
     range), as `affected.needs` says: 0.14.0 with websockets 8.1 is affected, with 9.1
-    not; with the websockets version unknown it cannot be ruled out."""
+    not, and without a websockets pin not reached."""
     reports = {}
     for pins in ("uvicorn==0.14.0\nwebsockets==8.1\n", "uvicorn==0.14.0\nwebsockets==9.1\n"):
         _write(project, {"requirements.txt": pins})
@@ -208,7 +208,8 @@ def test_websockets_pairings_are_version_checks(project: Path) -> None:
     assert "With websockets<9 beside it." in found["message"], found["message"]
     assert "websockets 8.1 is installed" in found["reach"]["evidence"]
     assert "websockets-too-old" not in {f["id"] for f in (*new["findings"], *new["unreached"])}
+    # no websockets pin: an installer resolves one the uvicorn release supports
     _write(project, {"requirements.txt": "uvicorn==0.20.0\n"})
-    _status, unknown = _check("--no-project")
-    status_, evidence = _reach(unknown)["websockets-too-old"]
-    assert status_ == "possible" and "the websockets version is not known" in evidence
+    _status, unpinned = _check("--no-project")
+    status_, evidence = _reach(unpinned)["websockets-too-old"]
+    assert status_ == "not-reached" and "websockets is not pinned" in evidence
