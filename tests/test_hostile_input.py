@@ -1,8 +1,8 @@
 """Issue 16: hostile and oversized input, through the real entry point.
 
 Each case asserts the documented exit status, no raw traceback on stderr, a message
-naming what is wrong, and (where the item is about memory) a bounded peak: the
-children's maximum resident size, read from ``getrusage`` after each run.
+naming what is wrong, and (where the item is about memory) a bounded peak: the run's
+own high-water resident size (VmHWM), written by the run when it exits.
 """
 
 from __future__ import annotations
@@ -31,37 +31,57 @@ class Run(NamedTuple):
     status: int
     out: str
     err: str
-    peak_mb: float  # this run's own maximum resident size (wait4), not the session's
+    peak_mb: float  # this run's own peak resident size (VmHWM of its image)
+
+
+# `python -m troubleshoot` that writes its own VmHWM when it exits. Not getrusage or
+# wait4: Linux carries the parent's high-water mark across fork and exec into
+# ru_maxrss, so a child of a pytest grown to 450 MB reports 450 MB whatever it did.
+# VmHWM belongs to the process image, which exec starts afresh.
+_MEASURED = """
+import atexit, os, sys
+
+def _hwm():
+    with open("/proc/self/status") as status, open(os.environ["DOCTOR_TEST_HWM"], "w") as out:
+        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+
+atexit.register(_hwm)
+sys.argv = ["doctor", *sys.argv[1:]]
+from troubleshoot.cli import main
+main()
+"""
 
 
 def _doctor(*args: str, stdin: int | None = None, cwd: Path | None = None) -> Run:
-    """One doctor run in its own process group, killed after 120 s; its peak memory
-    comes from ``wait4`` on that child, so earlier children of pytest do not count."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "troubleshoot", *args],
-            stdin=stdin if stdin is not None else subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            cwd=cwd,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            start_new_session=True,
-        )
-        timer = threading.Timer(120, os.killpg, (proc.pid, signal.SIGKILL))
-        timer.start()
-        try:
-            _pid, wait_status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(wait_status)
-        out.seek(0)
-        err.seek(0)
-        return Run(
-            proc.returncode,
-            out.read().decode(errors="replace"),
-            err.read().decode(errors="replace"),
-            usage.ru_maxrss / 1024,
-        )
+    """One doctor run in its own process group, killed after 120 s, with its own peak
+    memory (a run that did not report it, killed say, counts as unbounded)."""
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryFile() as out:
+        hwm = Path(tmp) / "hwm"
+        with tempfile.TemporaryFile() as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", _MEASURED, *args],
+                stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                cwd=cwd,
+                env={**os.environ, "PYTHONPATH": str(REPO), "DOCTOR_TEST_HWM": str(hwm)},
+                start_new_session=True,
+            )
+            timer = threading.Timer(120, os.killpg, (proc.pid, signal.SIGKILL))
+            timer.start()
+            try:
+                status = proc.wait()
+            finally:
+                timer.cancel()
+            out.seek(0)
+            err.seek(0)
+            peak = int(hwm.read_text()) / 1024 if hwm.is_file() else float("inf")
+            return Run(
+                status,
+                out.read().decode(errors="replace"),
+                err.read().decode(errors="replace"),
+                peak,
+            )
 
 
 def _refused(result: Run, fragment: str) -> None:
