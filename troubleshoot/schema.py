@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar, cast, get_args
 
 from troubleshoot.conditions import CONDITION_CHOICES, CONDITIONS
 from troubleshoot.errors import EntryInvalid, Problem
+from troubleshoot.scan.vocabulary import CODE_DETECTORS, REQUIRED_CODE_ARGS
 from troubleshoot.vocab import PLATFORMS, Kind, Severity
 
 FixType = Literal["upgrade", "code-change", "config", "workaround"]
@@ -469,8 +470,6 @@ def _code_args(
     """Check a code signature's detector name and its ``args`` table."""
     if detector is None:
         return {}
-    from troubleshoot.scan.vocabulary import CODE_DETECTORS, REQUIRED_CODE_ARGS
-
     if detector not in CODE_DETECTORS:
         _choice(c, detector, f"{here}.detector", tuple(CODE_DETECTORS))
         return {}

@@ -776,7 +776,7 @@ def test_junit_of_a_scan(
 ) -> None:
     from troubleshoot.config import Settings
     from troubleshoot.kbload import load_kb
-    from troubleshoot.scan import scan
+    from troubleshoot.scan.service import scan
 
     entries = load_kb(Settings.resolve(committed_kb)).entries
     report_ = scan([BAD], entries, uvicorn_version="0.54.0", today=TODAY)

@@ -31,7 +31,7 @@ def real_entries() -> tuple[Entry, ...]:
 def run_scan(
     paths: list[Path], entries: tuple[Entry, ...], version: str | None, **kwargs: object
 ) -> Report:
-    from troubleshoot.scan import scan
+    from troubleshoot.scan.service import scan
 
     return scan(paths, entries, uvicorn_version=version, today=TODAY, **kwargs)  # type: ignore[arg-type]
 

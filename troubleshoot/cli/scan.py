@@ -59,7 +59,7 @@ def scan(
     """
     from troubleshoot.kbstore import Store
     from troubleshoot.report.policy import DEFAULT_FAIL_ON, parse_ignore_option
-    from troubleshoot.scan import scan as run_scan
+    from troubleshoot.scan.service import scan as run_scan
 
     targets = paths or [Path()]
     for target in targets:

@@ -10,10 +10,8 @@ Layers, each a module with one job:
   name and parameterise (adding an entry adds a check, not code);
 - ``service``: runs every signature over the records and builds the
   :class:`~troubleshoot.report.model.Report` every format renders.
+
+The package imports none of them itself: ``troubleshoot.scan.service`` is the entry
+point (``scan``, ``code_entries``), so importing the records or the vocabulary (as
+check-env's reach and the schema do) does not load the readers and the service.
 """
-
-from __future__ import annotations
-
-from troubleshoot.scan.service import code_entries, scan
-
-__all__ = ["code_entries", "scan"]
