@@ -145,7 +145,7 @@ def reach(entry: Entry, project: Project, pairs: tuple[str, ...] = ()) -> Reach:
     for need in pairs:
         held, why = _need(need, project)
         if held is None:
-            name = why.split("; the ", 1)[-1].removesuffix(" version is not known")
+            name = _requirement(need)[0]
             return Reach(
                 "not-reached",
                 f"needs {need}; {name} is not pinned, and an installer resolves one this "
@@ -208,12 +208,16 @@ def reach(entry: Entry, project: Project, pairs: tuple[str, ...] = ()) -> Reach:
     return Reach("reached", "; ".join(seen), where)
 
 
-def _need(need: str, project: Project) -> tuple[bool | None, str]:
+def _requirement(need: str) -> tuple[str, str]:
+    """(canonical name, specifier) of a PEP 508 requirement as the KB writes them."""
     from packaging.requirements import Requirement
 
     req = Requirement(need)
-    name = canonicalize_name(req.name)
-    spec = str(req.specifier)
+    return canonicalize_name(req.name), str(req.specifier)
+
+
+def _need(need: str, project: Project) -> tuple[bool | None, str]:
+    name, spec = _requirement(need)
     installed = (project.installed or {}).get(name)
     if installed is None:
         if project.complete:
