@@ -20,18 +20,7 @@ launcher runs on it.
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import (
-    Proc,
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Launch, Run, Verdict, scenario, uvicorn_only
 
 # `debug` is in uvicorn's run()/Config/CLI from 0.3 (git); the search starts at 0.12,
 # the first release installed with its own dependencies.
@@ -41,44 +30,26 @@ SIGNS = {
     "run-typeerror": r"TypeError: [\w.]*\(\) got an unexpected keyword argument 'debug'",
     "no-such-option": r"(?i)no such option:? ['\"]?--debug['\"]?",
 }
+NEVER_HAD_DEBUG = uvicorn_only(
+    "the reference server mirrors uvicorn's current options and never had "
+    "debug; this class is about uvicorn's removal of it"
+)
 
 
-def _uvicorn_only(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return (
-            "the reference server mirrors uvicorn's current options and never had "
-            "debug; this class is about uvicorn's removal of it"
-        )
-    return None
+def _decide(launch: Launch) -> Verdict:
+    return launch.verdict(SIGNS, serves="accepted", options=False)
 
 
-def _decide(run: Run, proc: Proc, port: int, what: str) -> Verdict:
-    run.step(f"waiting for {what} to serve on port {port} or exit")
-    state = run.exit_or_serve(proc, port, timeout=20)
-    text = proc.output()
-    for kind, pattern in SIGNS.items():
-        if found := re.search(pattern, text):
-            return reproduces(kind, f"{what}: {state} (exit {proc.returncode})", found[0])
-    if state == "serving":
-        return fixed("accepted", f"{what} served GET / with 200", tail(text))
-    return reproduces("other-failure", f"{what}: {state}, exit {proc.returncode}", tail(text))
-
-
-@scenario("run-debug", requires=_uvicorn_only)
+@scenario("run-debug", requires=NEVER_HAD_DEBUG)
 def run_debug(run: Run) -> Verdict:
-    port = run.port()
-    return _decide(run, run.start_script_env("serve.py", PORT=str(port)), port, "run(debug=True)")
+    return _decide(run.launch_script("serve.py", timeout=20))
 
 
-@scenario("cli-debug", requires=_uvicorn_only)
+@scenario("cli-debug", requires=NEVER_HAD_DEBUG)
 def cli_debug(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--debug", "--host", "127.0.0.1", "--port", str(port))
-    return _decide(run, proc, port, "uvicorn --debug")
+    return _decide(run.launch_cli("app:app", "--debug", timeout=20))
 
 
 @scenario("fix-reload-log-level")
 def fix_reload_log_level(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_script_env("serve_fixed.py", PORT=str(port))
-    return _decide(run, proc, port, 'run(reload=True, log_level="debug")')
+    return _decide(run.launch_script("serve_fixed.py", timeout=20))

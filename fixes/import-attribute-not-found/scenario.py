@@ -16,39 +16,17 @@ scenarios start the same files with the corrected import string (or
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, scenario
 
 RELEASES = ">=0.5.0"
 
 
 def _refused(run: Run, target: str, module: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(target, "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for `{target}` to exit or serve")
-    state = run.exit_or_serve(proc, port, timeout=15)
-    text, code = proc.output(), proc.returncode
-    message = rf'[^\n]*Attribute "app" not found in module "{module}"[^\n]*'
-    if state == "exited" and (found := re.search(message, text)):
-        return reproduces(f"attribute-not-found-exit-{code}", f"exit {code} with the message", found[0])
-    named = re.search(r"[^\n]*attribute[^\n]*'app'[^\n]*", text)
-    if state == "exited" and code not in (0, None) and named:
-        return fixed("clean-error", f"exit {code}: refuses, naming the attribute", named[0])
-    return reproduces("other-failure", f"{state}, exit {code}", tail(text))
-
-
-def _serves(run: Run, *args: str, body: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(*args, "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for `{' '.join(args)}` to serve")
-    state = run.exit_or_serve(proc, port, timeout=15)
-    text = proc.output()
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    if state == "serving" and run.get(port).text == body:
-        return fixed("serves", f"`{' '.join(args)}` serves the app", tail(text, 2))
-    return reproduces("no-serve", f"{state}, exit {proc.returncode}", tail(text))
+    launch = run.launch_cli(target)
+    sign = rf'[^\n]*Attribute "app" not found in module "{module}"[^\n]*'
+    if launch.state == "exited" and (found := launch.find(sign)):
+        return launch.reproduces(f"attribute-not-found-exit-{launch.code}", excerpt=found)
+    return launch.verdict(refuses=r"[^\n]*attribute[^\n]*'app'[^\n]*", options=False)
 
 
 @scenario("wrong-name")
@@ -63,9 +41,13 @@ def factory_only(run: Run) -> Verdict:
 
 @scenario("fix-attribute-name")
 def fix_attribute_name(run: Run) -> Verdict:
-    return _serves(run, "main:application", body="served by main:application")
+    launch = run.launch_cli("main:application")
+    return launch.verdict(serves="serves", body="served by main:application", otherwise="no-serve")
 
 
 @scenario("fix-factory")
 def fix_factory(run: Run) -> Verdict:
-    return _serves(run, "factory:create_app", "--factory", body="served by factory:create_app")
+    launch = run.launch_cli("factory:create_app", "--factory")
+    return launch.verdict(
+        serves="serves", body="served by factory:create_app", otherwise="no-serve"
+    )

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import TypeAlias
 
 import httpx
+from packaging.specifiers import SpecifierSet
 
 from troubleshoot.errors import HarnessError
+from troubleshoot.harness.launch import Launch, raw_exchange, tail, unsupported_reason
 from troubleshoot.harness.procs import Proc, free_port, list_processes, wait_until
 from troubleshoot.harness.servers import PreparedServer, ServerSpec
 from troubleshoot.harness.tls import TLSFiles, make_tls
@@ -35,8 +37,10 @@ from troubleshoot.harness.verdict import (
 )
 
 __all__ = [
+    "HTTPTOOLS_IS_UVICORNS",
     "Extras",
     "HttpResult",
+    "Launch",
     "PreparedServer",
     "Proc",
     "Run",
@@ -46,8 +50,12 @@ __all__ = [
     "fixed",
     "harness_error",
     "not_applicable",
+    "raw_exchange",
+    "releases",
     "reproduces",
     "scenario",
+    "tail",
+    "uvicorn_only",
 ]
 
 ScenarioFn: TypeAlias = Callable[["Run"], Verdict]
@@ -68,9 +76,31 @@ run = {expr}
 '''
 
 
-def tail(text: str, lines: int = 4) -> str:
-    """The last ``lines`` lines of a log: the usual evidence excerpt."""
-    return "\n".join(text.strip().splitlines()[-lines:])
+def uvicorn_only(reason: str) -> Requires:
+    """A ``requires`` for a scenario the reference server cannot run: ``reason`` says why."""
+
+    def requires(spec: ServerSpec) -> str | None:
+        return reason if spec.kind == "reference" else None
+
+    return requires
+
+
+def releases(specifier: str, reason: str, *, reference: str | None = None) -> Requires:
+    """A ``requires`` for a scenario only the uvicorn releases in ``specifier`` can run
+    (``reference``: the reason on the reference server, which otherwise runs it)."""
+    wanted = SpecifierSet(specifier)
+
+    def requires(spec: ServerSpec) -> str | None:
+        if spec.kind == "reference":
+            return reference
+        return reason if spec.version is not None and spec.version not in wanted else None
+
+    return requires
+
+
+HTTPTOOLS_IS_UVICORNS = uvicorn_only(
+    "the reference server has one HTTP implementation (h11); httptools is uvicorn's"
+)
 
 
 def scenario(
@@ -155,6 +185,59 @@ class Run:
 
     # -- starting the server ---------------------------------------------------------
 
+    def launch_cli(
+        self,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        tls: bool = False,
+        bind: bool = True,
+        port: int | None = None,
+        wait: bool = True,
+        timeout: float = 15,
+        watch: str | None = None,
+        name: str = "server",
+    ) -> Launch:
+        """``uvicorn ARGS --host 127.0.0.1 --port P`` (``bind=False``: no address;
+        ``tls``: the run's certificate and key), then, with ``wait``, :meth:`Launch.settle`."""
+        port = self.port() if port is None else port
+        argv = list(args)
+        if bind:
+            argv += ["--host", "127.0.0.1", "--port", str(port)]
+        if tls:
+            files = self.tls()
+            argv += ["--ssl-certfile", str(files.cert), "--ssl-keyfile", str(files.key)]
+        proc = self._start(name, [*self.server.cli, *argv, *self.server.cli_flags], env)
+        launch = Launch(self, proc, port, " ".join([Path(self.server.cli[-1]).name, *args]), tls)
+        if wait:
+            launch.settle(timeout, watch)
+        return launch
+
+    def launch_script(
+        self,
+        script: str,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        tls: bool = False,
+        port: int | None = None,
+        wait: bool = True,
+        timeout: float = 15,
+        watch: str | None = None,
+        name: str = "script",
+    ) -> Launch:
+        """``python SCRIPT ARGS`` with the server's interpreter and ``PORT`` set (and
+        ``CERTFILE``/``KEYFILE`` with ``tls``), then, with ``wait``, :meth:`Launch.settle`."""
+        port = self.port() if port is None else port
+        extra = {"PORT": str(port), **(env or {})}
+        if tls:
+            files = self.tls()
+            extra.update(CERTFILE=str(files.cert), KEYFILE=str(files.key))
+        proc = self._start(name, [str(self.server.python), script, *args], extra)
+        what = " ".join(["python", script, *args, *(f"{k}={v}" for k, v in (env or {}).items())])
+        launch = Launch(self, proc, port, what, tls)
+        if wait:
+            launch.settle(timeout, watch)
+        return launch
+
     def start_cli(self, *args: str, name: str = "server") -> Proc:
         """``uvicorn ARGS`` / ``python -m reference_server ARGS`` (plus release flags)."""
         cmd = [*self.server.cli, *args, *self.server.cli_flags]
@@ -174,7 +257,7 @@ class Run:
         """:meth:`start_script` with extra environment variables (inherited by children)."""
         return self._start(name, [str(self.server.python), script, *args], env)
 
-    def _start(self, name: str, cmd: list[str], extra: dict[str, str] | None = None) -> Proc:
+    def _start(self, name: str, cmd: list[str], extra: Mapping[str, str] | None = None) -> Proc:
         index = len(self.procs)
         env = {**self._env(), **(extra or {})}
         proc = Proc(name, cmd, self.workdir, env, self.workdir / f"{index}-{name}.log")
@@ -318,10 +401,7 @@ class Run:
     @staticmethod
     def unsupported(output: str) -> str | None:
         """The release rejected an option the scenario needs: a not-applicable reason."""
-        match = re.search(r"(?:no such option|unexpected keyword argument):? '?(--?[\w-]+)", output)
-        if match is None:
-            return None
-        return f"this release has no {match[1]} option: the trigger cannot be expressed"
+        return unsupported_reason(output)
 
     def cleanup(self, keep: bool) -> list[str]:
         """Stop every process group; describe survivors (there should be none)."""
