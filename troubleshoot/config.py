@@ -40,6 +40,11 @@ def envs_dir() -> Path:
     return cache_dir() / "envs"
 
 
+# fixes/_common: shared repro files, copied into every run and published with the
+# repros that import them
+COMMON_FIXES = "_common"
+
+
 @dataclass(frozen=True)
 class Settings:
     kb_dir: Path

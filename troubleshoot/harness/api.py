@@ -16,7 +16,6 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
@@ -24,7 +23,13 @@ import httpx
 from packaging.specifiers import SpecifierSet
 
 from troubleshoot.errors import HarnessError
-from troubleshoot.harness.launch import Launch, raw_exchange, tail, unsupported_reason
+from troubleshoot.harness.launch import (
+    HttpResult,
+    Launch,
+    raw_exchange,
+    tail,
+    unsupported_reason,
+)
 from troubleshoot.harness.procs import Proc, free_port, list_processes, wait_until
 from troubleshoot.harness.servers import PreparedServer, ServerSpec
 from troubleshoot.harness.tls import TLSFiles, make_tls
@@ -119,17 +124,6 @@ def scenario(
         return fn
 
     return mark
-
-
-@dataclass(frozen=True)
-class HttpResult:
-    status: int | None  # None: no response
-    text: str
-    error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200
 
 
 class Run:

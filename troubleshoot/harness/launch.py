@@ -19,19 +19,41 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import Literal, Protocol, TypeAlias
 
 from troubleshoot.harness.procs import Proc, wait_until
 from troubleshoot.harness.verdict import Verdict, fixed, not_applicable, reproduces
-
-if TYPE_CHECKING:
-    from troubleshoot.harness.api import HttpResult, Run
 
 # How a wait ended: the process exited, answered GET / with 200, printed the
 # watched pattern, or none of these before the deadline.
 State: TypeAlias = Literal["started", "exited", "serving", "matched", "timeout"]
 
 UNSUPPORTED = re.compile(r"(?:no such option|unexpected keyword argument):? '?(--?[\w-]+)")
+
+
+@dataclass(frozen=True)
+class HttpResult:
+    status: int | None  # None: no response
+    text: str
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+
+class Host(Protocol):
+    """What a launch needs of the run that started it (``troubleshoot.harness.api.Run``)."""
+
+    def step(self, text: str) -> None: ...
+    def path(self, name: str) -> Path: ...
+    def get(
+        self, port: int, path: str = "/", *, tls: bool = False, timeout: float = 5.0
+    ) -> HttpResult: ...
+    def edit_until_served(
+        self, name: str, text: str, port: int, body: str, *, tls: bool = False, timeout: float = 20
+    ) -> bool: ...
+    def workers(self, proc: Proc) -> list[int]: ...
 
 
 def tail(text: str, lines: int = 4) -> str:
@@ -51,7 +73,7 @@ def unsupported_reason(output: str) -> str | None:
 class Launch:
     """One server process started by a scenario, on its own port."""
 
-    run: Run
+    run: Host
     proc: Proc
     port: int
     what: str  # the command as shown in reasons, e.g. "uvicorn app:app --reload"

@@ -25,6 +25,7 @@ from types import ModuleType
 
 from packaging.specifiers import SpecifierSet
 
+from troubleshoot.config import COMMON_FIXES
 from troubleshoot.errors import HarnessError
 from troubleshoot.evidence import EvidenceRecord
 from troubleshoot.harness.api import Extras, Run, ScenarioFn
@@ -221,6 +222,9 @@ def _run_one(
 ) -> Result:
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix=f"doctor-{repro.entry_id}-"))
+    common = repro.folder.parent / COMMON_FIXES
+    if common.is_dir():
+        shutil.copytree(common, workdir, ignore=_NOT_COPIED, dirs_exist_ok=True)
     shutil.copytree(repro.folder, workdir, ignore=_NOT_COPIED, dirs_exist_ok=True)
     run = Run(server, workdir, report)
     report(f"scenario {scen.name} against {server.label} (Python {server.python_version})")

@@ -6,11 +6,13 @@ that the same KB always yields the same pages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from troubleshoot.conditions import CONDITIONS
+from troubleshoot.config import COMMON_FIXES
 from troubleshoot.evidence import EvidenceRecord, fix_check
 from troubleshoot.kbstore import Store
 from troubleshoot.schema import Entry
@@ -94,11 +96,22 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def repro_files(folder: Path) -> tuple[ReproFile, ...]:
-    """Every file of a repro folder (sorted, hidden and cache files left out)."""
+    """Every file of a repro folder (sorted, hidden and cache files left out), then
+    the shared files of ``fixes/_common`` it imports (the harness copies them into
+    every run), so the published repro is complete."""
     if not folder.is_dir():
         return ()
+    own = list(_walk(folder))
+    common = folder.parent / COMMON_FIXES
+    sources = " ".join(p.read_text("utf-8", "replace") for p in own if p.suffix == ".py")
+    shared = [
+        p
+        for p in (_walk(common) if common.is_dir() else ())
+        if re.search(rf"^\s*(?:from|import)\s+{p.stem}\b", sources, re.M)
+        and not (folder / p.name).exists()
+    ]
     files = []
-    for path in _walk(folder):
+    for path in [*own, *shared]:
         data = path.read_bytes()
         text: str | None
         try:
@@ -107,7 +120,8 @@ def repro_files(folder: Path) -> tuple[ReproFile, ...]:
             text = None
         if text is not None and "\x00" in text:
             text = None
-        files.append(ReproFile(path.relative_to(folder).as_posix(), text, data))
+        name = path.name if path.parent == common else path.relative_to(folder).as_posix()
+        files.append(ReproFile(name, text, data))
     return tuple(files)
 
 
