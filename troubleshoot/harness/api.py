@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import shutil
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -61,6 +62,7 @@ __all__ = [
     "scenario",
     "tail",
     "uvicorn_only",
+    "windows_only",
 ]
 
 ScenarioFn: TypeAlias = Callable[["Run"], Verdict]
@@ -106,6 +108,19 @@ def releases(specifier: str, reason: str, *, reference: str | None = None) -> Re
 HTTPTOOLS_IS_UVICORNS = uvicorn_only(
     "the reference server has one HTTP implementation (h11); httptools is uvicorn's"
 )
+
+
+def windows_only(reason: str) -> Requires:
+    """A ``requires`` for a failure uvicorn shows on Windows only: elsewhere its
+    releases are not applicable (``reason``, ``{platform}`` filled in with
+    ``sys.platform``); the reference server runs the scenario's invariant anywhere."""
+
+    def requires(spec: ServerSpec) -> str | None:
+        if spec.kind == "reference" or sys.platform == "win32":
+            return None
+        return reason.format(platform=sys.platform)
+
+    return requires
 
 
 def scenario(
