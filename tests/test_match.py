@@ -6,7 +6,7 @@ from pathlib import Path
 
 from troubleshoot.config import Settings
 from troubleshoot.kbstore import Store
-from troubleshoot.match import match, narrow
+from troubleshoot.match import keep_answered, match
 from troubleshoot.parse.model import ExceptionRecord, Frame, LogEvent, Parsed
 from troubleshoot.sigkeys import regex_keys
 
@@ -78,10 +78,10 @@ def test_close_candidates_get_separating_questions(mini_kb: Path) -> None:
     assert {m.entry.id for m in result.matches} == {"alpha-pickle", "beta-pickle-reload"}
     conditions = {s.condition for s in result.separators}
     assert {"reload", "workers", "platform"} <= conditions
-    assert [m.entry.id for m in narrow(result, {"platform": "linux"})] == ["alpha-pickle"]
-    assert [m.entry.id for m in narrow(result, {"workers": False})] == ["beta-pickle-reload"]
+    assert [m.entry.id for m in keep_answered(result, {"platform": "linux"})] == ["alpha-pickle"]
+    assert [m.entry.id for m in keep_answered(result, {"workers": False})] == ["beta-pickle-reload"]
     # An entry that does not care about a condition is not ruled out by it.
-    assert len(narrow(result, {"reload": True})) == 2
+    assert len(keep_answered(result, {"reload": True})) == 2
 
 
 def test_min_score_abstains(mini_kb: Path) -> None:
@@ -153,8 +153,10 @@ def test_unknown_version_separates_entries_with_different_ranges(mini_kb: Path) 
         "alpha-pickle": ">=0.10.1,<0.10.6",
         "beta-pickle-reload": "any release",
     }
-    assert [m.entry.id for m in narrow(result, {"version": "0.11.0"})] == ["beta-pickle-reload"]
-    assert len(narrow(result, {"version": "0.10.3"})) == 2
+    assert [m.entry.id for m in keep_answered(result, {"version": "0.11.0"})] == [
+        "beta-pickle-reload"
+    ]
+    assert len(keep_answered(result, {"version": "0.10.3"})) == 2
     # A version in the paste is not asked.
     known = match(_parsed(PICKLE, versions={"uvicorn": "0.10.3"}), store)
     assert "version" not in {s.condition for s in known.separators}

@@ -46,7 +46,7 @@ from troubleshoot.report.policy import (
 )
 from troubleshoot.schema import Entry
 from troubleshoot.sources.interface import Package, Snapshot
-from troubleshoot.versions import Verdict, fixes_for, verdict
+from troubleshoot.versions import Affectedness, fixes_for, verdict
 from troubleshoot.vocab import Severity
 
 
@@ -204,7 +204,7 @@ def _evaluate(
 
 
 def _finding(
-    entry: Entry, record: Package, result: Verdict, project: Project, fail_on: Severity
+    entry: Entry, record: Package, result: Affectedness, project: Project, fail_on: Severity
 ) -> Finding:
     fixes = fixes_for(entry, record.version) or list(entry.fixes)
     fix = fixes[0].title if fixes else "see the entry"

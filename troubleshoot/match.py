@@ -37,7 +37,7 @@ from troubleshoot.kbstore import Store
 from troubleshoot.parse.model import Parsed
 from troubleshoot.pasteview import PasteView
 from troubleshoot.schema import Entry, Fix, Signature, Variant
-from troubleshoot.versions import Verdict, contains, fixes_for, variant_for, verdict
+from troubleshoot.versions import Affectedness, contains, fixes_for, variant_for, verdict
 
 Confidence = Literal["high", "medium", "low"]
 Tier = Literal["match", "likely"]
@@ -59,7 +59,7 @@ class Match:
     entry: Entry
     score: float
     hits: tuple[Hit, ...]
-    verdict: Verdict
+    verdict: Affectedness
     # "paste" | "option" (--uvicorn-version) | "environment" | "answer" (guided mode)
     # | "wording" (the releases whose messages the paste shows) | None
     version_source: str | None
@@ -447,7 +447,7 @@ def with_version(
     )
 
 
-def narrow(result: MatchResult, answers: Mapping[str, bool | str]) -> tuple[Match, ...]:
+def keep_answered(result: MatchResult, answers: Mapping[str, bool | str]) -> tuple[Match, ...]:
     """Drop candidates whose conditions contradict the user's answers; a ``version``
     answer drops the entries that release is not affected by."""
     return tuple(

@@ -30,7 +30,7 @@ RELEASE_STATUSES: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Affectedness:
     status: Status
     package: str
     version: str | None
@@ -73,14 +73,14 @@ def contains(specifier: str, version: str) -> bool | None:
 
 def verdict(
     entry: Entry, versions: Mapping[str, str], env: Mapping[str, str] | None = None
-) -> Verdict:
+) -> Affectedness:
     """Decide whether ``versions`` (package -> version) fall in the entry's affected ranges."""
     package = canonicalize_name(entry.package)
     version = versions.get(package)
     if not entry.affected:
-        return Verdict("unknown", package, version, "the entry states no affected versions")
+        return Affectedness("unknown", package, version, "the entry states no affected versions")
     if version is None:
-        return Verdict("unknown", package, None, f"no {package} version known")
+        return Affectedness("unknown", package, None, f"no {package} version known")
     undecided = False
     for aff in entry.affected:
         if canonicalize_name(aff.package) != package:
@@ -89,7 +89,7 @@ def verdict(
                 continue
         elif not contains(aff.specifier, version):
             if contains(aff.specifier, version) is None:
-                return Verdict("unknown", package, version, f"cannot read version {version!r}")
+                return Affectedness("unknown", package, version, f"cannot read version {version!r}")
             continue
         applies = _marker_applies(aff.when, env)
         if applies is None:
@@ -99,7 +99,7 @@ def verdict(
             continue  # the pairing this range needs is ruled out by a known version
         if applies:
             where = f" when {aff.when}" if aff.when else ""
-            return Verdict(
+            return Affectedness(
                 "affected",
                 package,
                 version,
@@ -107,17 +107,17 @@ def verdict(
                 aff,
             )
     if undecided:
-        return Verdict(
+        return Affectedness(
             "unknown",
             package,
             version,
             "the affected range depends on the platform or Python, which is not known",
         )
     if entry.fixed_in and contains(f">={entry.fixed_in}", version):
-        return Verdict(
+        return Affectedness(
             "fixed", package, version, f"{package} {version} >= fixed release {entry.fixed_in}"
         )
-    return Verdict(
+    return Affectedness(
         "not-affected", package, version, f"{package} {version} is outside the affected ranges"
     )
 

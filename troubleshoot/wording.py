@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from troubleshoot.pasteview import PasteView
-from troubleshoot.versions import Verdict, contains, verdict
+from troubleshoot.versions import Affectedness, contains, verdict
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -127,15 +127,15 @@ def wording(view: PasteView, kb_dir: Path) -> Wording | None:
     return Wording(tuple(clues), tuple(r for r in every if r in candidates))  # oldest first
 
 
-def judged(entry: Entry, found: Wording, env: Mapping[str, str] | None) -> Verdict:
+def judged(entry: Entry, found: Wording, env: Mapping[str, str] | None) -> Affectedness:
     """The entry's verdict over every release the wording allows."""
     package = entry.package.lower()
     statuses = [verdict(entry, {package: r}, env).status for r in found.releases]
     affected = [r for r, s in zip(found.releases, statuses, strict=True) if s == "affected"]
     if len(affected) == len(statuses):
-        return Verdict("affected", package, None, f"{found.describe()}: all affected")
+        return Affectedness("affected", package, None, f"{found.describe()}: all affected")
     if not affected:
         status: Status = "fixed" if all(s == "fixed" for s in statuses) else "not-affected"
-        return Verdict(status, package, None, f"{found.describe()}: none affected")
+        return Affectedness(status, package, None, f"{found.describe()}: none affected")
     share = f"{len(affected)} of those {len(statuses)} releases are affected"
-    return Verdict("unknown", package, None, f"{found.describe()}; {share}")
+    return Affectedness("unknown", package, None, f"{found.describe()}; {share}")

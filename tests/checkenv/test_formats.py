@@ -21,7 +21,7 @@ from troubleshoot.report.model import Finding, Ignore, Location, Report, Rule
 from troubleshoot.report.model import Unevaluated as NotEvaluated
 from troubleshoot.scan.model import Launch, Span
 from troubleshoot.schema import Entry
-from troubleshoot.sources.interface import Package, Snapshot, Unevaluated, target_env
+from troubleshoot.sources.interface import Package, Snapshot, UndecidedVersion, target_env
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "docs/schemas/check-env.schema.json").read_text()
@@ -39,7 +39,7 @@ def report(entries: list[Entry]) -> Report:
             Package("uvicorn", "0.7.0", "constraints.txt", 3),
             Package("h11", "0.7.0", "requirements.txt", 2),
         ),
-        unevaluated=(Unevaluated("starlette", "not pinned (>=0.1)", "requirements.txt", 5),),
+        unevaluated=(UndecidedVersion("starlette", "not pinned (>=0.1)", "requirements.txt", 5),),
         markers=env,
         sources=("requirements.txt",),
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from troubleshoot.errors import EnvSourceError
-from troubleshoot.sources.interface import Package, Unevaluated, target_env
+from troubleshoot.sources.interface import Package, UndecidedVersion, target_env
 from troubleshoot.sources.locks import lock_source
 from troubleshoot.sources.poetry_lock import PoetryLockSource
 from troubleshoot.sources.pylock import PylockSource
@@ -141,7 +141,7 @@ def name_line(text: str, name: str, nth: int = 1) -> int:
     return hits[nth - 1]
 
 
-def versions(records: list[Package | Unevaluated]) -> list[tuple[str, str | None, int | None]]:
+def versions(records: list[Package | UndecidedVersion]) -> list[tuple[str, str | None, int | None]]:
     return [(r.name, getattr(r, "version", None), r.line) for r in records]
 
 
@@ -154,7 +154,7 @@ def test_uv_lock_keeps_only_the_forks_of_the_target(tmp_path: Path) -> None:
         ("myapp", None, name_line(t, "myapp")),
         ("uvicorn", "0.30.0", name_line(t, "uvicorn", 2)),
     ]
-    assert isinstance(linux[1], Unevaluated) and "dynamic" in linux[1].reason
+    assert isinstance(linux[1], UndecidedVersion) and "dynamic" in linux[1].reason
     windows = versions(list(UvLockSource(lock).collect(WINDOWS)))
     assert ("uvicorn", "0.10.3", name_line(t, "uvicorn", 1)) in windows
     assert all(v[1] != "0.30.0" for v in windows)

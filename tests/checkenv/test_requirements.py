@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from troubleshoot.errors import EnvSourceError
-from troubleshoot.sources.interface import Package, Unevaluated, target_env
+from troubleshoot.sources.interface import Package, UndecidedVersion, target_env
 from troubleshoot.sources.requirements import RequirementsSource
 
 LINUX = target_env(platform="linux", python_version="3.11.4")
 WINDOWS = target_env(platform="win32", python_version="3.8.10")
 
 
-def collect(path: Path, env: dict[str, str] = LINUX) -> list[Package | Unevaluated]:
+def collect(path: Path, env: dict[str, str] = LINUX) -> list[Package | UndecidedVersion]:
     return list(RequirementsSource(path).collect(env))
 
 
@@ -34,10 +34,10 @@ def test_pip_freeze_output(tmp_path: Path) -> None:
     assert Package("uvicorn", "0.10.3", str(req), 4) in records
     assert Package("h11", "0.14.0", str(req), 3) in records
     starlette = next(r for r in records if r.name == "starlette")
-    assert isinstance(starlette, Unevaluated) and "editable" in starlette.reason
+    assert isinstance(starlette, UndecidedVersion) and "editable" in starlette.reason
     assert starlette.line == 5
     mylib = next(r for r in records if r.name == "mylib")
-    assert isinstance(mylib, Unevaluated) and "no release version" in mylib.reason
+    assert isinstance(mylib, UndecidedVersion) and "no release version" in mylib.reason
 
 
 def test_only_exact_pins_give_versions(tmp_path: Path) -> None:
@@ -46,10 +46,12 @@ def test_only_exact_pins_give_versions(tmp_path: Path) -> None:
         "uvicorn>=0.20\nhttpx\nh11===0.14.0\nanyio==4.*\nclick>=8,==8.1.7\n",
     )
     by_name = {r.name: r for r in collect(req)}
-    assert by_name["uvicorn"] == Unevaluated("uvicorn", "not pinned (>=0.20)", str(req), 1)
-    assert by_name["httpx"] == Unevaluated("httpx", "not pinned (no version given)", str(req), 2)
+    assert by_name["uvicorn"] == UndecidedVersion("uvicorn", "not pinned (>=0.20)", str(req), 1)
+    assert by_name["httpx"] == UndecidedVersion(
+        "httpx", "not pinned (no version given)", str(req), 2
+    )
     assert by_name["h11"] == Package("h11", "0.14.0", str(req), 3)
-    assert isinstance(by_name["anyio"], Unevaluated)  # a wildcard is a range, not a pin
+    assert isinstance(by_name["anyio"], UndecidedVersion)  # a wildcard is a range, not a pin
     assert by_name["click"] == Package("click", "8.1.7", str(req), 5)
 
 

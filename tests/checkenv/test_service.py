@@ -20,15 +20,15 @@ from troubleshoot.report.policy import (
 )
 from troubleshoot.scan.model import Launch, Span
 from troubleshoot.schema import Entry
-from troubleshoot.sources.interface import Package, Snapshot, Unevaluated, target_env
+from troubleshoot.sources.interface import Package, Snapshot, UndecidedVersion, target_env
 
 TODAY = date(2026, 6, 1)
 LINUX = target_env(platform="linux", python_version="3.11.4")
 
 
-def snap(*records: Package | Unevaluated, env: dict[str, str] = LINUX) -> Snapshot:
+def snap(*records: Package | UndecidedVersion, env: dict[str, str] = LINUX) -> Snapshot:
     packages = tuple(r for r in records if isinstance(r, Package))
-    unevaluated = tuple(r for r in records if isinstance(r, Unevaluated))
+    unevaluated = tuple(r for r in records if isinstance(r, UndecidedVersion))
     return Snapshot(packages, unevaluated, env, ("test",))
 
 
@@ -58,7 +58,7 @@ def test_nothing_to_check_is_its_own_status(entries: list[Entry]) -> None:
     nothing = check(entries, snap(Package("flask", "3.0.0", "r.txt", 1)), today=TODAY)
     assert nothing.blind == "no uvicorn version in test" and exit_code(nothing) == 4
     unpinned = check(
-        entries, snap(Unevaluated("uvicorn", "not pinned (>=0.5)", "r.txt", 2)), today=TODAY
+        entries, snap(UndecidedVersion("uvicorn", "not pinned (>=0.5)", "r.txt", 2)), today=TODAY
     )
     assert unpinned.blind is not None and "r.txt:2: not pinned (>=0.5)" in unpinned.blind
     assert exit_code(unpinned) == 4
@@ -142,7 +142,7 @@ def test_other_packages_and_multiple_versions(entries: list[Entry]) -> None:
 def test_unpinned_and_undecidable_are_unevaluated(entries: list[Entry]) -> None:
     report = check(
         entries,
-        snap(Unevaluated("uvicorn", "not pinned (>=0.5)", "r.txt", 1)),
+        snap(UndecidedVersion("uvicorn", "not pinned (>=0.5)", "r.txt", 1)),
         today=TODAY,
     )
     assert report.findings == ()

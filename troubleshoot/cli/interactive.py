@@ -50,7 +50,7 @@ def guided(ctx: typer.Context) -> int:
     from troubleshoot.conditions import CONDITION_CHOICES
     from troubleshoot.diagnose import diagnose, read_paste
     from troubleshoot.kbstore import Store
-    from troubleshoot.match import VERSION_QUESTION, narrow, paste_facts
+    from troubleshoot.match import VERSION_QUESTION, keep_answered, paste_facts
     from troubleshoot.render import match_text
     from troubleshoot.render.pager import output
 
@@ -74,7 +74,7 @@ def guided(ctx: typer.Context) -> int:
     # What the paste already shows (its platform, --reload in a command, a
     # "WatchFiles detected changes" line) is not asked.
     answers: dict[str, bool | str] = paste_facts(result.parsed)
-    matches = narrow(result, answers) or result.matches
+    matches = keep_answered(result, answers) or result.matches
     asked_version = False
     separators = [s for s in result.separators if s.condition not in answers]
     if len(matches) > 1 and separators:
@@ -101,7 +101,7 @@ def guided(ctx: typer.Context) -> int:
             if answer is None:  # "don't know": that question tells nothing
                 continue
             answers[sep.condition] = answer
-            matches = narrow(result, answers) or matches[:1]
+            matches = keep_answered(result, answers) or matches[:1]
     # The version, whenever a verdict still depends on it: also with one candidate
     # left, and after a separating answer.
     if not asked_version and any(_needs_version(m) for m in matches):

@@ -48,7 +48,7 @@ class Scenario:
 
 
 @dataclass(frozen=True)
-class Repro:
+class LoadedRepro:
     """One fixes/<folder>: its scenarios and the releases they can run on."""
 
     entry_id: str
@@ -102,7 +102,7 @@ def this_platform() -> str:
     return f"{sys.platform}-{platform.machine()}"
 
 
-def load_repro(fixes_dir: Path, entry_id: str, folder: str | None = None) -> Repro:
+def load_repro(fixes_dir: Path, entry_id: str, folder: str | None = None) -> LoadedRepro:
     """Import the folder's scenario module (a fresh module object each time)."""
     name = folder or entry_id
     if not SLUG.match(name):
@@ -128,7 +128,7 @@ def load_repro(fixes_dir: Path, entry_id: str, folder: str | None = None) -> Rep
     releases = getattr(module, "RELEASES", "")
     platforms = tuple(getattr(module, "PLATFORMS", ("linux", "darwin", "win32")))
     extras = dict(getattr(module, "EXTRAS", {}))
-    return Repro(
+    return LoadedRepro(
         entry_id,
         where,
         tuple(found),
@@ -152,7 +152,7 @@ def _import(path: Path, name: str) -> ModuleType:
 
 
 def run_repro(
-    repro: Repro,
+    repro: LoadedRepro,
     spec: ServerSpec,
     *,
     only: str | None = None,
@@ -199,7 +199,7 @@ def run_repro(
     return results
 
 
-def _skip_reason(repro: Repro, spec: ServerSpec) -> str | None:
+def _skip_reason(repro: LoadedRepro, spec: ServerSpec) -> str | None:
     plat = sys.platform
     if plat not in repro.platforms:
         return f"this repro runs on {', '.join(repro.platforms)}, not {plat}"
@@ -218,7 +218,7 @@ def _skip_reason(repro: Repro, spec: ServerSpec) -> str | None:
 
 
 def _run_one(
-    repro: Repro, scen: Scenario, server: PreparedServer, keep: bool, report: Reporter
+    repro: LoadedRepro, scen: Scenario, server: PreparedServer, keep: bool, report: Reporter
 ) -> Result:
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix=f"doctor-{repro.entry_id}-"))
@@ -265,7 +265,7 @@ def _scrub(verdict: Verdict, workdir: Path) -> Verdict:
 
 
 def _result(
-    repro: Repro,
+    repro: LoadedRepro,
     scen: Scenario,
     server: PreparedServer | ServerSpec,
     verdict: Verdict,

@@ -14,7 +14,7 @@ from troubleshoot.errors import EntryInvalid, HarnessError
 from troubleshoot.evidence import record_evidence
 from troubleshoot.harness.bisect import BisectReport, bisect
 from troubleshoot.harness.releases import load_releases
-from troubleshoot.harness.runner import Repro, Result, load_repro, run_repro
+from troubleshoot.harness.runner import LoadedRepro, Result, load_repro, run_repro
 from troubleshoot.harness.servers import ServerSpec
 from troubleshoot.schema import Entry, parse_entry
 
@@ -40,7 +40,7 @@ def load_entry(settings: Settings, entry_id: str) -> Entry | None:
         raise HarnessError(exc.message) from exc
 
 
-def repro_for(settings: Settings, entry_id: str) -> Repro:
+def repro_for(settings: Settings, entry_id: str) -> LoadedRepro:
     entry = load_entry(settings, entry_id)
     folder = entry.repro.folder if entry is not None and entry.repro is not None else entry_id
     return load_repro(settings.fixes_dir, entry_id, folder)

@@ -40,7 +40,7 @@ _SITE_DIRS = {"site-packages", "dist-packages"}
 
 
 @dataclass(frozen=True)
-class Hit:
+class CodeHit:
     span: Span
     what: str  # the code, as written
     why: str  # which conditions held
@@ -65,7 +65,7 @@ class Scope:
         return None
 
 
-Detector = Callable[[Mapping[str, CodeArg], Scope], Iterator[Hit]]
+Detector = Callable[[Mapping[str, CodeArg], Scope], Iterator[CodeHit]]
 
 
 def _choices(value: CodeArg | None) -> tuple[str, ...] | None:
@@ -120,7 +120,7 @@ def _option_spelling(launch: Launch, option: str) -> str:
     return "--" + option.replace("_", "-")
 
 
-def launch(args: Mapping[str, CodeArg], scope: Scope) -> Iterator[Hit]:
+def launch(args: Mapping[str, CodeArg], scope: Scope) -> Iterator[CodeHit]:
     contexts = _choices(args.get("context"))
     for facts in scope.files:
         for item in facts.launches:
@@ -128,18 +128,18 @@ def launch(args: Mapping[str, CodeArg], scope: Scope) -> Iterator[Hit]:
             if why is None:
                 continue
             if contexts is None:
-                yield Hit(item.span, item.text, ", ".join(why))
+                yield CodeHit(item.span, item.text, ", ".join(why))
                 continue
             if "async" in contexts and "async" in item.contexts:
-                yield Hit(item.span, item.text, ", ".join([*why, "inside `async def`"]))
+                yield CodeHit(item.span, item.text, ", ".join([*why, "inside `async def`"]))
             elif "notebook" in contexts and "notebook" in item.contexts:
                 phrase = "in a notebook, whose kernel already runs an event loop"
-                yield Hit(item.span, item.text, ", ".join([*why, phrase]))
+                yield CodeHit(item.span, item.text, ", ".join([*why, phrase]))
             elif "import-loop" in contexts and item.app_ref:
                 yield from _import_loop(item, why, scope)
 
 
-def _import_loop(item: Launch, why: list[str], scope: Scope) -> Iterator[Hit]:
+def _import_loop(item: Launch, why: list[str], scope: Scope) -> Iterator[CodeHit]:
     module = item.app_ref.partition(":")[0] if item.app_ref else ""
     target = scope.module_file(module) if module else None
     if target is None:
@@ -150,10 +150,10 @@ def _import_loop(item: Launch, why: list[str], scope: Scope) -> Iterator[Hit]:
             f"runs an event loop while `{module}` is imported, and `{item.text}` "
             f"({where}) imports it inside uvicorn's running loop"
         )
-        yield Hit(loop.span, loop.text, ", ".join([*why, phrase]))
+        yield CodeHit(loop.span, loop.text, ", ".join([*why, phrase]))
 
 
-def imports(args: Mapping[str, CodeArg], scope: Scope) -> Iterator[Hit]:
+def imports(args: Mapping[str, CodeArg], scope: Scope) -> Iterator[CodeHit]:
     pattern = re.compile(str(args["module"]))
     for facts in scope.files:
         seen: set[tuple[int, int]] = set()
@@ -161,10 +161,10 @@ def imports(args: Mapping[str, CodeArg], scope: Scope) -> Iterator[Hit]:
             key = (fact.span.line, fact.span.column)
             if key not in seen and pattern.search(fact.module):
                 seen.add(key)
-                yield Hit(fact.span, f"import {fact.module}", f"imports {fact.module}")
+                yield CodeHit(fact.span, f"import {fact.module}", f"imports {fact.module}")
 
 
-def module_file(args: Mapping[str, CodeArg], scope: Scope) -> Iterator[Hit]:
+def module_file(args: Mapping[str, CodeArg], scope: Scope) -> Iterator[CodeHit]:
     name = str(args["name"])
     for facts in scope.files:
         path = PurePath(facts.path)
@@ -176,7 +176,7 @@ def module_file(args: Mapping[str, CodeArg], scope: Scope) -> Iterator[Hit]:
             what = f"{name}/ (a package)"
         else:
             continue
-        yield Hit(
+        yield CodeHit(
             Span(facts.path, 1, 1),
             what,
             f"a local module `{what}` hides the installed `{name}` package "

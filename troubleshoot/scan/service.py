@@ -31,7 +31,7 @@ from troubleshoot.report.policy import (
     issue_url,
     rule_for,
 )
-from troubleshoot.scan.detectors import DETECTORS, Hit, Scope
+from troubleshoot.scan.detectors import DETECTORS, CodeHit, Scope
 from troubleshoot.scan.files import ReadResult, read_all
 from troubleshoot.scan.model import FileFacts
 from troubleshoot.schema import Entry, Signature
@@ -45,7 +45,7 @@ class _Pending:
 
     entry: Entry
     signature: Signature
-    hit: Hit
+    hit: CodeHit
 
 
 def code_entries(entries: Iterable[Entry]) -> list[Entry]:
@@ -145,7 +145,7 @@ def evaluate(
     )
 
 
-def _location(hit: Hit) -> Location:
+def _location(hit: CodeHit) -> Location:
     return Location(hit.span.path, hit.span.line, hit.span.column)
 
 
@@ -154,7 +154,7 @@ def _order(finding: Finding) -> tuple[str, int, int, str]:
     return (loc.path, loc.line or 0, loc.column or 0, finding.entry_id) if loc else ("", 0, 0, "")
 
 
-def _finding(entry: Entry, hit: Hit, version: str | None, fail_on: Severity) -> Finding:
+def _finding(entry: Entry, hit: CodeHit, version: str | None, fail_on: Severity) -> Finding:
     """A finding whose message starts with file:line:column, like check-env's says where."""
     options = fixes_for(entry, version) or list(entry.fixes)
     why = f": {hit.why}" if hit.why else ""

@@ -9,7 +9,7 @@ from troubleshoot.sources.interface import (
     Package,
     Record,
     Snapshot,
-    Unevaluated,
+    UndecidedVersion,
     snapshot,
     target_env,
 )
@@ -20,7 +20,7 @@ __all__ = [
     "Package",
     "Record",
     "Snapshot",
-    "Unevaluated",
+    "UndecidedVersion",
     "snapshot",
     "target_env",
 ]

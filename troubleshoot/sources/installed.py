@@ -13,7 +13,7 @@ from troubleshoot.sources.interface import (
     MarkerEnv,
     Package,
     Record,
-    Unevaluated,
+    UndecidedVersion,
     current_env,
 )
 
@@ -51,7 +51,7 @@ class InstalledSource(EnvSource):
             if version:
                 yield Package(name, version, origin)
             else:
-                yield Unevaluated(name, "installed metadata has no Version", origin)
+                yield UndecidedVersion(name, "installed metadata has no Version", origin)
 
 
 def _name_and_version(dist: metadata.Distribution) -> tuple[str | None, str | None]:

@@ -4,7 +4,7 @@ A source (installed distributions, another interpreter, a requirements file, a
 lock file) yields frozen records from :meth:`EnvSource.collect`:
 
 - :class:`Package`: a distribution whose version is known;
-- :class:`Unevaluated`: a distribution named by the source whose version cannot
+- :class:`UndecidedVersion`: a distribution named by the source whose version cannot
   be known (``uvicorn>=0.20`` is not a pin, an editable checkout has no release
   number). This is a value with a reason, never an exception: the check reports
   it and goes on.
@@ -62,7 +62,7 @@ class Package:
 
 
 @dataclass(frozen=True)
-class Unevaluated:
+class UndecidedVersion:
     """A distribution the source names but whose version cannot be decided."""
 
     name: str
@@ -74,7 +74,7 @@ class Unevaluated:
         object.__setattr__(self, "name", canonicalize_name(self.name))
 
 
-Record = Package | Unevaluated
+Record = Package | UndecidedVersion
 
 
 class EnvSource(ABC):
@@ -108,7 +108,7 @@ class Snapshot:
     """Everything check-env knows about the target environment."""
 
     packages: tuple[Package, ...]
-    unevaluated: tuple[Unevaluated, ...] = ()
+    unevaluated: tuple[UndecidedVersion, ...] = ()
     markers: MarkerEnv = field(default_factory=lambda: MappingProxyType({}))
     sources: tuple[str, ...] = ()
     complete: bool = False  # every source lists the whole environment
@@ -165,7 +165,7 @@ def snapshot(sources: Iterable[EnvSource], env: MarkerEnv) -> Snapshot:
     """Collect every source against ``env`` into one :class:`Snapshot`."""
     sources = list(sources)
     packages: list[Package] = []
-    unevaluated: list[Unevaluated] = []
+    unevaluated: list[UndecidedVersion] = []
     labels: list[str] = []
     for source in sources:
         labels.append(source.description)

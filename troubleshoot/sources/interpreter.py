@@ -22,7 +22,7 @@ from typing import IO, Any, TypeGuard
 
 from troubleshoot import bounded
 from troubleshoot.errors import EnvSourceError
-from troubleshoot.sources.interface import EnvSource, MarkerEnv, Package, Record, Unevaluated
+from troubleshoot.sources.interface import EnvSource, MarkerEnv, Package, Record, UndecidedVersion
 
 # Kept free of f-strings and other 3.x-only syntax on purpose (see module docstring).
 SCRIPT = r"""
@@ -216,7 +216,7 @@ class InterpreterSource(EnvSource):
             record: Record = (
                 Package(name, version, origin)
                 if version
-                else Unevaluated(name, "installed metadata has no Version", origin)
+                else UndecidedVersion(name, "installed metadata has no Version", origin)
             )
             if record.name not in seen:
                 seen.add(record.name)

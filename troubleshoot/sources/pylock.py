@@ -16,7 +16,13 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from troubleshoot.errors import EnvSourceError
-from troubleshoot.sources.interface import MarkerEnv, Package, Record, Unevaluated, marker_applies
+from troubleshoot.sources.interface import (
+    MarkerEnv,
+    Package,
+    Record,
+    UndecidedVersion,
+    marker_applies,
+)
 from troubleshoot.sources.lockfile import TomlLockSource
 
 _NAME = re.compile(r"^pylock\.([^.]+\.)?toml$")
@@ -57,7 +63,7 @@ class PylockSource(TomlLockSource):
                 return
         version = self.field(table, "version", line)
         if version is None:
-            yield Unevaluated(
+            yield UndecidedVersion(
                 name, "pylock.toml gives no version (source tree or VCS)", self.path, line
             )
         else:

@@ -9,7 +9,7 @@ for validity but install nothing), per-requirement options such as
 
 Only a ``==`` or ``===`` pin gives a version. Everything else that names a
 package (``uvicorn>=0.20``, ``-e`` checkouts, ``name @ URL`` of a source tree)
-is reported as :class:`Unevaluated` with the reason. A line pip would reject is
+is reported as :class:`UndecidedVersion` with the reason. A line pip would reject is
 an :class:`EnvSourceError` naming ``file:line``.
 """
 
@@ -36,7 +36,7 @@ from troubleshoot.sources.interface import (
     MarkerEnv,
     Package,
     Record,
-    Unevaluated,
+    UndecidedVersion,
     marker_applies,
 )
 
@@ -125,7 +125,7 @@ class _File:
             if value is None:
                 raise EnvSourceError(f"{where}: {option} needs a path or URL")
             if egg := _egg(value):
-                yield Unevaluated(
+                yield UndecidedVersion(
                     egg.group(1), f"editable install ({value}): no release version", file, number
                 )
         elif option in _GLOBAL_WITH_VALUE:
@@ -146,7 +146,7 @@ class _File:
             if applies is False:
                 return None  # not installed on the target platform/Python
             if applies is None:
-                return Unevaluated(
+                return UndecidedVersion(
                     req.name, f"marker cannot be evaluated: {req.marker}", file, number
                 )
         if req.url:  # "name @ URL": a wheel or sdist names its version, a tree does not
@@ -159,7 +159,7 @@ class _File:
         if pins:
             return Package(req.name, pins[0], file, number)
         shown = str(req.specifier) or "no version given"
-        return Unevaluated(req.name, f"not pinned ({shown})", file, number)
+        return UndecidedVersion(req.name, f"not pinned ({shown})", file, number)
 
 
 def _without_comment(line: str) -> str:
@@ -299,4 +299,4 @@ def _from_artifact(text: str, file: str, number: int, *, name: str | None = None
     label = name or (egg.group(1) if egg else None)
     if label is None:
         return None  # nothing names the distribution: nothing to check it against
-    return Unevaluated(label, f"installed from {target}: no release version", file, number)
+    return UndecidedVersion(label, f"installed from {target}: no release version", file, number)

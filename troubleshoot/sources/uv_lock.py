@@ -12,7 +12,13 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from troubleshoot.errors import EnvSourceError
-from troubleshoot.sources.interface import MarkerEnv, Package, Record, Unevaluated, marker_applies
+from troubleshoot.sources.interface import (
+    MarkerEnv,
+    Package,
+    Record,
+    UndecidedVersion,
+    marker_applies,
+)
 from troubleshoot.sources.lockfile import TomlLockSource
 
 
@@ -38,7 +44,7 @@ class UvLockSource(TomlLockSource):
                 return
         version = self.field(table, "version", line)
         if version is None:
-            yield Unevaluated(
+            yield UndecidedVersion(
                 name, "uv.lock gives no version (dynamic project version)", self.path, line
             )
         else:
