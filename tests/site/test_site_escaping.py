@@ -18,6 +18,9 @@ FORBIDDEN_TAGS = {"iframe", "object", "embed", "img", "svg", "style", "form-acti
 def test_hostile_entry_renders_inert(exported: Export) -> None:
     page = parse(exported.root / "fixes" / "xss-probe" / "index.html")
     assert not page.errors
+    # the checks below run over what the parser found: it must have found the page
+    assert len(page.elements) > 50
+    assert sum(1 for e in page.elements for name in e.attrs if name in URL_ATTRS) >= 5
     for element in page.elements:
         assert element.tag not in FORBIDDEN_TAGS, element
         for name, value in element.attrs.items():
@@ -31,8 +34,13 @@ def test_hostile_entry_renders_inert(exported: Export) -> None:
 
 
 def test_only_our_script_runs_and_data_blocks_stay_data(exported: Export) -> None:
-    for path in html_files(exported.root):
+    pages = html_files(exported.root)
+    assert len(pages) == 5  # index + 4 entries
+    for path in pages:
         page = parse(path)
+        # every page loads the site's script and carries at least one data block
+        assert any("src" in attrs for attrs, _ in page.scripts), path
+        assert any("src" not in attrs for attrs, _ in page.scripts), path
         for attrs, body in page.scripts:
             if "src" in attrs:
                 assert attrs["src"].endswith("assets/site.js") and not body.strip(), path
@@ -65,8 +73,12 @@ def test_every_page_has_the_csp(exported: Export) -> None:
 
 
 def test_no_inline_styles_or_handlers_anywhere(exported: Export) -> None:
-    for path in html_files(exported.root):
-        for element in parse(path).elements:
+    pages = html_files(exported.root)
+    assert len(pages) == 5
+    for path in pages:
+        elements = parse(path).elements
+        assert len(elements) > 20, path
+        for element in elements:
             assert "style" not in element.attrs, (path, element)
             assert not any(a.startswith("on") for a in element.attrs), (path, element)
 
