@@ -43,6 +43,7 @@ from troubleshoot.harness.verdict import (
 )
 
 __all__ = [
+    "GUNICORN_IS_UVICORNS",
     "HTTPTOOLS_IS_UVICORNS",
     "Extras",
     "HttpResult",
@@ -107,6 +108,9 @@ def releases(specifier: str, reason: str, *, reference: str | None = None) -> Re
 
 HTTPTOOLS_IS_UVICORNS = uvicorn_only(
     "the reference server has one HTTP implementation (h11); httptools is uvicorn's"
+)
+GUNICORN_IS_UVICORNS = uvicorn_only(
+    "the reference server has no gunicorn worker class (gunicorn is not modelled)"
 )
 
 
@@ -245,6 +249,25 @@ class Run:
         launch = Launch(self, proc, port, what, tls)
         if wait:
             launch.settle(timeout, watch)
+        return launch
+
+    def launch_gunicorn(
+        self,
+        target: str,
+        worker: str,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 15,
+    ) -> Launch:
+        """``gunicorn TARGET -k WORKER -w 1 -b 127.0.0.1:P --graceful-timeout 2 ARGS``
+        (``python -m gunicorn`` with the server's interpreter: gunicorn is one of the
+        scenario's extras), then :meth:`Launch.settle`."""
+        port = self.port()
+        bind = ["-w", "1", "-b", f"127.0.0.1:{port}", "--graceful-timeout", "2"]
+        argv = [target, "-k", worker, *bind, *args]
+        proc = self._start("gunicorn", [str(self.server.python), "-m", "gunicorn", *argv], env)
+        launch = Launch(self, proc, port, " ".join(["gunicorn", target, "-k", worker, *args]))
+        launch.settle(timeout)
         return launch
 
     def start_cli(self, *args: str, name: str = "server") -> Proc:
