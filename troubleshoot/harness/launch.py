@@ -12,6 +12,8 @@ evidence excerpt from what was observed.
 
 from __future__ import annotations
 
+import base64
+import os
 import re
 import signal
 import socket
@@ -183,6 +185,23 @@ class Launch:
         closes or is quiet for ``wait`` seconds."""
         return raw_exchange(self.port, payload, wait)
 
+    def exchange(self, payload: bytes, until: bytes = b"", timeout: float = 5.0) -> bytes:
+        """Send ``payload`` over a plain socket; everything read until ``until`` has
+        arrived (when given), the server closes, or ``timeout`` passes."""
+        return exchange_until(self.port, payload, until, timeout)
+
+    def websocket(self, path: str = "/ws", until: str = "", timeout: float = 5.0) -> bytes:
+        """A WebSocket opening handshake on ``path`` over a plain socket: what the
+        server sent back until ``until`` arrived (the app's first frame, say), it
+        closed, or ``timeout`` passed (:func:`status_line` reads the answer)."""
+        key = base64.b64encode(os.urandom(16)).decode()
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        self.run.step(f"opening a WebSocket on {path} with a raw handshake")
+        return self.exchange(request.encode(), until.encode(), timeout)
+
     def loaded(self, library: str) -> bool:
         """Has the process loaded ``library``'s extension module (Linux /proc maps)?"""
         try:
@@ -255,6 +274,45 @@ class Launch:
             return self.fixed(serves, f"{self.what}: serves GET /")
         return self.reproduces(otherwise)
 
+    def websocket_verdict(
+        self,
+        signs: Mapping[str, str],
+        *,
+        greeting: str,
+        accepted: str,
+        otherwise: str = "handshake-failed",
+        settle: float = 0.3,
+    ) -> Verdict:
+        """Judge one WebSocket connection to a launch that serves HTTP:
+
+        1. the wait did not end serving -> ``reproduces("no-start")``;
+        2. open a WebSocket (:meth:`websocket`, until ``greeting``) and give the
+           log up to ``settle`` seconds to show one of ``signs``;
+        3. ``signs`` (kind -> pattern): the first found is the failure ->
+           ``reproduces(kind)``, the match as excerpt;
+        4. ``101 Switching Protocols`` and ``greeting`` arrived -> ``fixed(accepted)``;
+        5. anything else -> ``reproduces(otherwise)``.
+        """
+        if not self.serves():
+            return self.reproduces("no-start")
+        answer = self.websocket(until=greeting)
+        status = status_line(answer)
+        if signs:
+            self.wait_for("|".join(f"(?:{pattern})" for pattern in signs.values()), settle)
+        seen = f"{self.what}: the WebSocket handshake got {status!r}"
+        for kind, pattern in signs.items():
+            if (found := self.find(pattern)) is not None:
+                return self.reproduces(kind, seen, found)
+        if status.startswith("HTTP/1.1 101") and greeting.encode() in answer:
+            return self.fixed(accepted, f"{seen} and the greeting frame", status)
+        return self.reproduces(otherwise, seen)
+
+
+def status_line(answer: bytes) -> str:
+    """The first line of a raw HTTP answer (``HTTP/1.1 101 Switching Protocols``),
+    or ``no response``."""
+    return answer.split(b"\r\n", 1)[0].decode("latin-1") or "no response"
+
 
 def _pick(excerpt: str | None, launch: Launch, lines: int = 4) -> str:
     return launch.tail(lines) if excerpt is None else excerpt
@@ -272,3 +330,22 @@ def raw_exchange(port: int, payload: bytes, wait: float = 3.0) -> bytes:
         except (TimeoutError, ConnectionResetError):
             pass
     return b"".join(chunks)
+
+
+def exchange_until(port: int, payload: bytes, until: bytes = b"", timeout: float = 5.0) -> bytes:
+    """Send ``payload`` to loopback ``port``; read until ``until`` has arrived (when
+    given), the server closes, or ``timeout`` passes."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(payload)
+        while not (until and until in data) and (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            try:
+                chunk = sock.recv(65536)
+            except OSError:  # a timeout, or the server reset the connection
+                break
+            if not chunk:
+                break
+            data += chunk
+    return data
