@@ -28,6 +28,7 @@ from troubleshoot.harness.launch import (
     HttpResult,
     Launch,
     raw_exchange,
+    status_line,
     tail,
     unsupported_reason,
 )
@@ -45,6 +46,7 @@ from troubleshoot.harness.verdict import (
 __all__ = [
     "GUNICORN_IS_UVICORNS",
     "HTTPTOOLS_IS_UVICORNS",
+    "WEBSOCKET_IS_UVICORNS",
     "Extras",
     "HttpResult",
     "Launch",
@@ -61,6 +63,7 @@ __all__ = [
     "releases",
     "reproduces",
     "scenario",
+    "status_line",
     "tail",
     "uvicorn_only",
     "windows_only",
@@ -111,6 +114,10 @@ HTTPTOOLS_IS_UVICORNS = uvicorn_only(
 )
 GUNICORN_IS_UVICORNS = uvicorn_only(
     "the reference server has no gunicorn worker class (gunicorn is not modelled)"
+)
+WEBSOCKET_IS_UVICORNS = uvicorn_only(
+    "the reference server does not implement WebSocket (it refuses every upgrade with 501) "
+    "and imports no websockets library"
 )
 
 
