@@ -28,9 +28,7 @@ not applicable.
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.api import GUNICORN_IS_UVICORNS, Run, Verdict, scenario
 
 RELEASES = ">=0.12.0"
 GUNICORN = "gunicorn==23.0.0"
@@ -39,54 +37,29 @@ STANDARD = {
     ">=0.12.0,<0.19.0": [GUNICORN, "uvloop==0.14.0", "httptools==0.1.2"],
     ">=0.19.0": [GUNICORN, "uvloop", "httptools"],
 }
-
-NO_UVLOOP = r"[^\n]*No module named 'uvloop'[^\n]*"
-NO_HTTPTOOLS = r"[^\n]*No module named 'httptools'[^\n]*"
-
-
-def _no_gunicorn_model(server: ServerSpec) -> str | None:
-    if server.kind == "reference":
-        return "the reference server has no gunicorn worker class (gunicorn is not modelled)"
-    return None
+SIGNS = {
+    "no-uvloop": r"[^\n]*No module named 'uvloop'[^\n]*",
+    "no-httptools": r"[^\n]*No module named 'httptools'[^\n]*",
+}
 
 
-def _gunicorn(run: Run, worker_class: str) -> Verdict:
-    port = run.port()
-    proc = run.start_script(
-        "gunicorn_main.py",
-        "app:app",
-        "-k",
-        worker_class,
-        "-w",
-        "1",
-        "-b",
-        f"127.0.0.1:{port}",
-        "--graceful-timeout",
-        "2",
-    )
-    run.step(f"waiting for gunicorn ({worker_class}) to serve on {port} or exit")
-    state = run.exit_or_serve(proc, port, timeout=25)
-    text = proc.output()
-    if state == "serving":
-        booted = [ln for ln in text.splitlines() if "Booting worker" in ln]
-        return fixed("serves", f"{worker_class} served GET /", "\n".join(booted[:1]))
-    if found := re.search(NO_UVLOOP, text):
-        return reproduces("no-uvloop", f"{state}, exit {proc.returncode}", found[0].strip())
-    if found := re.search(NO_HTTPTOOLS, text):
-        return reproduces("no-httptools", f"{state}, exit {proc.returncode}", found[0].strip())
-    return reproduces("no-serve", f"{state}, exit {proc.returncode}", tail(text))
+def _gunicorn(run: Run, worker: str) -> Verdict:
+    launch = run.launch_gunicorn("app:app", worker, timeout=25)
+    if launch.serves():
+        return launch.fixed("serves", excerpt=launch.find(r"[^\n]*Booting worker[^\n]*"))
+    return launch.verdict(SIGNS, otherwise="no-serve")
 
 
-@scenario("uvicorn-worker-without-uvloop", requires=_no_gunicorn_model)
+@scenario("uvicorn-worker-without-uvloop", requires=GUNICORN_IS_UVICORNS)
 def uvicorn_worker_without_uvloop(run: Run) -> Verdict:
     return _gunicorn(run, "uvicorn.workers.UvicornWorker")
 
 
-@scenario("fix-install-standard", requires=_no_gunicorn_model, extras=STANDARD)
+@scenario("fix-install-standard", requires=GUNICORN_IS_UVICORNS, extras=STANDARD)
 def fix_install_standard(run: Run) -> Verdict:
     return _gunicorn(run, "uvicorn.workers.UvicornWorker")
 
 
-@scenario("fix-h11-worker", requires=_no_gunicorn_model)
+@scenario("fix-h11-worker", requires=GUNICORN_IS_UVICORNS)
 def fix_h11_worker(run: Run) -> Verdict:
     return _gunicorn(run, "uvicorn.workers.UvicornH11Worker")
