@@ -17,61 +17,42 @@ The failure (``reproduces``, kind ``no-current-event-loop``): the thread dies wi
 ``RuntimeError: There is no current event loop in thread 'server-thread'.`` and
 nothing serves. Kind ``loop-factory-typeerror`` is the sibling failure of 0.36.0
 and later on Python 3.12+ (nest_asyncio's ``run()`` has no ``loop_factory``: the
-entry nest-asyncio-loop-factory). Correct behaviour (``fixed``): ``GET /`` answers
-200 from the thread. The reference server runs on the doctor's interpreter without
-nest_asyncio or uvloop: only ``fix-without-nest-asyncio`` applies to it.
+entry nest-asyncio-loop-factory). Correct behaviour (``fixed``, kind ``served``):
+``GET /`` answers 200 from the thread; anything else is kind ``other``. The
+reference server runs on the doctor's interpreter without nest_asyncio or uvloop:
+only ``fix-without-nest-asyncio`` applies to it.
 """
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import (
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Run, Verdict, scenario, uvicorn_only
 
 # uvicorn.run() in a thread needs 0.13.0 (#871: no signal handlers off the main
 # thread); nest_asyncio 1.6.0 installs on every interpreter the harness uses
 RELEASES = ">=0.13.0"
 EXTRAS = {">=0.13.0": ["nest_asyncio==1.6.0", "uvloop"]}
 
-NO_LOOP = r"RuntimeError: There is no current event loop in thread '[^']*'\.?"
-LOOP_FACTORY = r"TypeError: [^\n]*run\(\) got an unexpected keyword argument 'loop_factory'"
-BODY = "served from a thread"
+SIGNS = {
+    "no-current-event-loop": r"RuntimeError: There is no current event loop in thread '[^']*'\.?",
+    "loop-factory-typeerror": r"TypeError: [^\n]*run\(\) got an unexpected keyword argument "
+    r"'loop_factory'",
+}
+WATCH = "|".join(SIGNS.values())
+NEEDS_NEST_ASYNCIO = uvicorn_only(
+    "needs nest_asyncio and uvloop installed next to the server; the reference "
+    "server runs on the doctor's own interpreter, which has neither"
+)
 
 
-def _serve(run: Run, *args: str) -> Verdict:
-    port = run.port()
-    proc = run.start_script("serve_in_thread.py", str(port), *args)
-    run.step(f"waiting for the thread's server on port {port}")
-    state = run.exit_or_serve(proc, port, timeout=20, watch=f"{NO_LOOP}|{LOOP_FACTORY}")
-    proc.wait_for(f"{NO_LOOP}|{LOOP_FACTORY}", 1)
-    text = proc.output()
-    if found := re.search(NO_LOOP, text):
-        return reproduces("no-current-event-loop", f"{state}; nothing serves", found[0])
-    if found := re.search(LOOP_FACTORY, text):
-        return reproduces("loop-factory-typeerror", f"{state}; nothing serves", found[0])
-    if state == "serving" and BODY in run.get(port).text:
-        return fixed("served", "GET / answered from the server thread", tail(text, 2))
-    return reproduces("other", f"{state}, exit {proc.returncode}", tail(text))
+def _serve(run: Run, mode: str) -> Verdict:
+    launch = run.launch_script("serve_in_thread.py", env={"MODE": mode}, timeout=20, watch=WATCH)
+    launch.wait_for(WATCH, 1)
+    return launch.verdict(
+        SIGNS, serves="served", body="served from a thread", options=False, otherwise="other"
+    )
 
 
-def _needs_nest_asyncio(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return (
-            "needs nest_asyncio and uvloop installed next to the server; the reference "
-            "server runs on the doctor's own interpreter, which has neither"
-        )
-    return None
-
-
-@scenario("apply-then-thread", requires=_needs_nest_asyncio)
+@scenario("apply-then-thread", requires=NEEDS_NEST_ASYNCIO)
 def apply_then_thread(run: Run) -> Verdict:
     return _serve(run, "patched")
 
@@ -81,6 +62,6 @@ def fix_without_nest_asyncio(run: Run) -> Verdict:
     return _serve(run, "unpatched")
 
 
-@scenario("fix-asyncio-loop", requires=_needs_nest_asyncio)
+@scenario("fix-asyncio-loop", requires=NEEDS_NEST_ASYNCIO)
 def fix_asyncio_loop(run: Run) -> Verdict:
     return _serve(run, "asyncio-loop")
