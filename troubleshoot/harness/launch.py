@@ -228,6 +228,24 @@ class Launch:
         reason = unsupported_reason(self.text)
         return not_applicable(reason) if reason else None
 
+    def unserved(self, kind: str | None = None, *, loads: str | None = None) -> Verdict | None:
+        """None when the wait ended serving (and, with ``loads``, the process has
+        loaded that library's extension module: ``--http httptools`` asked for it).
+        Else the verdict: not serving is not applicable when the release rejected an
+        option, else ``reproduces(kind)``, or without ``kind`` not applicable (this
+        release does not serve here at all, which is not the failure under test);
+        serving without ``loads`` is ``reproduces("not-<loads>")``."""
+        if self.state != "serving":
+            if (na := self.unsupported()) is not None:
+                return na
+            if kind is None:
+                why = f"{self.what} did not serve GET / ({self.outcome}): {self.tail(2)}"
+                return not_applicable(why)
+            return self.reproduces(kind)
+        if loads is not None and not self.loaded(loads):
+            return self.reproduces(f"not-{loads}", f"{self.what}: serving, {loads} not loaded")
+        return None
+
     def reproduces(self, kind: str, reason: str = "", excerpt: str | None = None) -> Verdict:
         """The failure was seen; the reason defaults to the command and how it ended."""
         return reproduces(kind, reason or f"{self.what}: {self.outcome}", _pick(excerpt, self))
