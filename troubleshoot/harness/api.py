@@ -14,9 +14,10 @@ import contextlib
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeAlias
 
@@ -59,6 +60,7 @@ __all__ = [
     "fixed",
     "harness_error",
     "not_applicable",
+    "pinned",
     "raw_exchange",
     "releases",
     "reproduces",
@@ -134,6 +136,31 @@ def windows_only(reason: str) -> Requires:
     return requires
 
 
+def pinned(
+    package: str,
+    versions: Iterable[str],
+    judge: Callable[[Run, str], Verdict],
+    *,
+    requires: Requires | None = None,
+) -> dict[str, ScenarioFn]:
+    """A scenario ``<package>-<version>`` per version, with that release installed
+    beside the server (extras ``{"": ["<package>==<version>"]}``):
+    :meth:`Run.unpinned` when the interpreter imports another one, else
+    ``judge(run, version)``. Keyed by function name; the scenario module binds
+    them: ``globals().update(pinned(...))``."""
+
+    def one(version: str) -> ScenarioFn:
+        extras = {"": [f"{package}=={version}"]}
+
+        @scenario(f"{package}-{version}", requires=requires, extras=extras)
+        def pin(run: Run) -> Verdict:
+            return run.unpinned(package, version) or judge(run, version)
+
+        return pin
+
+    return {re.sub(r"\W", "_", f"{package}_{v}"): one(v) for v in versions}
+
+
 def scenario(
     name: str,
     *,
@@ -203,6 +230,29 @@ class Run:
     def copy(self, source: str, target: str) -> None:
         self.write(target, (self.workdir / source).read_text(encoding="utf-8"))
 
+    def version(self, package: str) -> str:
+        """``package.__version__`` as the server's interpreter imports it (asked, not
+        assumed: what an extras pin really installed), or ``unknown``."""
+        code = f"import {package}; print({package}.__version__)"
+        done = subprocess.run(
+            [str(self.server.python), "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        return done.stdout.strip() or "unknown"
+
+    def unpinned(self, package: str, version: str) -> Verdict | None:
+        """``reproduces("wrong-<package>")`` unless the server's interpreter imports
+        ``package`` at ``version`` (the release the scenario's extras pin); else None."""
+        have = self.version(package)
+        if have == version:
+            return None
+        return reproduces(
+            f"wrong-{package}", f"{package} {version} was asked for, {have} is installed"
+        )
+
     # -- starting the server ---------------------------------------------------------
 
     def launch_cli(
@@ -216,10 +266,15 @@ class Run:
         timeout: float = 15,
         watch: str | None = None,
         name: str = "server",
+        http: str | None = None,
     ) -> Launch:
         """``uvicorn ARGS --host 127.0.0.1 --port P`` (``bind=False``: no address;
-        ``tls``: the run's certificate and key), then, with ``wait``, :meth:`Launch.settle`."""
+        ``tls``: the run's certificate and key; ``http``: ``--http HTTP``, left out on
+        the reference server, which has one implementation, h11, and no such option),
+        then, with ``wait``, :meth:`Launch.settle`."""
         port = self.port() if port is None else port
+        if http is not None and not self.is_reference:
+            args = (*args, "--http", http)
         argv = list(args)
         if bind:
             argv += ["--host", "127.0.0.1", "--port", str(port)]
