@@ -44,6 +44,30 @@ def text(body: bytes, *, status: int = 200, handles_lifespan: bool = True) -> Ap
     return app
 
 
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body, however many messages it came in."""
+    body, more = b"", True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    return body
+
+
+def body_size() -> App:
+    """An ASGI 3 app answering ``<path> read <n> bytes``: which requests reached the
+    app, with how much body (what a request-smuggling repro reads back)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = f"{scope['path']} read {len(await read_body(receive))} bytes"
+        await send({"type": "http.response.start", "status": 200, "headers": TEXT})
+        await send({"type": "http.response.body", "body": body.encode()})
+
+    return app
+
+
 def dual(app: App) -> Callable[..., Any]:
     """``app`` as ASGI 3 (``app(scope, receive, send)``) and as ASGI 2
     (``app(scope)(receive, send)``, the only interface of releases before 0.6)."""
