@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -330,6 +331,27 @@ class Run:
         proc = self._start("gunicorn", [str(self.server.python), "-m", "gunicorn", *argv], env)
         launch = Launch(self, proc, port, " ".join(["gunicorn", target, "-k", worker, *args]))
         launch.settle(timeout)
+        return launch
+
+    def launch_shell(
+        self,
+        line: str,
+        *,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 15,
+        watch: str | None = None,
+    ) -> Launch:
+        """``sh -c 'exec uvicorn LINE'`` with ``PORT`` set: the server's command line as
+        a start script or a shell-form Docker CMD runs it (the shell expands variables,
+        globs and quotes in ``LINE``; write ``--port "$PORT"``), then :meth:`Launch.settle`."""
+        port = self.port()
+        cli, flags = shlex.join(self.server.cli), shlex.join(self.server.cli_flags)
+        extra = {"PORT": str(port), **(env or {})}
+        proc = self._start("server", ["sh", "-c", f"exec {cli} {line} {flags}"], extra)
+        assigned = [f"{k}={shlex.quote(v)}" for k, v in (env or {}).items()]
+        what = " ".join([*assigned, Path(self.server.cli[-1]).name, line])
+        launch = Launch(self, proc, port, what)
+        launch.settle(timeout, watch)
         return launch
 
     def start_cli(self, *args: str, name: str = "server") -> Proc:
