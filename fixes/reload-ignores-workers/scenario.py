@@ -18,20 +18,7 @@ does not read ``WEB_CONCURRENCY``: ``env-web-concurrency`` is not-applicable the
 
 from __future__ import annotations
 
-import re
-import time
-
-from troubleshoot.harness.api import (
-    Proc,
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Launch, Run, Verdict, scenario, uvicorn_only
 
 # --workers exists since 0.2.x; the search starts at 0.12, the first release
 # installed with its own dependencies.
@@ -40,61 +27,36 @@ RELEASES = ">=0.12.0"
 WARNING = r'"workers" flag is ignored when reloading is enabled\.?'
 
 
-def _worker_count(run: Run, proc: Proc, wanted: int, timeout: float = 8.0) -> int:
-    """The most worker children seen while waiting up to ``timeout`` for ``wanted``."""
-    most = 0
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.returncode is None:
-        most = max(most, len(run.workers(proc)))
-        if most >= wanted:
-            break
-        time.sleep(0.2)
-    return most
-
-
-def _decide(run: Run, proc: Proc, port: int, what: str) -> Verdict:
-    run.step(f"waiting for {what} to serve on port {port}")
-    if not run.wait_serving(proc, port, timeout=20):
-        text = proc.output()
-        if (reason := run.unsupported(text)) is not None:
-            return not_applicable(reason)
-        return reproduces("other-failure", f"{what}: never served", tail(text))
-    run.step("counting worker processes")
-    count = _worker_count(run, proc, 2)
-    text = proc.output()
+def _decide(launch: Launch, env: str = "") -> Verdict:
+    if not launch.serves():
+        return launch.verdict()
+    count = len(launch.workers(2, timeout=8.0))
+    how = launch.what + env
     if count >= 2:
-        return fixed("two-workers", f"{what}: {count} worker processes serve", tail(text))
-    if found := re.search(WARNING, text):
-        return reproduces("warning", f"{what}: {count} server process, workers ignored", found[0])
-    return reproduces("silent", f"{what}: {count} server process, no warning", tail(text))
-
-
-def _reads_web_concurrency(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server takes the worker count from --workers only (no WEB_CONCURRENCY)"
-    return None
-
-
-def _args(port: int) -> list[str]:
-    return ["app:app", "--host", "127.0.0.1", "--port", str(port)]
+        return launch.fixed("two-workers", f"{how}: {count} worker processes serve")
+    if found := launch.find(WARNING):
+        return launch.reproduces(
+            "warning", f"{how}: {count} server process, workers ignored", found
+        )
+    return launch.reproduces("silent", f"{how}: {count} server process, no warning")
 
 
 @scenario("cli-reload-workers")
 def cli_reload_workers(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(*_args(port), "--reload", "--workers", "2")
-    return _decide(run, proc, port, "--reload --workers 2")
+    return _decide(run.launch_cli("app:app", "--reload", "--workers", "2", timeout=20))
 
 
-@scenario("env-web-concurrency", requires=_reads_web_concurrency)
+@scenario(
+    "env-web-concurrency",
+    requires=uvicorn_only(
+        "the reference server takes the worker count from --workers only (no WEB_CONCURRENCY)"
+    ),
+)
 def env_web_concurrency(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli_env(*_args(port), "--reload", WEB_CONCURRENCY="2")
-    return _decide(run, proc, port, "--reload with WEB_CONCURRENCY=2")
+    launch = run.launch_cli("app:app", "--reload", env={"WEB_CONCURRENCY": "2"}, timeout=20)
+    return _decide(launch, " with WEB_CONCURRENCY=2")
 
 
 @scenario("fix-workers-only")
 def fix_workers_only(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(*_args(port), "--workers", "2")
-    return _decide(run, proc, port, "--workers 2 (no --reload)")
+    return _decide(run.launch_cli("app:app", "--workers", "2", timeout=20))
