@@ -19,7 +19,7 @@ from typing import Any
 from troubleshoot import __version__
 from troubleshoot.evidence import EvidenceRecord
 from troubleshoot.kbload import KnowledgeBase
-from troubleshoot.schema import Fix, Signature
+from troubleshoot.schema import Advisory, Affected, Fix, Signature
 
 # Bump when the table layout changes (a field added to Fix or EvidenceRecord adds a
 # column): an old cache is then rebuilt.
@@ -54,43 +54,41 @@ def _text_columns(cls: type) -> dict[str, type]:
     return {f.name: str for f in fields(cls)}
 
 
+_COLUMN_TYPES: dict[str, type] = {"float": float, "bool": int, "int": int}
+
+
+def _schema_columns(cls: type) -> dict[str, type]:
+    """The columns the KB schema declares for ``cls`` (:func:`troubleshoot.schema.spec`):
+    a field's column name ("" = its own), typed by its annotation (arrays are stored
+    space separated); fields declared without a column are left out."""
+    out: dict[str, type] = {}
+    for f in fields(cls):
+        column = f.metadata.get("column", "")
+        if column is not None:
+            out[column or f.name] = _COLUMN_TYPES.get(str(f.type).removesuffix(" | None"), str)
+    return out
+
+
+def _columns_of(cls: type) -> dict[str, str]:
+    """Column name -> field name, for the fields of ``cls`` that have a column."""
+    return {
+        f.metadata.get("column") or f.name: f.name
+        for f in fields(cls)
+        if f.metadata.get("column", "") is not None
+    }
+
+
 _COLUMNS: dict[str, dict[str, type]] = {
-    "affected": {
-        "entry_id": str,
-        "position": int,
-        "package": str,
-        "specifier": str,
-        "marker": str,
-        "note": str,
-        "status": str,
-    },
+    "affected": {"entry_id": str, "position": int, **_schema_columns(Affected)},
     "signatures": {
         "entry_id": str,
-        "sig_id": str,
-        "kind": str,
-        "weight": float,
-        "required": int,
-        "exc_type": str,
-        "message": str,
-        "pattern": str,
-        "module": str,
-        "function": str,
-        "versions": str,
+        **_schema_columns(Signature),
         "data": str,  # the whole signature as JSON: what the matcher reads
     },
     "signature_keys": {"key": str, "entry_id": str, "sig_id": str},
     "fixes": {"entry_id": str, "position": int, **_text_columns(Fix)},
     "upstream_refs": {"entry_id": str, "kind": str, "position": int, "ref": str, "repo": str},
-    "advisories": {
-        "entry_id": str,
-        "position": int,
-        "advisory_id": str,
-        "aliases": str,  # space separated
-        "severity": str,
-        "url": str,
-        "claims": str,
-        "note": str,
-    },
+    "advisories": {"entry_id": str, "position": int, **_schema_columns(Advisory)},
     "advisory_ids": {"name": str, "entry_id": str, "advisory_id": str},
     "evidence": {"entry_id": str, **_text_columns(EvidenceRecord)},
 }
@@ -161,19 +159,10 @@ def _rows(kb: KnowledgeBase) -> dict[str, list[dict[str, Any]]]:
             )
         )
         for i, a in enumerate(e.affected):
-            rows["affected"].append(
-                _row(a, _COLUMNS["affected"], entry_id=e.id, position=i, marker=a.when)
-            )
+            rows["affected"].append(_row(a, _COLUMNS["affected"], entry_id=e.id, position=i))
         for s in e.signatures:
             rows["signatures"].append(
-                _row(
-                    s,
-                    _COLUMNS["signatures"],
-                    entry_id=e.id,
-                    sig_id=s.id,
-                    required=int(s.required),
-                    data=json.dumps(asdict(s)),
-                )
+                _row(s, _COLUMNS["signatures"], entry_id=e.id, data=json.dumps(asdict(s)))
             )
             rows["signature_keys"] += (
                 {"key": key, "entry_id": e.id, "sig_id": s.id} for key in _signature_keys(s)
@@ -181,16 +170,7 @@ def _rows(kb: KnowledgeBase) -> dict[str, list[dict[str, Any]]]:
         for i, f in enumerate(e.fixes):
             rows["fixes"].append(_row(f, _COLUMNS["fixes"], entry_id=e.id, position=i))
         for i, adv in enumerate(e.advisories):
-            rows["advisories"].append(
-                _row(
-                    adv,
-                    _COLUMNS["advisories"],
-                    entry_id=e.id,
-                    position=i,
-                    advisory_id=adv.id,
-                    aliases=" ".join(adv.aliases),
-                )
-            )
+            rows["advisories"].append(_row(adv, _COLUMNS["advisories"], entry_id=e.id, position=i))
             rows["advisory_ids"] += (
                 {"name": name, "entry_id": e.id, "advisory_id": adv.id}
                 for name in dict.fromkeys((adv.id, *adv.aliases))
@@ -208,8 +188,18 @@ def _rows(kb: KnowledgeBase) -> dict[str, list[dict[str, Any]]]:
 
 def _row(item: object, columns: Iterable[str], **given: Any) -> dict[str, Any]:
     """A row of ``columns``: the ``given`` values, and for every other column the
-    ``item``'s field of that name."""
-    return {name: given[name] if name in given else getattr(item, name) for name in columns}
+    ``item``'s field stored there (the schema's column names; arrays space
+    separated, booleans 0/1)."""
+    names = _columns_of(type(item))
+    return {c: given[c] if c in given else _cell(getattr(item, names.get(c, c))) for c in columns}
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, tuple):
+        return " ".join(map(str, value))
+    return value
 
 
 def _signature_keys(sig: Signature) -> set[str]:

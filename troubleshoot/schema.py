@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, Field, asdict, dataclass, field, fields
+from functools import cache
 from typing import Any, Literal, TypeVar, cast, get_args
 
 from troubleshoot.conditions import CONDITION_CHOICES, CONDITIONS
@@ -38,143 +39,287 @@ SLUG = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")  # catalog slugs carry versi
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
+def spec(
+    meaning: str,
+    *,
+    required: bool | str = False,
+    toml: str = "",
+    column: str | None = "",
+    **default: Any,
+) -> Any:
+    """One field of the KB schema, declared once: its ``meaning`` (docs/kb-schema.md),
+    whether an entry must give it (``True``, or the case in words, checked by the
+    parser), its TOML type in the docs when the annotation does not say it, and its
+    column in the compiled database ("" = the field's name, None = no column).
+    ``default`` / ``default_factory`` as for :func:`dataclasses.field`."""
+    meta = {"doc": meaning, "required": required, "toml": toml, "column": column}
+    return field(metadata=meta, **default)
+
+
 @dataclass(frozen=True)
 class Affected:
-    package: str
-    specifier: str
-    when: str | None = None
-    note: str = ""
-    status: BoundaryStatus = "unverified"
-    # Another distribution's range the failure needs in this range ("websockets<10"):
-    # a pairing, such as a websockets too old for these uvicorn releases.
-    needs: str | None = None
+    """``[[affected]]``: a range of releases that has the failure."""
+
+    package: str = spec("the distribution the range is of (`uvicorn`, `h11`, ...)", required=True)
+    specifier: str = spec("the releases, a PEP 440 specifier", required=True, toml="PEP 440")
+    when: str | None = spec(
+        "a PEP 508 marker (platform, Python) the range holds under",
+        toml="PEP 508 marker",
+        column="marker",
+        default=None,
+    )
+    note: str = spec("how the range was established", default="")
+    status: BoundaryStatus = spec(
+        "`verified` (then kb/evidence must show it) or `unverified`", default="unverified"
+    )
+    needs: str | None = spec(
+        "another distribution's range the failure needs in this range (`websockets<10`): "
+        "a pairing, such as a websockets too old for these uvicorn releases",
+        toml="PEP 508 requirement",
+        column=None,
+        default=None,
+    )
 
 
 @dataclass(frozen=True)
 class Advisory:
-    """A published security advisory the entry covers (PyPA / OSV / GitHub / CVE).
+    """``[[advisories]]``: a published security advisory the entry covers."""
 
-    ``severity`` is the advisory's own (a CVSS vector, optionally after its score,
-    or the advisory's text level; ``unrated`` when it gives none). ``claims``: the
-    affected range the advisory states (PEP 440), when it differs from the range
-    the entry's repro established; the entry's ``affected`` keeps the executed truth.
-    """
-
-    id: str
-    aliases: tuple[str, ...] = ()
-    severity: str = "unrated"
-    url: str = ""
-    claims: str | None = None
-    note: str = ""
+    id: str = spec(
+        "`PYSEC-YYYY-N`, `GHSA-xxxx-xxxx-xxxx` (lower case, as GitHub prints it), "
+        "`CVE-YYYY-N` or `OSV-YYYY-N`",
+        required=True,
+        column="advisory_id",
+    )
+    aliases: tuple[str, ...] = spec(
+        "the same advisory in other databases (the ids above, `SNYK-...`, `PYUP-...`); no id twice",
+        default=(),
+    )
+    severity: str = spec(
+        "the advisory's own rating, never the entry's: a CVSS v2/v3/v4 vector, optionally "
+        "after its base score, or `low` / `moderate` / `medium` / `high` / `critical`; "
+        "`unrated` when it gives none",
+        required=True,
+        default="unrated",
+    )
+    url: str = spec("the advisory's page, https only", default="")
+    claims: str | None = spec(
+        "the range the advisory states, when it differs from the range the repro "
+        "established (the entry's `affected` keeps the executed truth)",
+        toml="PEP 440",
+        default=None,
+    )
+    note: str = spec("what the advisory says, and where the execution disagrees", default="")
 
 
 @dataclass(frozen=True)
 class Signature:
-    """One observable trace of the failure.
+    """``[[signatures]]``: one observable trace of the failure (see the kinds below)."""
 
-    ``exception``: ``exc_type`` (regex on the exception's qualified name, anchored
-    at a dotted-name boundary) and optional ``message`` regex. ``log`` and
-    ``text``: ``pattern`` regex on one log message / on the whole normalised
-    paste. ``frame``: ``module`` regex and optional ``function``. ``code``:
-    a ``doctor scan`` detector (one of
-    :data:`troubleshoot.scan.vocabulary.CODE_DETECTORS`) and its ``args``
-    (not used by the paste matcher).
-    """
-
-    id: str
-    kind: SignatureKind
-    weight: float
-    required: bool = False
-    exc_type: str | None = None
-    message: str | None = None
-    pattern: str | None = None
-    module: str | None = None
-    function: str | None = None
-    versions: str | None = None
-    note: str = ""
-    detector: str | None = None
-    args: Mapping[str, CodeArg] = field(default_factory=dict)
-    # Guards, in place of look-arounds and back-references (RE2 has neither): the hit
-    # is vetoed when ``unless`` matches its text or ``unless_before`` the paste before
-    # it; it needs ``with_text`` somewhere in the paste, ``followed_by`` (``{1}`` = the
-    # pattern's first group, escaped) after it, and ``min_repeats`` occurrences with
-    # the same first group.
-    unless: str | None = None
-    unless_before: str | None = None
-    with_text: str | None = None
-    followed_by: str | None = None
-    min_repeats: int = 1
-    # Other programs print this too (address in use, pickling, isatty, event loops):
-    # without uvicorn in the paste it is at most a likely match.
-    generic: bool = False
+    id: str = spec("unique within the entry", required=True, column="sig_id")
+    kind: SignatureKind = spec(
+        "`exception`, `log`, `text`, `frame` or `code`", required=True, toml="enum"
+    )
+    weight: float = spec(
+        "the curated prior, in (0, 1]; the matcher uses kb/measured-weights.json",
+        required=True,
+    )
+    required: bool = spec("the entry cannot match without it", default=False)
+    exc_type: str | None = spec(
+        "exception: regex on the qualified type, anchored at a dotted-name boundary",
+        required="for `exception`",
+        toml="regex",
+        default=None,
+    )
+    message: str | None = spec(
+        "exception: regex searched in the message", toml="regex", default=None
+    )
+    pattern: str | None = spec(
+        "log: regex searched in every line; text: in the whole paste (multi-line)",
+        required="for `log` and `text`",
+        toml="regex",
+        default=None,
+    )
+    module: str | None = spec(
+        "frame: regex on the dotted module (or the path)",
+        required="for `frame`",
+        toml="regex",
+        default=None,
+    )
+    function: str | None = spec("frame: the function (full match)", toml="regex", default=None)
+    versions: str | None = spec(
+        "only these releases print it (skipped, and said, for another version in the paste)",
+        toml="PEP 440",
+        default=None,
+    )
+    note: str = spec("why the signature is there", default="", column=None)
+    detector: str | None = spec(
+        "code: the `doctor scan` detector (`launch`, `import`, `module-file`)",
+        required="for `code`",
+        column=None,
+        default=None,
+    )
+    args: Mapping[str, CodeArg] = spec(
+        "code: the detector's arguments", toml="table", column=None, default_factory=dict
+    )
+    # Guards, in place of look-arounds and back-references (RE2 has neither).
+    unless: str | None = spec(
+        "veto the hit when this matches its text (or message)",
+        toml="regex",
+        column=None,
+        default=None,
+    )
+    unless_before: str | None = spec(
+        "log/text: veto the hit when this occurs before it in the paste",
+        toml="regex",
+        column=None,
+        default=None,
+    )
+    with_text: str | None = spec(
+        "the hit needs this somewhere in the paste too", toml="regex", column=None, default=None
+    )
+    followed_by: str | None = spec(
+        "log/text: must match after the hit; `{1}` = the pattern's group 1, escaped",
+        toml="regex",
+        column=None,
+        default=None,
+    )
+    min_repeats: int = spec(
+        "log/text: that many matches with the same group 1 (1 to 100)", column=None, default=1
+    )
+    generic: bool = spec(
+        "other programs print this too: without uvicorn in the paste it is at most a likely match",
+        column=None,
+        default=False,
+    )
 
 
 @dataclass(frozen=True)
 class Fix:
-    type: FixType
-    title: str
-    body: str
-    when_not: str = ""
-    versions: str | None = None
-    # The repro scenario that applies this fix; evidence must show it `fixed` on a
-    # release in ``versions`` (when given), else one the entry says is affected.
-    verified_by: str | None = None
-    # Why a code, config or workaround fix has no such scenario (a sentence).
-    unverified: str | None = None
+    """``[[fixes]]``: one fix option, best first."""
+
+    type: FixType = spec(
+        "`upgrade`, `code-change`, `config` or `workaround`", required=True, toml="enum"
+    )
+    title: str = spec("one line", required=True)
+    body: str = spec("the fix, with code blocks", required=True, toml="Markdown")
+    when_not: str = spec("when not to use this option", default="", toml="Markdown")
+    versions: str | None = spec("shown only for these versions", toml="PEP 440", default=None)
+    verified_by: str | None = spec(
+        "the repro scenario that applies the fix; evidence must show it `fixed` on a release "
+        "in `versions` (when given), else on one the entry says is affected",
+        toml="scenario name",
+        default=None,
+    )
+    unverified: str | None = spec(
+        "why a `code-change`, `config` or `workaround` fix has no such scenario "
+        "(a sentence of at least eight words)",
+        required="one of `verified_by` / `unverified` for code-change, config, workaround",
+        default=None,
+    )
 
 
 @dataclass(frozen=True)
 class Variant:
-    """Version-specific explanation: which versions, and what happens there."""
+    """``[[variants]]``: a version-specific explanation, shown instead of the summary."""
 
-    versions: str
-    summary: str
+    versions: str = spec("the releases it describes", required=True, toml="PEP 440")
+    summary: str = spec("what happens there", required=True, toml="Markdown")
 
 
 @dataclass(frozen=True)
 class Upstream:
-    repo: str = "Kludex/uvicorn"
-    issues: tuple[int, ...] = ()
-    prs: tuple[int, ...] = ()
-    commits: tuple[str, ...] = ()
-    release: str | None = None
-    links: tuple[str, ...] = ()
+    """``[upstream]``: where uvicorn tracked and fixed it."""
+
+    repo: str = spec("the GitHub repository", default="Kludex/uvicorn")
+    issues: tuple[int, ...] = spec(
+        "issue numbers, the canonical one first", required="at least one", default=()
+    )
+    prs: tuple[int, ...] = spec("pull-request numbers", default=())
+    commits: tuple[str, ...] = spec("commit hashes", default=())
+    release: str | None = spec("the release with the fix", toml="PEP 440 version", default=None)
+    links: tuple[str, ...] = spec("other pages", default=())
 
 
 @dataclass(frozen=True)
 class Repro:
-    folder: str
-    platforms: tuple[str, ...] = PLATFORMS
-    note: str = ""
+    """``[repro]``: the runnable repro in ``fixes/<folder>/``."""
+
+    folder: str = spec("the folder under fixes/", required="no: defaults to the id")
+    platforms: tuple[str, ...] = spec(
+        "where the repro can run (`linux`, `darwin`, `win32`)", default=PLATFORMS
+    )
+    note: str = spec("what the repro does", default="")
 
 
 @dataclass(frozen=True)
 class Entry:
-    id: str
-    title: str
-    package: str
-    kind: Kind
-    severity: Severity
-    summary: str
-    mechanism: str
-    tags: tuple[str, ...] = ()
-    prevention: str = ""
-    error: str = ""
-    affected: tuple[Affected, ...] = ()
-    fixed_in: str | None = None
-    unverifiable: str | None = None
-    conditions: Mapping[str, bool | str] = field(default_factory=dict)
-    signatures: tuple[Signature, ...] = ()
-    fixes: tuple[Fix, ...] = ()
-    variants: tuple[Variant, ...] = ()
-    upstream: Upstream = field(default_factory=Upstream)
-    repro: Repro | None = None
-    related: tuple[str, ...] = ()
-    # Published advisories (PYSEC, GHSA, CVE, OSV ids) this entry reproduces.
-    advisories: tuple[Advisory, ...] = ()
-    # Distributions the failure needs beside the entry's package, as PEP 508
-    # requirements ("websockets>=14.0"): check-env reports it only where they hold.
-    needs: tuple[str, ...] = ()
+    """One file ``kb/entries/<id>.toml``: one failure class."""
+
+    id: str = spec(
+        "lowercase slug (letters, digits, single `-` or `.` between them, as "
+        "`client-disconnected-0.28.0`), equal to the file name",
+        required=True,
+    )
+    title: str = spec("one line, what the user sees happen", required=True)
+    package: str = spec("the distribution the versions refer to (`uvicorn`)", required=True)
+    kind: Kind = spec(
+        "`version-bug`, `regression`, `security`, `misuse`, `docs-only`, `environment`, `wontfix`",
+        required=True,
+        toml="enum",
+    )
+    severity: Severity = spec(
+        "`low`, `medium`, `high`, `critical` (check-env's `--fail-on` compares against it)",
+        required=True,
+        toml="enum",
+    )
+    summary: str = spec("what happens, in a few sentences", required=True, toml="Markdown")
+    mechanism: str = spec("why it breaks", required=True, toml="Markdown")
+    tags: tuple[str, ...] = spec("free tags (`reload`, `ssl`, `workers`, ...)", default=())
+    prevention: str = spec("how to not hit it again", default="", toml="Markdown")
+    error: str = spec("the error as users see it (short, paths normalised)", default="")
+    affected: tuple[Affected, ...] = spec(
+        "the releases that have it (below)",
+        required="for `version-bug`, `regression` and `security`",
+        default=(),
+    )
+    fixed_in: str | None = spec("first release with the fix", toml="PEP 440 version", default=None)
+    unverifiable: str | None = spec(
+        "why the boundaries cannot be verified by running a repro here (a sentence, "
+        "at least 8 words)",
+        default=None,
+    )
+    conditions: Mapping[str, bool | str] = spec(
+        "the configuration that triggers it; keys from a closed vocabulary (below)",
+        toml="table",
+        default_factory=dict,
+    )
+    signatures: tuple[Signature, ...] = spec(
+        "how to recognise it in a paste (below)", required="yes, at least one", default=()
+    )
+    fixes: tuple[Fix, ...] = spec(
+        "ordered fix options (below)", required="yes, at least one", default=()
+    )
+    variants: tuple[Variant, ...] = spec("version-specific explanations (below)", default=())
+    upstream: Upstream = spec(
+        "issues (canonical first), PRs, commits (below)",
+        required="yes, with at least one issue",
+        default_factory=Upstream,
+    )
+    repro: Repro | None = spec("the `fixes/<folder>/` repro (below)", default=None)
+    related: tuple[str, ...] = spec(
+        "other entries; each must exist", toml="array of ids", default=()
+    )
+    advisories: tuple[Advisory, ...] = spec(
+        "published security advisories (PYSEC, GHSA, CVE, OSV ids) the entry covers (below)",
+        default=(),
+    )
+    needs: tuple[str, ...] = spec(
+        'other distributions the failure needs, name and range only (`"websockets>=14.0"`); '
+        "check-env reports the entry only where they hold",
+        toml="array of PEP 508 requirements",
+        default=(),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -234,6 +379,50 @@ def _take(
         c.add(here, "must not be empty")
         return default
     return value
+
+
+def _field(c: _Collector, table: Mapping[str, Any], path: str, cls: type, key: str) -> Any:
+    """:func:`_take` for a field of ``cls``: its type, whether it is required and its
+    default come from the field's declaration (:func:`spec`)."""
+    f = _fields_of(cls)[key]
+    required = f.metadata.get("required") is True
+    default = None if required else _default(f)
+    return _take(c, table, path, key, _toml_type(f), required=required, default=default)
+
+
+@cache
+def _fields_of(cls: type) -> dict[str, Field[Any]]:
+    return {f.name: f for f in fields(cls)}
+
+
+def _default(f: Field[Any]) -> Any:
+    if f.default is not MISSING:
+        return f.default
+    return f.default_factory() if f.default_factory is not MISSING else None
+
+
+_SCALARS: dict[str, type | tuple[type, ...]] = {
+    "str": str,
+    "int": int,
+    "float": (int, float),
+    "bool": bool,
+}
+
+
+def _toml_type(f: Field[Any]) -> type | tuple[type, ...]:
+    """The TOML value a field is read from, by its annotation: a scalar, an array
+    (tuples), a table (mappings and nested classes); literal aliases are strings."""
+    annotation = str(f.type).removesuffix(" | None")
+    if annotation in _SCALARS:
+        return _SCALARS[annotation]
+    if annotation.startswith("tuple["):
+        return list
+    if annotation.startswith("Mapping[") or annotation in _TABLES:
+        return dict
+    return str  # Kind, Severity, FixType, ...: Literal aliases of strings
+
+
+_TABLES = {"Affected", "Advisory", "Signature", "Fix", "Variant", "Upstream", "Repro"}
 
 
 def _type_name(typ: type | tuple[type, ...]) -> str:
@@ -368,10 +557,10 @@ def _affected(c: _Collector, value: Any, here: str) -> Affected | None:
     if t is None:
         return None
     _unknown_keys(c, t, here, _names(Affected))
-    package = _take(c, t, here, "package", str, required=True)
-    specifier = _take(c, t, here, "specifier", str, required=True)
+    package = _field(c, t, here, Affected, "package")
+    specifier = _field(c, t, here, Affected, "specifier")
     _specifier(c, specifier, f"{here}.specifier")
-    when = _take(c, t, here, "when", str)
+    when = _field(c, t, here, Affected, "when")
     if when is not None:
         from packaging.markers import InvalidMarker, Marker
 
@@ -379,12 +568,12 @@ def _affected(c: _Collector, value: Any, here: str) -> Affected | None:
             Marker(when)
         except InvalidMarker as exc:
             c.add(f"{here}.when", f"not a PEP 508 marker: {exc}")
-    status = _take(c, t, here, "status", str, default="unverified")
+    status = _field(c, t, here, Affected, "status")
     _choice(c, status, f"{here}.status", get_args(BoundaryStatus))
     needs = _requirement_item(c, t["needs"], f"{here}.needs") if "needs" in t else None
     if package is None or specifier is None:
         return None
-    note = _take(c, t, here, "note", str, default="")
+    note = _field(c, t, here, Affected, "note")
     return Affected(package, specifier, when, note, status, needs)
 
 
@@ -402,7 +591,7 @@ def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
     if t is None:
         return None
     common = {"id", "kind", "weight", "required", "versions", "note"}
-    kind = _take(c, t, here, "kind", str, required=True)
+    kind = _field(c, t, here, Signature, "kind")
     _choice(c, kind, f"{here}.kind", SIGNATURE_KINDS)
     if kind not in _SIG_FIELDS:
         return None
@@ -410,8 +599,8 @@ def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
     extra = {"args"} if kind == "code" else _GUARDS.get(kind, set()) | {"generic"}
     guards = _guards(c, t, here, kind)
     _unknown_keys(c, t, here, common | needed | optional | extra)
-    sig_id = _take(c, t, here, "id", str, required=True)
-    weight = _take(c, t, here, "weight", (int, float), required=True)
+    sig_id = _field(c, t, here, Signature, "id")
+    weight = _field(c, t, here, Signature, "weight")
     if weight is not None and not 0 < weight <= 1:
         c.add(f"{here}.weight", f"must be in (0, 1], got {weight}")
     values: dict[str, Any] = {}
@@ -420,7 +609,7 @@ def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
         if kind != "code":
             _regex(c, values[name], f"{here}.{name}")
     args = _code_args(c, t, here, values.get("detector")) if kind == "code" else {}
-    versions = _take(c, t, here, "versions", str)
+    versions = _field(c, t, here, Signature, "versions")
     _specifier(c, versions, f"{here}.versions")
     if sig_id is None or weight is None or any(values[n] is None for n in needed):
         return None
@@ -429,10 +618,10 @@ def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
         id=sig_id,
         kind=cast(SignatureKind, kind),
         weight=float(weight),
-        required=bool(_take(c, t, here, "required", bool, default=False)),
+        required=bool(_field(c, t, here, Signature, "required")),
         versions=versions,
-        note=_take(c, t, here, "note", str, default=""),
-        generic=bool(_take(c, t, here, "generic", bool, default=False)),
+        note=_field(c, t, here, Signature, "note"),
+        generic=bool(_field(c, t, here, Signature, "generic")),
         **guards,
         **values,
     )
@@ -452,7 +641,7 @@ def _guards(c: _Collector, t: Mapping[str, Any], here: str, kind: str) -> dict[s
             _regex(c, value.replace("{1}", "x"), f"{here}.{name}")
             found[name] = value
     if "min_repeats" in _GUARDS.get(kind, set()):
-        repeats = _take(c, t, here, "min_repeats", int, default=1)
+        repeats = _field(c, t, here, Signature, "min_repeats")
         if not 1 <= repeats <= 100:
             c.add(f"{here}.min_repeats", f"must be between 1 and 100, got {repeats}")
         found["min_repeats"] = repeats
@@ -474,7 +663,7 @@ def _code_args(
         _choice(c, detector, f"{here}.detector", tuple(CODE_DETECTORS))
         return {}
     known = CODE_DETECTORS[detector]
-    raw = _take(c, table, here, "args", dict, default={})
+    raw = _field(c, table, here, Signature, "args")
     _unknown_keys(c, raw, f"{here}.args", set(known))
     for name in sorted(REQUIRED_CODE_ARGS.get(detector, set()) - set(raw)):
         c.add(f"{here}.args.{name}", f"is required by detector {detector!r}")
@@ -512,17 +701,17 @@ def _fix(c: _Collector, value: Any, here: str) -> Fix | None:
     if t is None:
         return None
     _unknown_keys(c, t, here, _names(Fix))
-    fix_type = _take(c, t, here, "type", str, required=True)
+    fix_type = _field(c, t, here, Fix, "type")
     _choice(c, fix_type, f"{here}.type", FIX_TYPES)
-    title = _take(c, t, here, "title", str, required=True)
-    body = _take(c, t, here, "body", str, required=True)
-    versions = _take(c, t, here, "versions", str)
+    title = _field(c, t, here, Fix, "title")
+    body = _field(c, t, here, Fix, "body")
+    versions = _field(c, t, here, Fix, "versions")
     _specifier(c, versions, f"{here}.versions")
     if fix_type not in FIX_TYPES or title is None or body is None:
         return None
-    when_not = _take(c, t, here, "when_not", str, default="")
-    verified_by = _take(c, t, here, "verified_by", str)
-    unverified = _take(c, t, here, "unverified", str)
+    when_not = _field(c, t, here, Fix, "when_not")
+    verified_by = _field(c, t, here, Fix, "verified_by")
+    unverified = _field(c, t, here, Fix, "unverified")
     _reason(c, unverified, f"{here}.unverified")
     if verified_by is not None and unverified is not None:
         c.add(f"{here}.unverified", "a fix with verified_by is verified: drop the reason")
@@ -540,9 +729,9 @@ def _variant(c: _Collector, value: Any, here: str) -> Variant | None:
     if t is None:
         return None
     _unknown_keys(c, t, here, _names(Variant))
-    versions = _take(c, t, here, "versions", str, required=True)
+    versions = _field(c, t, here, Variant, "versions")
     _specifier(c, versions, f"{here}.versions")
-    summary = _take(c, t, here, "summary", str, required=True)
+    summary = _field(c, t, here, Variant, "summary")
     if versions is None or summary is None:
         return None
     return Variant(versions, summary)
@@ -553,13 +742,13 @@ def _upstream(c: _Collector, value: Any) -> Upstream:
     if t is None:
         return Upstream()
     _unknown_keys(c, t, "upstream", _names(Upstream))
-    release = _take(c, t, "upstream", "release", str)
+    release = _field(c, t, "upstream", Upstream, "release")
     _version(c, release, "upstream.release")
     issues = _list_of(c, t, "upstream", "issues", _int_item)
     if not issues:
         c.add("upstream.issues", "must list at least one issue, the canonical one first")
     return Upstream(
-        repo=_take(c, t, "upstream", "repo", str, default="Kludex/uvicorn"),
+        repo=_field(c, t, "upstream", Upstream, "repo"),
         issues=issues,
         prs=_list_of(c, t, "upstream", "prs", _int_item),
         commits=_list_of(c, t, "upstream", "commits", _str_item),
@@ -577,7 +766,7 @@ def _repro(c: _Collector, value: Any, entry_id: str) -> Repro | None:
     for index, name in enumerate(platforms):
         _choice(c, name, f"repro.platforms[{index}]", PLATFORMS)
     folder = _take(c, t, "repro", "folder", str, default=entry_id)
-    return Repro(folder, platforms, _take(c, t, "repro", "note", str, default=""))
+    return Repro(folder, platforms, _field(c, t, "repro", Repro, "note"))
 
 
 # Advisory ids: PyPA (PYSEC-), GitHub (GHSA-), CVE, OSV's own (OSV-); aliases may
@@ -601,7 +790,7 @@ def _advisory(c: _Collector, value: Any, here: str) -> Advisory | None:
     if t is None:
         return None
     _unknown_keys(c, t, here, _names(Advisory))
-    adv_id = _take(c, t, here, "id", str, required=True)
+    adv_id = _field(c, t, here, Advisory, "id")
     if adv_id is not None and not ADVISORY_ID.match(adv_id):
         c.add(
             f"{here}.id",
@@ -615,19 +804,19 @@ def _advisory(c: _Collector, value: Any, here: str) -> Advisory | None:
             c.add(where, f"not an advisory id (PYSEC-, GHSA-, CVE-, OSV-, SNYK-, PYUP-): {alias!r}")
         elif alias == adv_id or alias in aliases[:index]:
             c.add(where, f"{alias!r} is listed twice (as the id or an earlier alias)")
-    severity = _take(c, t, here, "severity", str, required=True)
+    severity = _field(c, t, here, Advisory, "severity")
     if severity is not None and severity not in ADVISORY_LEVELS and not _CVSS.match(severity):
         c.add(
             f"{here}.severity",
             "must be the advisory's CVSS vector (its score may come first: "
             f"'9.1 CVSS:3.1/AV:N/...') or one of {', '.join(ADVISORY_LEVELS)}; got {severity!r}",
         )
-    url = _take(c, t, here, "url", str, default="")
+    url = _field(c, t, here, Advisory, "url")
     if url and not url.startswith("https://"):
         c.add(f"{here}.url", f"must be an https:// address, got {url!r}")
-    claims = _take(c, t, here, "claims", str)
+    claims = _field(c, t, here, Advisory, "claims")
     _specifier(c, claims, f"{here}.claims")
-    note = _take(c, t, here, "note", str, default="")
+    note = _field(c, t, here, Advisory, "note")
     if adv_id is None or severity is None:
         return None
     return Advisory(adv_id, aliases, severity, url, claims, note)
@@ -656,16 +845,16 @@ def parse_entry(data: Mapping[str, Any], file: str, slug: str) -> Entry:
     """Validate one entry's TOML table; raise EntryInvalid listing every problem."""
     c = _Collector(file)
     _unknown_keys(c, data, "", _names(Entry))
-    entry_id = _take(c, data, "", "id", str, required=True)
+    entry_id = _field(c, data, "", Entry, "id")
     if entry_id is not None and entry_id != slug:
         c.add("id", f"must equal the file name {slug!r}, got {entry_id!r}")
     if entry_id is not None and not SLUG.match(entry_id):
         c.add("id", "must be a lowercase slug (a-z, 0-9, single hyphens or dots)")
-    kind = _take(c, data, "", "kind", str, required=True)
+    kind = _field(c, data, "", Entry, "kind")
     _choice(c, kind, "kind", KINDS)
-    severity = _take(c, data, "", "severity", str, required=True)
+    severity = _field(c, data, "", Entry, "severity")
     _choice(c, severity, "severity", SEVERITIES)
-    fixed_in = _take(c, data, "", "fixed_in", str)
+    fixed_in = _field(c, data, "", Entry, "fixed_in")
     _version(c, fixed_in, "fixed_in")
     signatures = _list_of(c, data, "", "signatures", _signature)
     if not signatures:
@@ -679,7 +868,7 @@ def parse_entry(data: Mapping[str, Any], file: str, slug: str) -> Entry:
     affected = _list_of(c, data, "", "affected", _affected)
     if kind in VERSIONED_KINDS and not affected:
         c.add("affected", f"a {kind} entry must state its affected range")
-    unverifiable = _take(c, data, "", "unverifiable", str)
+    unverifiable = _field(c, data, "", Entry, "unverifiable")
     _reason(c, unverifiable, "unverifiable")
     advisories = _list_of(c, data, "", "advisories", _advisory)
     adv_ids = [a.id for a in advisories]
@@ -687,15 +876,15 @@ def parse_entry(data: Mapping[str, Any], file: str, slug: str) -> Entry:
         c.add("advisories", f"duplicate advisory id {dup!r}")
     entry = Entry(
         id=entry_id or slug,
-        title=_take(c, data, "", "title", str, required=True) or "",
-        package=_take(c, data, "", "package", str, required=True) or "",
+        title=_field(c, data, "", Entry, "title") or "",
+        package=_field(c, data, "", Entry, "package") or "",
         kind=cast(Kind, kind),
         severity=cast(Severity, severity),
-        summary=_take(c, data, "", "summary", str, required=True) or "",
-        mechanism=_take(c, data, "", "mechanism", str, required=True) or "",
+        summary=_field(c, data, "", Entry, "summary") or "",
+        mechanism=_field(c, data, "", Entry, "mechanism") or "",
         tags=_list_of(c, data, "", "tags", _str_item),
-        prevention=_take(c, data, "", "prevention", str, default=""),
-        error=_take(c, data, "", "error", str, default=""),
+        prevention=_field(c, data, "", Entry, "prevention"),
+        error=_field(c, data, "", Entry, "error"),
         affected=affected,
         fixed_in=fixed_in,
         unverifiable=unverifiable,
