@@ -353,7 +353,7 @@ T = TypeVar("T")
 
 
 def _take(
-    c: _Collector,
+    report: _Collector,
     table: Mapping[str, Any],
     path: str,
     key: str,
@@ -365,29 +365,29 @@ def _take(
     here = f"{path}.{key}" if path else key
     if key not in table:
         if required:
-            c.add(here, "is required")
+            report.add(here, "is required")
         return default
     value = table[key]
     # bool is an int subclass; a weight of `true` is a mistake, not 1.0.
     if isinstance(value, bool) and bool not in (typ if isinstance(typ, tuple) else (typ,)):
-        c.add(here, f"must be {_type_name(typ)}, not a boolean")
+        report.add(here, f"must be {_type_name(typ)}, not a boolean")
         return default
     if not isinstance(value, typ):
-        c.add(here, f"must be {_type_name(typ)}, got {type(value).__name__}")
+        report.add(here, f"must be {_type_name(typ)}, got {type(value).__name__}")
         return default
     if isinstance(value, str) and required and not value.strip():
-        c.add(here, "must not be empty")
+        report.add(here, "must not be empty")
         return default
     return value
 
 
-def _field(c: _Collector, table: Mapping[str, Any], path: str, cls: type, key: str) -> Any:
+def _field(report: _Collector, table: Mapping[str, Any], path: str, cls: type, key: str) -> Any:
     """:func:`_take` for a field of ``cls``: its type, whether it is required and its
     default come from the field's declaration (:func:`spec`)."""
     f = _fields_of(cls)[key]
     required = f.metadata.get("required") is True
     default = None if required else _default(f)
-    return _take(c, table, path, key, _toml_type(f), required=required, default=default)
+    return _take(report, table, path, key, _toml_type(f), required=required, default=default)
 
 
 @cache
@@ -435,18 +435,18 @@ def _type_name(typ: type | tuple[type, ...]) -> str:
         dict: "a table",
     }
     types = typ if isinstance(typ, tuple) else (typ,)
-    return " or ".join(names.get(t, t.__name__) for t in types)
+    return " or ".join(names.get(one, one.__name__) for one in types)
 
 
-def _reason(c: _Collector, value: str | None, here: str) -> None:
+def _reason(report: _Collector, value: str | None, here: str) -> None:
     """A stated reason (why something cannot be verified) must be a sentence."""
     if value is not None and len(value.split()) < 8:
-        c.add(here, "must give the reason in a sentence, not a word")
+        report.add(here, "must give the reason in a sentence, not a word")
 
 
-def _choice(c: _Collector, value: Any, here: str, choices: tuple[str, ...]) -> None:
+def _choice(report: _Collector, value: Any, here: str, choices: tuple[str, ...]) -> None:
     if value is not None and value not in choices:
-        c.add(here, f"must be one of {', '.join(choices)}; got {value!r}")
+        report.add(here, f"must be one of {', '.join(choices)}; got {value!r}")
 
 
 def _names(cls: type) -> set[str]:
@@ -454,18 +454,18 @@ def _names(cls: type) -> set[str]:
     return {f.name for f in fields(cls)}
 
 
-def _unknown_keys(c: _Collector, table: Mapping[str, Any], path: str, known: set[str]) -> None:
+def _unknown_keys(report: _Collector, table: Mapping[str, Any], path: str, known: set[str]) -> None:
     for key in table:
         if key not in known:
             here = f"{path}.{key}" if path else key
-            c.add(here, f"unknown field (known: {', '.join(sorted(known))})")
+            report.add(here, f"unknown field (known: {', '.join(sorted(known))})")
 
 
 # packaging is imported inside the validators: validation runs when the KB is
 # compiled, while reading entries back (every command) must stay cheap.
 
 
-def _specifier(c: _Collector, value: str | None, here: str) -> None:
+def _specifier(report: _Collector, value: str | None, here: str) -> None:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     if value is None:
@@ -473,10 +473,10 @@ def _specifier(c: _Collector, value: str | None, here: str) -> None:
     try:
         SpecifierSet(value)
     except InvalidSpecifier as exc:
-        c.add(here, f"not a PEP 440 specifier: {exc}")
+        report.add(here, f"not a PEP 440 specifier: {exc}")
 
 
-def _version(c: _Collector, value: str | None, here: str) -> None:
+def _version(report: _Collector, value: str | None, here: str) -> None:
     from packaging.version import InvalidVersion, Version
 
     if value is None:
@@ -484,96 +484,96 @@ def _version(c: _Collector, value: str | None, here: str) -> None:
     try:
         Version(value)
     except InvalidVersion:
-        c.add(here, f"not a PEP 440 version: {value!r}")
+        report.add(here, f"not a PEP 440 version: {value!r}")
 
 
-def _regex(c: _Collector, value: str | None, here: str) -> None:
+def _regex(report: _Collector, value: str | None, here: str) -> None:
     if value is None:
         return
     from troubleshoot import rx
 
     reason = rx.problem(value)
     if reason is not None:
-        c.add(here, reason)
+        report.add(here, reason)
 
 
 def _list_of(
-    c: _Collector,
+    report: _Collector,
     table: Mapping[str, Any],
     path: str,
     key: str,
     item: Callable[[_Collector, Any, str], T | None],
 ) -> tuple[T, ...]:
-    raw = _take(c, table, path, key, list, default=[])
+    raw = _take(report, table, path, key, list, default=[])
     out: list[T] = []
     for index, value in enumerate(raw):
-        parsed = item(c, value, f"{path}.{key}[{index}]" if path else f"{key}[{index}]")
+        parsed = item(report, value, f"{path}.{key}[{index}]" if path else f"{key}[{index}]")
         if parsed is not None:
             out.append(parsed)
     return tuple(out)
 
 
-def _str_item(c: _Collector, value: Any, here: str) -> str | None:
+def _str_item(report: _Collector, value: Any, here: str) -> str | None:
     if not isinstance(value, str) or not value:
-        c.add(here, "must be a non-empty string")
+        report.add(here, "must be a non-empty string")
         return None
     return value
 
 
-def _requirement_item(c: _Collector, value: Any, here: str) -> str | None:
+def _requirement_item(report: _Collector, value: Any, here: str) -> str | None:
     """A PEP 508 requirement naming a distribution and a version range."""
     from packaging.requirements import InvalidRequirement, Requirement
 
-    text = _str_item(c, value, here)
+    text = _str_item(report, value, here)
     if text is None:
         return None
     try:
         req = Requirement(text)
     except InvalidRequirement as exc:
-        c.add(here, f"not a PEP 508 requirement: {exc}")
+        report.add(here, f"not a PEP 508 requirement: {exc}")
         return None
     if req.url or req.extras or req.marker:
-        c.add(here, "give a name and a version range only, as 'websockets>=14.0'")
+        report.add(here, "give a name and a version range only, as 'websockets>=14.0'")
         return None
     return text
 
 
-def _int_item(c: _Collector, value: Any, here: str) -> int | None:
+def _int_item(report: _Collector, value: Any, here: str) -> int | None:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        c.add(here, "must be a positive integer (an issue or PR number)")
+        report.add(here, "must be a positive integer (an issue or PR number)")
         return None
     return value
 
 
-def _table(c: _Collector, value: Any, here: str) -> Mapping[str, Any] | None:
+def _table(report: _Collector, value: Any, here: str) -> Mapping[str, Any] | None:
     if not isinstance(value, dict):
-        c.add(here, f"must be a table, got {type(value).__name__}")
+        report.add(here, f"must be a table, got {type(value).__name__}")
         return None
     return value
 
 
-def _affected(c: _Collector, value: Any, here: str) -> Affected | None:
-    t = _table(c, value, here)
-    if t is None:
+def _affected(report: _Collector, value: Any, here: str) -> Affected | None:
+    table = _table(report, value, here)
+    if table is None:
         return None
-    _unknown_keys(c, t, here, _names(Affected))
-    package = _field(c, t, here, Affected, "package")
-    specifier = _field(c, t, here, Affected, "specifier")
-    _specifier(c, specifier, f"{here}.specifier")
-    when = _field(c, t, here, Affected, "when")
+    _unknown_keys(report, table, here, _names(Affected))
+    package = _field(report, table, here, Affected, "package")
+    specifier = _field(report, table, here, Affected, "specifier")
+    _specifier(report, specifier, f"{here}.specifier")
+    when = _field(report, table, here, Affected, "when")
     if when is not None:
         from packaging.markers import InvalidMarker, Marker
 
         try:
             Marker(when)
         except InvalidMarker as exc:
-            c.add(f"{here}.when", f"not a PEP 508 marker: {exc}")
-    status = _field(c, t, here, Affected, "status")
-    _choice(c, status, f"{here}.status", get_args(BoundaryStatus))
-    needs = _requirement_item(c, t["needs"], f"{here}.needs") if "needs" in t else None
+            report.add(f"{here}.when", f"not a PEP 508 marker: {exc}")
+    status = _field(report, table, here, Affected, "status")
+    _choice(report, status, f"{here}.status", get_args(BoundaryStatus))
+    needs = _requirement_item(report, table["needs"], f"{here}.needs") if "needs" in table else None
     if package is None or specifier is None:
         return None
-    note = _field(c, t, here, Affected, "note")
+    note = _field(report, table, here, Affected, "note")
     return Affected(package, specifier, when, note, status, needs)
 
 
@@ -586,31 +586,31 @@ _SIG_FIELDS = {
 }
 
 
-def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
-    t = _table(c, value, here)
-    if t is None:
+def _signature(report: _Collector, value: Any, here: str) -> Signature | None:
+    table = _table(report, value, here)
+    if table is None:
         return None
     common = {"id", "kind", "weight", "required", "versions", "note"}
-    kind = _field(c, t, here, Signature, "kind")
-    _choice(c, kind, f"{here}.kind", SIGNATURE_KINDS)
+    kind = _field(report, table, here, Signature, "kind")
+    _choice(report, kind, f"{here}.kind", SIGNATURE_KINDS)
     if kind not in _SIG_FIELDS:
         return None
     needed, optional = _SIG_FIELDS[kind]
     extra = {"args"} if kind == "code" else _GUARDS.get(kind, set()) | {"generic"}
-    guards = _guards(c, t, here, kind)
-    _unknown_keys(c, t, here, common | needed | optional | extra)
-    sig_id = _field(c, t, here, Signature, "id")
-    weight = _field(c, t, here, Signature, "weight")
+    guards = _guards(report, table, here, kind)
+    _unknown_keys(report, table, here, common | needed | optional | extra)
+    sig_id = _field(report, table, here, Signature, "id")
+    weight = _field(report, table, here, Signature, "weight")
     if weight is not None and not 0 < weight <= 1:
-        c.add(f"{here}.weight", f"must be in (0, 1], got {weight}")
+        report.add(f"{here}.weight", f"must be in (0, 1], got {weight}")
     values: dict[str, Any] = {}
     for name in sorted(needed | optional):
-        values[name] = _take(c, t, here, name, str, required=name in needed)
+        values[name] = _take(report, table, here, name, str, required=name in needed)
         if kind != "code":
-            _regex(c, values[name], f"{here}.{name}")
-    args = _code_args(c, t, here, values.get("detector")) if kind == "code" else {}
-    versions = _field(c, t, here, Signature, "versions")
-    _specifier(c, versions, f"{here}.versions")
+            _regex(report, values[name], f"{here}.{name}")
+    args = _code_args(report, table, here, values.get("detector")) if kind == "code" else {}
+    versions = _field(report, table, here, Signature, "versions")
+    _specifier(report, versions, f"{here}.versions")
     if sig_id is None or weight is None or any(values[n] is None for n in needed):
         return None
     return Signature(
@@ -618,10 +618,10 @@ def _signature(c: _Collector, value: Any, here: str) -> Signature | None:
         id=sig_id,
         kind=cast(SignatureKind, kind),
         weight=float(weight),
-        required=bool(_field(c, t, here, Signature, "required")),
+        required=bool(_field(report, table, here, Signature, "required")),
         versions=versions,
-        note=_field(c, t, here, Signature, "note"),
-        generic=bool(_field(c, t, here, Signature, "generic")),
+        note=_field(report, table, here, Signature, "note"),
+        generic=bool(_field(report, table, here, Signature, "generic")),
         **guards,
         **values,
     )
@@ -632,41 +632,41 @@ _GUARDS = {"exception": {"unless", "with_text"}, "log": _TEXT_GUARDS}
 _GUARDS["text"] = _TEXT_GUARDS
 
 
-def _guards(c: _Collector, t: Mapping[str, Any], here: str, kind: str) -> dict[str, Any]:
+def _guards(report: _Collector, table: Mapping[str, Any], here: str, kind: str) -> dict[str, Any]:
     """The guard fields a signature of ``kind`` may carry, checked."""
     found: dict[str, Any] = {}
     for name in sorted(_GUARDS.get(kind, set()) - {"min_repeats"}):
-        value = _take(c, t, here, name, str)
+        value = _take(report, table, here, name, str)
         if value is not None:
-            _regex(c, value.replace("{1}", "x"), f"{here}.{name}")
+            _regex(report, value.replace("{1}", "x"), f"{here}.{name}")
             found[name] = value
     if "min_repeats" in _GUARDS.get(kind, set()):
-        repeats = _field(c, t, here, Signature, "min_repeats")
+        repeats = _field(report, table, here, Signature, "min_repeats")
         if not 1 <= repeats <= 100:
-            c.add(f"{here}.min_repeats", f"must be between 1 and 100, got {repeats}")
+            report.add(f"{here}.min_repeats", f"must be between 1 and 100, got {repeats}")
         found["min_repeats"] = repeats
     followed = found.get("followed_by")
-    if (followed or found.get("min_repeats", 1) > 1) and "(" not in (t.get("pattern") or ""):
-        c.add(f"{here}.pattern", "needs a group: followed_by and min_repeats use group 1")
+    if (followed or found.get("min_repeats", 1) > 1) and "(" not in (table.get("pattern") or ""):
+        report.add(f"{here}.pattern", "needs a group: followed_by and min_repeats use group 1")
     if followed is not None and "{1}" not in followed and kind != "text":
-        c.add(f"{here}.followed_by", "must use {1} (the pattern's first group)")
+        report.add(f"{here}.followed_by", "must use {1} (the pattern's first group)")
     return found
 
 
 def _code_args(
-    c: _Collector, table: Mapping[str, Any], here: str, detector: str | None
+    report: _Collector, table: Mapping[str, Any], here: str, detector: str | None
 ) -> dict[str, CodeArg]:
     """Check a code signature's detector name and its ``args`` table."""
     if detector is None:
         return {}
     if detector not in CODE_DETECTORS:
-        _choice(c, detector, f"{here}.detector", tuple(CODE_DETECTORS))
+        _choice(report, detector, f"{here}.detector", tuple(CODE_DETECTORS))
         return {}
     known = CODE_DETECTORS[detector]
-    raw = _field(c, table, here, Signature, "args")
-    _unknown_keys(c, raw, f"{here}.args", set(known))
+    raw = _field(report, table, here, Signature, "args")
+    _unknown_keys(report, raw, f"{here}.args", set(known))
     for name in sorted(REQUIRED_CODE_ARGS.get(detector, set()) - set(raw)):
-        c.add(f"{here}.args.{name}", f"is required by detector {detector!r}")
+        report.add(f"{here}.args.{name}", f"is required by detector {detector!r}")
     out: dict[str, CodeArg] = {}
     for name, value in raw.items():
         if name not in known:
@@ -677,16 +677,16 @@ def _code_args(
         if (typ == "bool" and isinstance(value, bool)) or (typ == "int" and is_int):
             out[name] = value
         elif typ == "regex" and isinstance(value, str) and value:
-            _regex(c, value, where)
+            _regex(report, value, where)
             out[name] = value
         elif typ == "choice" and _choice_value(value):
             items = (value,) if isinstance(value, str) else tuple(value)
             for item in items if choices else ():
-                _choice(c, item, where, choices or ())
+                _choice(report, item, where, choices or ())
             out[name] = value if isinstance(value, str) else tuple(value)
         else:
             wanted = {"bool": "a boolean", "int": "an integer", "regex": "a regex string"}
-            c.add(where, f"must be {wanted.get(typ, 'a string or an array of strings')}")
+            report.add(where, f"must be {wanted.get(typ, 'a string or an array of strings')}")
     return out
 
 
@@ -696,27 +696,27 @@ def _choice_value(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
 
 
-def _fix(c: _Collector, value: Any, here: str) -> Fix | None:
-    t = _table(c, value, here)
-    if t is None:
+def _fix(report: _Collector, value: Any, here: str) -> Fix | None:
+    table = _table(report, value, here)
+    if table is None:
         return None
-    _unknown_keys(c, t, here, _names(Fix))
-    fix_type = _field(c, t, here, Fix, "type")
-    _choice(c, fix_type, f"{here}.type", FIX_TYPES)
-    title = _field(c, t, here, Fix, "title")
-    body = _field(c, t, here, Fix, "body")
-    versions = _field(c, t, here, Fix, "versions")
-    _specifier(c, versions, f"{here}.versions")
+    _unknown_keys(report, table, here, _names(Fix))
+    fix_type = _field(report, table, here, Fix, "type")
+    _choice(report, fix_type, f"{here}.type", FIX_TYPES)
+    title = _field(report, table, here, Fix, "title")
+    body = _field(report, table, here, Fix, "body")
+    versions = _field(report, table, here, Fix, "versions")
+    _specifier(report, versions, f"{here}.versions")
     if fix_type not in FIX_TYPES or title is None or body is None:
         return None
-    when_not = _field(c, t, here, Fix, "when_not")
-    verified_by = _field(c, t, here, Fix, "verified_by")
-    unverified = _field(c, t, here, Fix, "unverified")
-    _reason(c, unverified, f"{here}.unverified")
+    when_not = _field(report, table, here, Fix, "when_not")
+    verified_by = _field(report, table, here, Fix, "verified_by")
+    unverified = _field(report, table, here, Fix, "unverified")
+    _reason(report, unverified, f"{here}.unverified")
     if verified_by is not None and unverified is not None:
-        c.add(f"{here}.unverified", "a fix with verified_by is verified: drop the reason")
+        report.add(f"{here}.unverified", "a fix with verified_by is verified: drop the reason")
     elif verified_by is None and unverified is None and fix_type in TESTABLE_FIX_TYPES:
-        c.add(
+        report.add(
             here,
             f"a {fix_type} fix needs verified_by (the repro scenario that applies it) "
             "or unverified (why it cannot be run here)",
@@ -724,49 +724,49 @@ def _fix(c: _Collector, value: Any, here: str) -> Fix | None:
     return Fix(cast(FixType, fix_type), title, body, when_not, versions, verified_by, unverified)
 
 
-def _variant(c: _Collector, value: Any, here: str) -> Variant | None:
-    t = _table(c, value, here)
-    if t is None:
+def _variant(report: _Collector, value: Any, here: str) -> Variant | None:
+    table = _table(report, value, here)
+    if table is None:
         return None
-    _unknown_keys(c, t, here, _names(Variant))
-    versions = _field(c, t, here, Variant, "versions")
-    _specifier(c, versions, f"{here}.versions")
-    summary = _field(c, t, here, Variant, "summary")
+    _unknown_keys(report, table, here, _names(Variant))
+    versions = _field(report, table, here, Variant, "versions")
+    _specifier(report, versions, f"{here}.versions")
+    summary = _field(report, table, here, Variant, "summary")
     if versions is None or summary is None:
         return None
     return Variant(versions, summary)
 
 
-def _upstream(c: _Collector, value: Any) -> Upstream:
-    t = _table(c, value, "upstream")
-    if t is None:
+def _upstream(report: _Collector, value: Any) -> Upstream:
+    table = _table(report, value, "upstream")
+    if table is None:
         return Upstream()
-    _unknown_keys(c, t, "upstream", _names(Upstream))
-    release = _field(c, t, "upstream", Upstream, "release")
-    _version(c, release, "upstream.release")
-    issues = _list_of(c, t, "upstream", "issues", _int_item)
+    _unknown_keys(report, table, "upstream", _names(Upstream))
+    release = _field(report, table, "upstream", Upstream, "release")
+    _version(report, release, "upstream.release")
+    issues = _list_of(report, table, "upstream", "issues", _int_item)
     if not issues:
-        c.add("upstream.issues", "must list at least one issue, the canonical one first")
+        report.add("upstream.issues", "must list at least one issue, the canonical one first")
     return Upstream(
-        repo=_field(c, t, "upstream", Upstream, "repo"),
+        repo=_field(report, table, "upstream", Upstream, "repo"),
         issues=issues,
-        prs=_list_of(c, t, "upstream", "prs", _int_item),
-        commits=_list_of(c, t, "upstream", "commits", _str_item),
+        prs=_list_of(report, table, "upstream", "prs", _int_item),
+        commits=_list_of(report, table, "upstream", "commits", _str_item),
         release=release,
-        links=_list_of(c, t, "upstream", "links", _str_item),
+        links=_list_of(report, table, "upstream", "links", _str_item),
     )
 
 
-def _repro(c: _Collector, value: Any, entry_id: str) -> Repro | None:
-    t = _table(c, value, "repro")
-    if t is None:
+def _repro(report: _Collector, value: Any, entry_id: str) -> Repro | None:
+    table = _table(report, value, "repro")
+    if table is None:
         return None
-    _unknown_keys(c, t, "repro", _names(Repro))
-    platforms = _list_of(c, t, "repro", "platforms", _str_item) or PLATFORMS
+    _unknown_keys(report, table, "repro", _names(Repro))
+    platforms = _list_of(report, table, "repro", "platforms", _str_item) or PLATFORMS
     for index, name in enumerate(platforms):
-        _choice(c, name, f"repro.platforms[{index}]", PLATFORMS)
-    folder = _take(c, t, "repro", "folder", str, default=entry_id)
-    return Repro(folder, platforms, _field(c, t, "repro", Repro, "note"))
+        _choice(report, name, f"repro.platforms[{index}]", PLATFORMS)
+    folder = _take(report, table, "repro", "folder", str, default=entry_id)
+    return Repro(folder, platforms, _field(report, table, "repro", Repro, "note"))
 
 
 # Advisory ids: PyPA (PYSEC-), GitHub (GHSA-), CVE, OSV's own (OSV-); aliases may
@@ -785,57 +785,58 @@ _CVSS = re.compile(
 )
 
 
-def _advisory(c: _Collector, value: Any, here: str) -> Advisory | None:
-    t = _table(c, value, here)
-    if t is None:
+def _advisory(report: _Collector, value: Any, here: str) -> Advisory | None:
+    table = _table(report, value, here)
+    if table is None:
         return None
-    _unknown_keys(c, t, here, _names(Advisory))
-    adv_id = _field(c, t, here, Advisory, "id")
+    _unknown_keys(report, table, here, _names(Advisory))
+    adv_id = _field(report, table, here, Advisory, "id")
     if adv_id is not None and not ADVISORY_ID.match(adv_id):
-        c.add(
+        report.add(
             f"{here}.id",
             "not an advisory id (PYSEC-YYYY-N, GHSA-xxxx-xxxx-xxxx, CVE-YYYY-N, "
             f"OSV-YYYY-N): {adv_id!r}",
         )
-    aliases = _list_of(c, t, here, "aliases", _str_item)
+    aliases = _list_of(report, table, here, "aliases", _str_item)
     for index, alias in enumerate(aliases):
         where = f"{here}.aliases[{index}]"
         if not ADVISORY_ALIAS.match(alias):
-            c.add(where, f"not an advisory id (PYSEC-, GHSA-, CVE-, OSV-, SNYK-, PYUP-): {alias!r}")
+            known = "PYSEC-, GHSA-, CVE-, OSV-, SNYK-, PYUP-"
+            report.add(where, f"not an advisory id ({known}): {alias!r}")
         elif alias == adv_id or alias in aliases[:index]:
-            c.add(where, f"{alias!r} is listed twice (as the id or an earlier alias)")
-    severity = _field(c, t, here, Advisory, "severity")
+            report.add(where, f"{alias!r} is listed twice (as the id or an earlier alias)")
+    severity = _field(report, table, here, Advisory, "severity")
     if severity is not None and severity not in ADVISORY_LEVELS and not _CVSS.match(severity):
-        c.add(
+        report.add(
             f"{here}.severity",
             "must be the advisory's CVSS vector (its score may come first: "
             f"'9.1 CVSS:3.1/AV:N/...') or one of {', '.join(ADVISORY_LEVELS)}; got {severity!r}",
         )
-    url = _field(c, t, here, Advisory, "url")
+    url = _field(report, table, here, Advisory, "url")
     if url and not url.startswith("https://"):
-        c.add(f"{here}.url", f"must be an https:// address, got {url!r}")
-    claims = _field(c, t, here, Advisory, "claims")
-    _specifier(c, claims, f"{here}.claims")
-    note = _field(c, t, here, Advisory, "note")
+        report.add(f"{here}.url", f"must be an https:// address, got {url!r}")
+    claims = _field(report, table, here, Advisory, "claims")
+    _specifier(report, claims, f"{here}.claims")
+    note = _field(report, table, here, Advisory, "note")
     if adv_id is None or severity is None:
         return None
     return Advisory(adv_id, aliases, severity, url, claims, note)
 
 
-def _conditions(c: _Collector, value: Any) -> dict[str, bool | str]:
-    t = _table(c, value, "conditions")
-    if t is None:
+def _conditions(report: _Collector, value: Any) -> dict[str, bool | str]:
+    table = _table(report, value, "conditions")
+    if table is None:
         return {}
     out: dict[str, bool | str] = {}
-    for key, cond in t.items():
+    for key, cond in table.items():
         here = f"conditions.{key}"
         if key not in CONDITIONS:
-            c.add(here, f"unknown condition (known: {', '.join(sorted(CONDITIONS))})")
+            report.add(here, f"unknown condition (known: {', '.join(sorted(CONDITIONS))})")
         elif key in CONDITION_CHOICES:
-            _choice(c, cond, here, CONDITION_CHOICES[key])
+            _choice(report, cond, here, CONDITION_CHOICES[key])
             out[key] = str(cond)
         elif not isinstance(cond, bool):
-            c.add(here, "must be true or false")
+            report.add(here, "must be true or false")
         else:
             out[key] = cond
     return out
@@ -843,68 +844,70 @@ def _conditions(c: _Collector, value: Any) -> dict[str, bool | str]:
 
 def parse_entry(data: Mapping[str, Any], file: str, slug: str) -> Entry:
     """Validate one entry's TOML table; raise EntryInvalid listing every problem."""
-    c = _Collector(file)
-    _unknown_keys(c, data, "", _names(Entry))
-    entry_id = _field(c, data, "", Entry, "id")
+    report = _Collector(file)
+    _unknown_keys(report, data, "", _names(Entry))
+    entry_id = _field(report, data, "", Entry, "id")
     if entry_id is not None and entry_id != slug:
-        c.add("id", f"must equal the file name {slug!r}, got {entry_id!r}")
+        report.add("id", f"must equal the file name {slug!r}, got {entry_id!r}")
     if entry_id is not None and not SLUG.match(entry_id):
-        c.add("id", "must be a lowercase slug (a-z, 0-9, single hyphens or dots)")
-    kind = _field(c, data, "", Entry, "kind")
-    _choice(c, kind, "kind", KINDS)
-    severity = _field(c, data, "", Entry, "severity")
-    _choice(c, severity, "severity", SEVERITIES)
-    fixed_in = _field(c, data, "", Entry, "fixed_in")
-    _version(c, fixed_in, "fixed_in")
-    signatures = _list_of(c, data, "", "signatures", _signature)
+        report.add("id", "must be a lowercase slug (a-z, 0-9, single hyphens or dots)")
+    kind = _field(report, data, "", Entry, "kind")
+    _choice(report, kind, "kind", KINDS)
+    severity = _field(report, data, "", Entry, "severity")
+    _choice(report, severity, "severity", SEVERITIES)
+    fixed_in = _field(report, data, "", Entry, "fixed_in")
+    _version(report, fixed_in, "fixed_in")
+    signatures = _list_of(report, data, "", "signatures", _signature)
     if not signatures:
-        c.add("signatures", "must list at least one signature")
+        report.add("signatures", "must list at least one signature")
     ids = [s.id for s in signatures]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        c.add("signatures", f"duplicate signature id {dup!r}")
-    fixes = _list_of(c, data, "", "fixes", _fix)
+        report.add("signatures", f"duplicate signature id {dup!r}")
+    fixes = _list_of(report, data, "", "fixes", _fix)
     if not fixes:
-        c.add("fixes", "must list at least one fix option")
-    affected = _list_of(c, data, "", "affected", _affected)
+        report.add("fixes", "must list at least one fix option")
+    affected = _list_of(report, data, "", "affected", _affected)
     if kind in VERSIONED_KINDS and not affected:
-        c.add("affected", f"a {kind} entry must state its affected range")
-    unverifiable = _field(c, data, "", Entry, "unverifiable")
-    _reason(c, unverifiable, "unverifiable")
-    advisories = _list_of(c, data, "", "advisories", _advisory)
+        report.add("affected", f"a {kind} entry must state its affected range")
+    unverifiable = _field(report, data, "", Entry, "unverifiable")
+    _reason(report, unverifiable, "unverifiable")
+    advisories = _list_of(report, data, "", "advisories", _advisory)
     adv_ids = [a.id for a in advisories]
     for dup in sorted({i for i in adv_ids if adv_ids.count(i) > 1}):
-        c.add("advisories", f"duplicate advisory id {dup!r}")
+        report.add("advisories", f"duplicate advisory id {dup!r}")
     entry = Entry(
         id=entry_id or slug,
-        title=_field(c, data, "", Entry, "title") or "",
-        package=_field(c, data, "", Entry, "package") or "",
+        title=_field(report, data, "", Entry, "title") or "",
+        package=_field(report, data, "", Entry, "package") or "",
         kind=cast(Kind, kind),
         severity=cast(Severity, severity),
-        summary=_field(c, data, "", Entry, "summary") or "",
-        mechanism=_field(c, data, "", Entry, "mechanism") or "",
-        tags=_list_of(c, data, "", "tags", _str_item),
-        prevention=_field(c, data, "", Entry, "prevention"),
-        error=_field(c, data, "", Entry, "error"),
+        summary=_field(report, data, "", Entry, "summary") or "",
+        mechanism=_field(report, data, "", Entry, "mechanism") or "",
+        tags=_list_of(report, data, "", "tags", _str_item),
+        prevention=_field(report, data, "", Entry, "prevention"),
+        error=_field(report, data, "", Entry, "error"),
         affected=affected,
         fixed_in=fixed_in,
         unverifiable=unverifiable,
-        conditions=_conditions(c, data["conditions"]) if "conditions" in data else {},
+        conditions=_conditions(report, data["conditions"]) if "conditions" in data else {},
         signatures=signatures,
         fixes=fixes,
-        variants=_list_of(c, data, "", "variants", _variant),
-        upstream=_upstream(c, data.get("upstream")) if "upstream" in data else _missing_upstream(c),
-        repro=_repro(c, data["repro"], entry_id or slug) if "repro" in data else None,
-        related=_list_of(c, data, "", "related", _str_item),
+        variants=_list_of(report, data, "", "variants", _variant),
+        upstream=(
+            _upstream(report, data["upstream"]) if "upstream" in data else _missing_upstream(report)
+        ),
+        repro=_repro(report, data["repro"], entry_id or slug) if "repro" in data else None,
+        related=_list_of(report, data, "", "related", _str_item),
         advisories=advisories,
-        needs=_list_of(c, data, "", "needs", _requirement_item),
+        needs=_list_of(report, data, "", "needs", _requirement_item),
     )
-    if c.problems:
-        raise EntryInvalid(c.problems)
+    if report.problems:
+        raise EntryInvalid(report.problems)
     return entry
 
 
-def _missing_upstream(c: _Collector) -> Upstream:
-    c.add("upstream", "is required (at least the canonical issue number)")
+def _missing_upstream(report: _Collector) -> Upstream:
+    report.add("upstream", "is required (at least the canonical issue number)")
     return Upstream()
 
 
