@@ -2,17 +2,19 @@
 
 import asyncio
 
+from repro_apps import Receive, Scope, Send
 
-async def load_settings():
+
+async def load_settings() -> str:
     await asyncio.sleep(0)
-    return {"greeting": "settings loaded at import"}
+    return "settings loaded at import"
 
 
-SETTINGS = asyncio.run(load_settings())
+GREETING = asyncio.run(load_settings())
 
 
-async def app(scope, receive, send):
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] != "http":
         return
     await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": SETTINGS["greeting"].encode()})
+    await send({"type": "http.response.body", "body": GREETING.encode()})

@@ -2,20 +2,22 @@
 
 import asyncio
 
-SETTINGS = {}
+from repro_apps import Receive, Scope, Send
+
+SETTINGS = {"greeting": ""}
 
 
-async def load_settings():
+async def load_settings() -> str:
     await asyncio.sleep(0)
-    return {"greeting": "settings loaded at import"}
+    return "settings loaded at import"
 
 
-async def app(scope, receive, send):
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                SETTINGS.update(await load_settings())
+                SETTINGS["greeting"] = await load_settings()
                 await send({"type": "lifespan.startup.complete"})
             else:
                 await send({"type": "lifespan.shutdown.complete"})
