@@ -19,89 +19,55 @@ another socket listens on. ``blocker.py`` holds the port (a stale server).
 
 from __future__ import annotations
 
-import re
-import signal
-
-from troubleshoot.harness.api import (
-    Proc,
-    Run,
-    Verdict,
-    fixed,
-    harness_error,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.errors import HarnessError
+from troubleshoot.harness.api import Launch, Run, Verdict, scenario
 
 RELEASES = ">=0.5.0"
 
 IN_USE = r"[^\n]*\[Errno 98\][^\n]*[Aa]ddress already in use[^\n]*"
 
 
-def _block(run: Run, port: int) -> Proc | None:
-    blocker = run.start_script_env("blocker.py", PORT=str(port), name="blocker")
-    return blocker if blocker.wait_for(r"blocker listening", 10) else None
+def _blocker(run: Run) -> Launch:
+    blocker = run.launch_script("blocker.py", watch="blocker listening", timeout=10, name="blocker")
+    if blocker.state != "matched":
+        raise HarnessError("the blocking listener did not start")
+    return blocker
 
 
-def _decide(run: Run, *args: str) -> Verdict:
-    port = run.port()
-    if _block(run, port) is None:
-        return harness_error("the blocking listener did not start")
-    proc = run.start_cli("app:app", *args, "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for `app:app {' '.join(args)}` on a taken port to exit")
-    state = proc.wait(15)
-    text = proc.output()
-    code = proc.returncode
-    if state is not None and (found := re.search(IN_USE, text)):
-        form = "while-attempting-to-bind" if "attempting to bind" in found[0] else "bare-errno"
-        return reproduces(f"{form}-exit-{code}", f"exit {code} with the message", found[0].strip())
-    named = re.search(
-        rf"[^\n]*(?:bind|in use)[^\n]*{port}[^\n]*|[^\n]*{port}[^\n]*(?:bind|in use)[^\n]*", text
-    )
-    if state is not None and code != 0 and named:
-        return fixed("clean-error", f"exit {code}: refuses, naming the port", named[0].strip())
-    return reproduces(
-        "other-failure", f"exit {code}" if state is not None else "still running", tail(text)
-    )
+def _taken(run: Run, *args: str) -> Verdict:
+    port = _blocker(run).port
+    launch = run.launch_cli("app:app", *args, port=port)
+    if launch.state == "exited" and (found := launch.find(IN_USE)):
+        form = "while-attempting-to-bind" if "attempting to bind" in found else "bare-errno"
+        return launch.reproduces(f"{form}-exit-{launch.code}", excerpt=found)
+    named = rf"[^\n]*(?:bind|in use)[^\n]*{port}[^\n]*|[^\n]*{port}[^\n]*(?:bind|in use)[^\n]*"
+    return launch.verdict(refuses=named, options=False)
+
+
+def _fix(run: Run, free: bool) -> Verdict:
+    blocker = _blocker(run)
+    if free:
+        blocker.stop()
+    run.step(f"starting the server on port {blocker.port if free else 'another'}")
+    launch = run.launch_cli("app:app", port=blocker.port if free else None)
+    return launch.verdict(serves="serves", body="new server", otherwise="no-serve")
 
 
 @scenario("single")
 def single(run: Run) -> Verdict:
-    return _decide(run)
+    return _taken(run)
 
 
 @scenario("reload")
 def reload(run: Run) -> Verdict:
-    return _decide(run, "--reload")
+    return _taken(run, "--reload")
 
 
 @scenario("fix-free-port")
 def fix_free_port(run: Run) -> Verdict:
-    port = run.port()
-    blocker = _block(run, port)
-    if blocker is None:
-        return harness_error("the blocking listener did not start")
-    run.step("stopping the process that holds the port")
-    blocker.signal(signal.SIGTERM)
-    blocker.wait(10)
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-    if run.wait_serving(proc, port, timeout=15) and run.get(port).text == "new server":
-        return fixed("serves", "serves once the stale process is gone", tail(proc.output(), 2))
-    return reproduces("no-serve", f"exit {proc.returncode}", tail(proc.output()))
+    return _fix(run, free=True)
 
 
 @scenario("fix-other-port")
 def fix_other_port(run: Run) -> Verdict:
-    taken = run.port()
-    if _block(run, taken) is None:
-        return harness_error("the blocking listener did not start")
-    port = run.port()
-    while port == taken:
-        port = run.port()
-    run.step(f"port {taken} stays taken; starting the server on port {port} instead")
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-    if run.wait_serving(proc, port, timeout=15) and run.get(port).text == "new server":
-        return fixed(
-            "serves", f"serves on {port} while {taken} stays taken", tail(proc.output(), 2)
-        )
-    return reproduces("no-serve", f"exit {proc.returncode}", tail(proc.output()))
+    return _fix(run, free=False)
