@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, scenario
 
 # 0.5.x call the app ASGI 2 style (app(scope)), so the fix scenario's ASGI 3 app
 # cannot serve there; the bind error itself is the same from 0.5.0 (observed).
@@ -33,42 +33,29 @@ ABSENT = "192.0.2.1"
 CANNOT_ASSIGN = r"[^\n]*\[Errno 99\][^\n]*[Cc]annot assign requested address[^\n]*"
 
 
-def _decide(run: Run, *args: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", *args, "--host", ABSENT, "--port", str(port))
-    run.step(f"waiting for `app:app {' '.join(args)}` on {ABSENT} (not on this machine) to exit")
-    state = proc.wait(15)
-    text = proc.output()
-    code = proc.returncode
-    if state is not None and (found := re.search(CANNOT_ASSIGN, text)):
-        form = "while-attempting-to-bind" if "attempting to bind" in found[0] else "bare-errno"
-        shape = "traceback" if "Traceback (most recent call last)" in text else "log"
-        return reproduces(
-            f"{form}-{shape}-exit-{code}", f"exit {code} with the message", found[0].strip()
-        )
-    named = re.search(rf"[^\n]*(?:bind|assign)[^\n]*{re.escape(ABSENT)}[^\n]*", text)
-    if state is not None and code != 0 and named:
-        return fixed("clean-error", f"exit {code}: refuses, naming the address", named[0].strip())
-    return reproduces(
-        "other-failure", f"exit {code}" if state is not None else "still running", tail(text)
-    )
+def _absent(run: Run, *args: str) -> Verdict:
+    where = ("--host", ABSENT, "--port", str(run.port()))
+    launch = run.launch_cli("app:app", *args, *where, bind=False)
+    if launch.state == "exited" and (found := launch.find(CANNOT_ASSIGN)):
+        form = "while-attempting-to-bind" if "attempting to bind" in found else "bare-errno"
+        shape = "traceback" if "Traceback (most recent call last)" in launch.text else "log"
+        return launch.reproduces(f"{form}-{shape}-exit-{launch.code}", excerpt=found)
+    named = rf"[^\n]*(?:bind|assign)[^\n]*{re.escape(ABSENT)}[^\n]*"
+    return launch.verdict(refuses=named, options=False)
 
 
 @scenario("single")
 def single(run: Run) -> Verdict:
-    return _decide(run)
+    return _absent(run)
 
 
 @scenario("reload")
 def reload(run: Run) -> Verdict:
-    return _decide(run, "--reload")
+    return _absent(run, "--reload")
 
 
 @scenario("fix-existing-address")
 def fix_existing_address(run: Run) -> Verdict:
-    port = run.port()
-    run.step(f"starting the server on 127.0.0.1 (an address this machine has) instead of {ABSENT}")
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-    if run.wait_serving(proc, port, timeout=15) and run.get(port).text == "new server":
-        return fixed("serves", "serves on an address the machine has", tail(proc.output(), 2))
-    return reproduces("no-serve", f"exit {proc.returncode}", tail(proc.output()))
+    run.step(f"starting the server on 127.0.0.1 (an address this machine has), not {ABSENT}")
+    launch = run.launch_cli("app:app")
+    return launch.verdict(serves="serves", body="new server", otherwise="no-serve")
