@@ -17,56 +17,42 @@ logged (``fixed``).
 
 from __future__ import annotations
 
-import re
-import sys
-
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, scenario, windows_only
 from troubleshoot.harness.procs import wait_until
 
 RELOADS = 3
-ACCEPT_ERRORS = r"Accept failed on a socket|WinError|_register_with_iocp|Address already in use"
+ACCEPT_ERRORS = (
+    r"[^\n]*(?:Accept failed on a socket|WinError|_register_with_iocp|Address already in use)[^\n]*"
+)
+WINDOWS_ONLY = windows_only(
+    "Windows-only: the reloaded child's ProactorEventLoop could not register the "
+    "listening socket with a second IOCP (WinError 87, uvicorn <0.11.0); "
+    "{platform} has no IOCP, so it cannot be observed here"
+)
 
 
-def _windows_only(server: ServerSpec) -> str | None:
-    if server.kind == "reference" or sys.platform == "win32":
-        return None
-    return (
-        "Windows-only: the reloaded child's ProactorEventLoop could not register the "
-        "listening socket with a second IOCP (WinError 87, uvicorn <0.11.0); "
-        f"{sys.platform} has no IOCP, so it cannot be observed here"
-    )
-
-
-@scenario("reloads-keep-accepting", requires=_windows_only)
+@scenario("reloads-keep-accepting", requires=WINDOWS_ONLY)
 def reloads_keep_accepting(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--reload", "--host", "127.0.0.1", "--port", str(port))
-    if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the first child never served", tail(proc.output()))
-    source = run.path("app.py").read_text()
-    children: set[int] = set(run.workers(proc))
-    for n in range(2, RELOADS + 2):
-        run.step(f"reload {n - 1}/{RELOADS}: editing app.py to answer v{n}")
-        edited = source.replace('b"v1"', f'b"v{n}"')
-        if not run.edit_until_served("app.py", edited, port, f"v{n}", timeout=30):
-            return reproduces(
-                "reloaded-child-not-accepting",
-                f"reload {n - 1} was never served",
-                tail(proc.output()),
-            )
-        wait_until(lambda: len(run.workers(proc)) == 1, 10)
-        children.update(run.workers(proc))
-    text = proc.output()
-    if proc.returncode is not None:
-        return reproduces("parent-exited", f"the reloader exited ({proc.returncode})", tail(text))
-    if found := re.search(rf"^.*(?:{ACCEPT_ERRORS}).*$", text, re.MULTILINE):
-        return reproduces("accept-error", "a reloaded child failed to accept", found[0])
+    launch = run.launch_cli("app:app", "--reload", timeout=20)
+    if not launch.serves():
+        return launch.reproduces("no-start", "the first child never served")
+    children = set(launch.workers())
+    for n in range(1, RELOADS + 1):
+        if not launch.edit_until_served(
+            "app.py", f'b"v{n}"', f'b"v{n + 1}"', f"v{n + 1}", timeout=30
+        ):
+            return launch.reproduces("reloaded-child-not-accepting", f"reload {n} was never served")
+        wait_until(lambda: len(launch.workers()) == 1, 10)
+        children.update(launch.workers())
+    if launch.code is not None:
+        return launch.reproduces("parent-exited", f"the reloader exited ({launch.code})")
+    if found := launch.find(ACCEPT_ERRORS):
+        return launch.reproduces("accept-error", "a reloaded child failed to accept", found)
     if len(children) < RELOADS + 1:
-        return reproduces(
+        return launch.reproduces(
             "no-new-child", f"only {len(children)} children for {RELOADS} reloads", ""
         )
-    return fixed(
+    return launch.fixed(
         "every-child-accepts",
         f"{RELOADS} reloads, {len(children)} children, each served from the socket bound once",
-        tail(text),
     )
