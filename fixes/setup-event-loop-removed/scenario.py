@@ -1,10 +1,11 @@
 """setup-event-loop-removed: a launcher calls ``Config.setup_event_loop()`` (removed in 0.36.0).
 
-Correct behaviour (``fixed``): the launcher's server answers ``GET /``. The
-failure (``reproduces``): the launcher dies before serving with an
+Correct behaviour (``fixed``, kind ``serves``): the launcher's server answers
+``GET /``. The failure (``reproduces``): the launcher dies before serving with an
 ``AttributeError``: kind ``attribute-missing`` (0.36.0: ``'Config' object has
 no attribute 'setup_event_loop'``) or kind ``explicit-error`` (0.36.1 and
-later: ``The `setup_event_loop` method was replaced by `get_loop_factory` ...``).
+later: ``The `setup_event_loop` method was replaced by `get_loop_factory` ...``);
+anything else is kind ``other-failure``.
 
 ``fix-get-loop-factory`` runs the updated launcher (``config.get_loop_factory()``
 with ``asyncio.Runner``) on the same releases.
@@ -15,17 +16,7 @@ is about uvicorn's internal API, so against it the scenarios are not-applicable.
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import (
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Run, Verdict, releases, scenario, uvicorn_only
 
 # Config.setup_event_loop exists since 0.5.0; from 0.12 the releases install with
 # their own dependencies, so the launcher needs no pure-Python flags.
@@ -37,48 +28,24 @@ SIGNS = {
     "attribute-missing": r"AttributeError: 'Config' object has no attribute "
     r"'setup_event_loop'[^\n]*",
 }
+NO_OBJECTS = (
+    "the reference server has no Config/Server objects for a launcher to drive; "
+    "this class concerns uvicorn's internal API (Config.setup_event_loop)"
+)
+NEEDS_GET_LOOP_FACTORY = releases(
+    ">=0.36.0",
+    "Config.get_loop_factory() exists from uvicorn 0.36.0 (the fix targets 0.36.0+)",
+    reference=NO_OBJECTS,
+)
 
 
-def _uvicorn_api(server: ServerSpec) -> str | None:
-    if server.kind == "reference":
-        return (
-            "the reference server has no Config/Server objects for a launcher to drive; "
-            "this class concerns uvicorn's internal API (Config.setup_event_loop)"
-        )
-    return None
-
-
-def _needs_runner(server: ServerSpec) -> str | None:
-    if (reason := _uvicorn_api(server)) is not None:
-        return reason
-    if server.version is not None and tuple(int(p) for p in server.version.split(".")[:2]) < (
-        0,
-        36,
-    ):
-        return "Config.get_loop_factory() exists from uvicorn 0.36.0 (the fix targets 0.36.0+)"
-    return None
-
-
-def _launch(run: Run, script: str) -> Verdict:
-    port = run.port()
-    proc = run.start_script_env(script, PORT=str(port))
-    run.step(f"waiting for {script} to serve on port {port} or exit")
-    state = run.exit_or_serve(proc, port, timeout=20)
-    text = proc.output()
-    for kind, pattern in SIGNS.items():
-        if found := re.search(pattern, text):
-            return reproduces(kind, f"the launcher died before serving ({state})", found[0])
-    if state == "serving":
-        started = [line for line in text.splitlines() if "Uvicorn running" in line]
-        return fixed("serves", f"{script} served GET / with 200", "\n".join(started[:1]))
-    return reproduces("other-failure", f"{script}: {state}", tail(text))
-
-
-@scenario("setup-event-loop", requires=_uvicorn_api)
+@scenario("setup-event-loop", requires=uvicorn_only(NO_OBJECTS))
 def setup_event_loop(run: Run) -> Verdict:
-    return _launch(run, "launcher.py")
+    launch = run.launch_script("launcher.py", timeout=20)
+    return launch.verdict(SIGNS, serves="serves", options=False)
 
 
-@scenario("fix-get-loop-factory", requires=_needs_runner)
+@scenario("fix-get-loop-factory", requires=NEEDS_GET_LOOP_FACTORY)
 def fix_get_loop_factory(run: Run) -> Verdict:
-    return _launch(run, "launcher_fixed.py")
+    launch = run.launch_script("launcher_fixed.py", timeout=20)
+    return launch.verdict(SIGNS, serves="serves", options=False)
