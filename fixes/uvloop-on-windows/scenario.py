@@ -9,8 +9,12 @@ the platform, so it is reproduced here in a release environment without uvloop
 installed without dependencies):
 
 - ``loop-uvloop-missing``: the server fails to start with
-  ``ModuleNotFoundError: No module named 'uvloop'`` (``reproduces``);
-- ``fix-loop-auto``: ``--loop auto`` falls back to asyncio and serves (``fixed``).
+  ``ModuleNotFoundError: No module named 'uvloop'`` (``reproduces``, kind
+  ``uvloop-missing``); serving is ``fixed`` (kind ``served``);
+- ``fix-loop-auto``: ``--loop auto`` falls back to asyncio and serves (``fixed``,
+  kind ``served-asyncio``).
+
+A server that neither fails so nor serves is ``reproduces`` (kind ``no-start``).
 
 The reference server has one asyncio loop and no ``--loop`` option: not-applicable there.
 The pip build failure itself needs Windows and is not run.
@@ -18,46 +22,24 @@ The pip build failure itself needs Windows and is not run.
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, scenario, uvicorn_only
 
 RELEASES = ">=0.12.0"
 MISSING = r"No module named '?uvloop'?"
+NO_LOOP_CHOICE = uvicorn_only(
+    "the reference server always runs asyncio's own loop; it has no --loop option "
+    "and does not model uvloop"
+)
 
 
-def _no_loop_choice(server: ServerSpec) -> str | None:
-    if server.kind == "reference":
-        return (
-            "the reference server always runs asyncio's own loop; it has no --loop option "
-            "and does not model uvloop"
-        )
-    return None
-
-
-@scenario("loop-uvloop-missing", requires=_no_loop_choice)
+@scenario("loop-uvloop-missing", requires=NO_LOOP_CHOICE)
 def loop_uvloop_missing(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--loop", "uvloop", "--host", "127.0.0.1", "--port", str(port))
-    run.step("starting with --loop uvloop in an environment without uvloop")
-    state = run.exit_or_serve(proc, port, watch=MISSING)
-    text = proc.output()
-    if found := re.search(rf"^.*{MISSING}.*$", text, re.MULTILINE):
-        return reproduces(
-            "uvloop-missing", "the server cannot start: uvloop is not installed", found[0]
-        )
-    if run.get(port, "/").ok:
-        return fixed("served", "served with --loop uvloop (uvloop present)", tail(text))
-    return reproduces("no-start", f"the server did not start ({state})", tail(text))
+    launch = run.launch_cli("app:app", "--loop", "uvloop", watch=MISSING)
+    signs = {"uvloop-missing": rf"[^\n]*{MISSING}[^\n]*"}
+    return launch.verdict(signs, serves="served", otherwise="no-start")
 
 
-@scenario("fix-loop-auto", requires=_no_loop_choice)
+@scenario("fix-loop-auto", requires=NO_LOOP_CHOICE)
 def fix_loop_auto(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--loop", "auto", "--host", "127.0.0.1", "--port", str(port))
-    run.step("starting with --loop auto in the same environment")
-    if not run.wait_serving(proc, port):
-        return reproduces("no-start", "--loop auto did not serve", tail(proc.output()))
-    return fixed(
-        "served-asyncio", "--loop auto fell back to asyncio and served GET /", tail(proc.output())
-    )
+    launch = run.launch_cli("app:app", "--loop", "auto", timeout=20)
+    return launch.verdict(serves="served-asyncio", otherwise="no-start")
