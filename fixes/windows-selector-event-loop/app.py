@@ -3,8 +3,10 @@
 import asyncio
 import sys
 
+from repro_apps import Receive, Scope, Send
 
-async def app(scope, receive, send):
+
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] != "http":
         return
     proc = await asyncio.create_subprocess_exec(
