@@ -20,19 +20,8 @@ The reference server answers once and closes.
 from __future__ import annotations
 
 import re
-import socket
-from pathlib import Path
 
-from troubleshoot.harness.api import (
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import HTTPTOOLS_IS_UVICORNS, Run, Verdict, scenario
 
 HIDDEN = b"GET /hidden HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 BODY = b"0\r\n\r\n" + HIDDEN
@@ -44,68 +33,22 @@ REQUEST = (
 HTTPTOOLS = {"<0.12": ["httptools==0.6.4"], ">=0.12": ["httptools"]}
 
 
-def _raw(port: int, payload: bytes, wait: float = 3.0) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(payload)
-        sock.settimeout(wait)
-        chunks = []
-        try:
-            while data := sock.recv(65536):
-                chunks.append(data)
-        except (TimeoutError, ConnectionResetError):
-            pass
-    return b"".join(chunks)
-
-
-def _loaded(pid: int, library: str) -> bool:
-    """Has process ``pid`` loaded ``library``'s extension module (Linux)?"""
-    try:
-        return library in Path(f"/proc/{pid}/maps").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-
-
-def _reference_has_no_httptools(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server has one HTTP implementation (h11); httptools is uvicorn's"
-    return None
-
-
-def _h11_version(run: Run) -> str:
-    import subprocess
-
-    done = subprocess.run(
-        [str(run.server.python), "-c", "import h11; print(h11.__version__)"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    return done.stdout.strip() or "unknown"
-
-
 def _serve(run: Run, http: str) -> Verdict:
-    port = run.port()
-    args = ["app:app", "--host", "127.0.0.1", "--port", str(port)]
-    proc = run.start_cli(*args, *([] if run.is_reference else ["--http", http]))
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port):
-        # not the advisory's failure: this release does not serve here at all
-        return not_applicable(f"the server did not serve GET /: {tail(proc.output(), 2)}")
-    if http == "httptools" and not _loaded(proc.pid, "httptools"):
-        return reproduces("not-httptools", "--http httptools given, httptools not loaded")
-    used = f"h11 {_h11_version(run)}" if http == "h11" else "httptools"
-    answer = _raw(port, REQUEST)
+    launch = run.launch_cli("app:app", http=http, timeout=20)
+    if early := launch.unserved(loads="httptools" if http == "httptools" else None):
+        return early
+    used = f"h11 {run.version('h11')}" if http == "h11" else "httptools"
+    answer = launch.raw(REQUEST)
     statuses = [s.decode() for s in re.findall(rb"HTTP/1\.1 (\d{3})", answer)]
     seen = f"{used}: statuses {statuses}"
-    shown = answer.decode("latin-1")[-400:]
+    shown = answer.decode("latin-1")[-400:] or None
     if b"/hidden read" in answer:
-        return reproduces("hidden-request-served", f"{seen}; /hidden was served", shown)
-    if statuses == ["400"] or (not statuses and answer == b""):
-        return fixed("refused", f"{seen}; the request was refused", shown or tail(proc.output()))
+        return launch.reproduces("hidden-request-served", f"{seen}; /hidden was served", shown)
+    if statuses == ["400"] or not answer:
+        return launch.fixed("refused", f"{seen}; the request was refused", shown or launch.tail())
     if len(statuses) == 1 and b"/echo read" in answer:
-        return fixed("closed-after-response", f"{seen}; answered once, then closed", shown)
-    return reproduces("other", seen, shown or tail(proc.output()))
+        return launch.fixed("closed-after-response", f"{seen}; answered once, then closed", shown)
+    return launch.reproduces("other", seen, shown)
 
 
 @scenario("h11")
@@ -113,6 +56,6 @@ def h11(run: Run) -> Verdict:
     return _serve(run, "h11")
 
 
-@scenario("httptools", requires=_reference_has_no_httptools, extras=HTTPTOOLS)
+@scenario("httptools", requires=HTTPTOOLS_IS_UVICORNS, extras=HTTPTOOLS)
 def httptools(run: Run) -> Verdict:
     return _serve(run, "httptools")
