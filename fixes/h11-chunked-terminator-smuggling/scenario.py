@@ -23,20 +23,8 @@ httptools``, whose parser (llhttp) checks the chunk's CR LF.
 from __future__ import annotations
 
 import re
-import socket
-from pathlib import Path
 
-from troubleshoot.harness.api import (
-    Run,
-    ScenarioFn,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Run, Verdict, pinned, scenario, uvicorn_only
 
 HIDDEN = b"0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
 # h11 < 0.16 reads: chunk 5 "AAAAA", skips "XX", chunk 2 "<hex>", skips CR LF, chunk 0,
@@ -48,110 +36,40 @@ REQUEST = (
 )
 assert 16 <= len(HIDDEN) < 256  # its size is the 2-byte chunk h11 reads
 
-H11_RELEASES = (
-    "0.8.1",
-    "0.9.0",
-    "0.10.0",
-    "0.11.0",
-    "0.12.0",
-    "0.13.0",
-    "0.14.0",
-    "0.15.0",
-    "0.16.0",
+H11_RELEASES = ["0.8.1", *(f"0.{minor}.0" for minor in range(9, 17))]  # 0.8.1, 0.9.0 .. 0.16.0
+OWN_H11 = uvicorn_only(
+    "the reference server runs on the doctor's own h11: no other h11 can be pinned"
 )
 
 
-def _raw(port: int, payload: bytes, wait: float = 3.0) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(payload)
-        sock.settimeout(wait)
-        chunks = []
-        try:
-            while data := sock.recv(65536):
-                chunks.append(data)
-        except (TimeoutError, ConnectionResetError):
-            pass
-    return b"".join(chunks)
-
-
-def _loaded(pid: int, library: str) -> bool:
-    """Has process ``pid`` loaded ``library``'s extension module (Linux)?"""
-    try:
-        return library in Path(f"/proc/{pid}/maps").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-
-
-def _uvicorn_only(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server runs on the doctor's own h11: no other h11 can be pinned"
-    return None
-
-
-def _h11_version(run: Run) -> str:
-    """The h11 release the server's interpreter imports (asked, not assumed)."""
-    import subprocess
-
-    done = subprocess.run(
-        [str(run.server.python), "-c", "import h11; print(h11.__version__)"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    return done.stdout.strip() or "unknown"
-
-
-def _serve(run: Run, http: str = "h11", want_h11: str | None = None) -> Verdict:
-    h11 = _h11_version(run)
-    if want_h11 is not None and h11 != want_h11:
-        return reproduces("wrong-h11", f"h11 {want_h11} was asked for, {h11} is installed")
-    port = run.port()
-    args = ["app:app", "--host", "127.0.0.1", "--port", str(port)]
-    proc = run.start_cli(*args, *([] if run.is_reference else ["--http", http]))
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port):
-        # not the advisory's failure: this release does not serve here at all
-        return not_applicable(f"the server did not serve GET /: {tail(proc.output(), 2)}")
-    if http == "httptools" and not _loaded(proc.pid, "httptools"):
-        return reproduces("not-httptools", "--http httptools given, httptools not loaded")
-    answer = _raw(port, REQUEST)
+def _serve(run: Run, http: str = "h11") -> Verdict:
+    h11 = run.version("h11")
+    launch = run.launch_cli("app:app", http=http, timeout=20)
+    if early := launch.unserved(loads="httptools" if http == "httptools" else None):
+        return early
+    answer = launch.raw(REQUEST)
     statuses = re.findall(rb"HTTP/1\.1 (\d{3})", answer)
     seen = f"h11 {h11}, --http {http}: statuses {[s.decode() for s in statuses]}"
     shown = answer.decode("latin-1")[-400:]
     if b"/smuggled read" in answer:
-        return reproduces("smuggled-request-served", f"{seen}; /smuggled was served", shown)
+        return launch.reproduces("smuggled-request-served", f"{seen}; /smuggled was served", shown)
     if b"/one read" in answer:
-        return reproduces("malformed-body-accepted", f"{seen}; the bad body was read", shown)
+        return launch.reproduces("malformed-body-accepted", f"{seen}; the bad body was read", shown)
     if statuses[:1] == [b"400"] or not statuses:
-        proc.wait_for(r"Invalid HTTP request|malformed|chunk", 2)
-        log = tail(proc.output(), 2)
-        return fixed("malformed-body-refused", f"{seen}; nothing served", f"{shown}\n{log}")
-    return reproduces("other", seen, shown or tail(proc.output()))
+        launch.wait_for(r"Invalid HTTP request|malformed|chunk", 2)
+        excerpt = f"{shown}\n{launch.tail(2)}"
+        return launch.fixed("malformed-body-refused", f"{seen}; nothing served", excerpt)
+    return launch.reproduces("other", seen, shown or None)
 
 
-def _pinned(version: str) -> ScenarioFn:
-    @scenario(f"h11-{version}", requires=_uvicorn_only, extras={"": [f"h11=={version}"]})
-    def run_it(run: Run) -> Verdict:
-        return _serve(run, "h11", version)
-
-    run_it.__name__ = f"h11_{version.replace('.', '_')}"
-    return run_it
-
-
-for _version in H11_RELEASES:
-    globals()[f"h11_{_version.replace('.', '_')}"] = _pinned(_version)
+globals().update(pinned("h11", H11_RELEASES, lambda run, _: _serve(run), requires=OWN_H11))
 
 
 @scenario("installed-h11")
 def installed_h11(run: Run) -> Verdict:
-    return _serve(run, "h11")
+    return _serve(run)
 
 
-@scenario(
-    "fix-httptools-h11-0.14.0",
-    requires=_uvicorn_only,
-    extras={"": ["h11==0.14.0", "httptools"]},
-)
+@scenario("fix-httptools-h11-0.14.0", requires=OWN_H11, extras={"": ["h11==0.14.0", "httptools"]})
 def fix_httptools(run: Run) -> Verdict:
-    return _serve(run, "httptools", "0.14.0")
+    return run.unpinned("h11", "0.14.0") or _serve(run, "httptools")
