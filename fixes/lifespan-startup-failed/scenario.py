@@ -20,9 +20,7 @@ running.
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, scenario
 
 # The lifespan protocol (and the startup-failed message) exists since 0.4.x; --workers
 # runs through the multiprocess supervisor (spawn) from 0.10.1.
@@ -30,38 +28,25 @@ RELEASES = ">=0.5.0"
 
 FAILED = r"Application startup failed\. Exiting\.|lifespan_startup_failed|startup_failed"
 APP_ERROR = r"DATABASE_URL is not set"
+SHOWN = rf"{FAILED}|{APP_ERROR}|failed to start|Child process|died"
 CHILD_STARTS = r"Started server process \[\d+\]|Waiting for application startup"
 
 
-def _excerpt(text: str) -> str:
-    wanted = re.compile(rf"{FAILED}|{APP_ERROR}|failed to start|Child process|died")
-    lines = [line for line in text.splitlines() if wanted.search(line)]
-    return "\n".join(lines[-4:])
-
-
 def _decide(run: Run, *args: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", *args, "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for `app:app {' '.join(args)}` (failing startup) to exit")
-    state = run.exit_or_serve(proc, port, timeout=25)
-    text = proc.output()
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    if state == "serving":
-        return reproduces("serves", "serves although startup failed", tail(text))
-    if not re.search(APP_ERROR, text):
-        return reproduces("cause-hidden", f"{state}: the app's error was not shown", tail(text))
-    if state == "exited":
-        code = proc.returncode
-        if code == 0:
-            return reproduces("exit-0", "exit 0 after the startup failure", _excerpt(text))
-        return fixed(f"exit-{code}", f"exit {code} after logging the app's error", _excerpt(text))
-    starts = len(re.findall(CHILD_STARTS, text))
-    if "--workers" in args and starts > 4:
-        return reproduces(
-            "restart-loop", f"still running after 25s; {starts} worker starts", _excerpt(text)
-        )
-    return reproduces("hang", "still running after 25s, not serving", _excerpt(text))
+    launch = run.launch_cli("app:app", *args, timeout=25)
+    if (na := launch.unsupported()) is not None:
+        return na
+    if launch.state == "serving":
+        return launch.reproduces("serves", "serves although startup failed")
+    if launch.find(APP_ERROR) is None:
+        return launch.reproduces("cause-hidden", f"{launch.outcome}: the app's error was not shown")
+    excerpt = "\n".join(launch.lines(SHOWN)[-4:])
+    if launch.state == "exited":
+        judge = launch.fixed if launch.code else launch.reproduces
+        return judge(f"exit-{launch.code}", f"{launch.outcome} after the app's error", excerpt)
+    if "--workers" in args and (n := launch.count(CHILD_STARTS)) > 4:
+        return launch.reproduces("restart-loop", f"{launch.outcome}; {n} worker starts", excerpt)
+    return launch.reproduces("hang", f"{launch.outcome}, not serving", excerpt)
 
 
 @scenario("single")
@@ -81,13 +66,6 @@ def fix_one_process(run: Run) -> Verdict:
 
 @scenario("fix-database-url")
 def fix_database_url(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli_env(
-        "app:app", "--host", "127.0.0.1", "--port", str(port),
-        DATABASE_URL="postgresql://db.internal/app",
-    )
-    run.step("waiting for app:app with DATABASE_URL set to serve")
-    state = run.exit_or_serve(proc, port, timeout=20)
-    if state == "serving" and run.get(port).text == "database connected":
-        return fixed("serves", "startup succeeds and the app serves", tail(proc.output(), 2))
-    return reproduces("no-serve", f"{state}, exit {proc.returncode}", tail(proc.output()))
+    env = {"DATABASE_URL": "postgresql://db.internal/app"}
+    launch = run.launch_cli("app:app", env=env, timeout=20)
+    return launch.verdict(serves="serves", body="database connected", otherwise="no-serve")
