@@ -10,9 +10,10 @@ off Windows every server is ``not-applicable``.
 
 On Windows: ``excluded-port`` starts the server on the first port of the first
 excluded range (not-applicable when the machine has none); ``reproduces`` means
-the release printed ``10013``, ``fixed`` a prompt non-zero exit naming the port
-in the server's own words. ``fix-port-outside-ranges`` starts it on a free port
-outside every range; ``fixed`` when it serves.
+the release exited printing ``10013`` (kind ``winerror-10013-exit-N``), ``fixed``
+(kind ``clean-error``) a prompt non-zero exit naming the port in the server's own
+words; anything else is kind ``other-failure``. ``fix-port-outside-ranges`` starts it on a free port
+outside every range; ``fixed`` (kind ``serves``) when it serves, else ``no-serve``.
 """
 
 from __future__ import annotations
@@ -21,59 +22,37 @@ import re
 import subprocess
 import sys
 
-from troubleshoot.harness.api import (
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Run, ServerSpec, Verdict, not_applicable, scenario
 
 RELEASES = ">=0.6.0"
 
-FORBIDDEN = r"[^\n]*10013[^\n]*"
+
+WINDOWS_ONLY = (
+    "Windows-only: WinError 10013 on bind comes from the TCP port ranges Windows "
+    "excludes for Hyper-V, WSL 2 and Docker Desktop (or a port held with "
+    f"SO_EXCLUSIVEADDRUSE); {sys.platform} has no such ranges, so it cannot be observed here"
+)
 
 
-def _windows_only(server: ServerSpec) -> str | None:
-    if sys.platform == "win32":
-        return None
-    return (
-        "Windows-only: WinError 10013 on bind comes from the TCP port ranges Windows "
-        "excludes for Hyper-V, WSL 2 and Docker Desktop (or a port held with "
-        f"SO_EXCLUSIVEADDRUSE); {sys.platform} has no such ranges, so it cannot be observed here"
-    )
+def _windows_only(server: ServerSpec) -> str | None:  # the reference server too
+    return None if sys.platform == "win32" else WINDOWS_ONLY
 
 
 def _excluded_ranges() -> list[tuple[int, int]]:
-    out = subprocess.run(
-        ["netsh", "interface", "ipv4", "show", "excludedportrange", "protocol=tcp"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    ).stdout
-    return [(int(a), int(b)) for a, b in re.findall(r"^\s*(\d+)\s+(\d+)\b", out, re.MULTILINE)]
+    command = ["netsh", "interface", "ipv4", "show", "excludedportrange", "protocol=tcp"]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    return [(int(a), int(b)) for a, b in re.findall(r"^\s*(\d+)\s+(\d+)\b", out.stdout, re.M)]
 
 
 @scenario("excluded-port", requires=_windows_only)
 def excluded_port(run: Run) -> Verdict:
-    ranges = _excluded_ranges()
-    if not ranges:
+    if not (ranges := _excluded_ranges()):
         return not_applicable("this Windows machine excludes no TCP port range (no Hyper-V/WSL 2)")
-    port = ranges[0][0]
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for the server on excluded port {port} to exit")
-    state = proc.wait(15)
-    text, code = proc.output(), proc.returncode
-    if state is not None and (found := re.search(FORBIDDEN, text)):
-        return reproduces(f"winerror-10013-exit-{code}", f"exit {code}", found[0].strip())
-    named = re.search(rf"[^\n]*{port}[^\n]*", text)
-    if state is not None and code != 0 and named:
-        return fixed("clean-error", f"exit {code}: refuses, naming the port", named[0].strip())
-    return reproduces("other-failure", f"exit {code}", tail(text))
+    launch = run.launch_cli("app:app", port=ranges[0][0])
+    if launch.code is None:  # it must exit, one way or the other
+        return launch.reproduces("other-failure")
+    signs = {"winerror-10013-exit-{code}": r"[^\n]*10013[^\n]*"}
+    return launch.verdict(signs, refuses=rf"[^\n]*{launch.port}[^\n]*", options=False)
 
 
 @scenario("fix-port-outside-ranges", requires=_windows_only)
@@ -82,9 +61,4 @@ def fix_port_outside_ranges(run: Run) -> Verdict:
     port = run.port()
     while any(start <= port <= end for start, end in ranges):
         port = run.port()
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-    if run.wait_serving(proc, port, timeout=15):
-        return fixed(
-            "serves", f"serves on {port}, outside every excluded range", tail(proc.output(), 2)
-        )
-    return reproduces("no-serve", f"exit {proc.returncode}", tail(proc.output()))
+    return run.launch_cli("app:app", port=port).verdict(serves="serves", otherwise="no-serve")
