@@ -82,6 +82,7 @@ class Launch:
     tls: bool = False
     state: State = "started"
     waited: float = field(default=0.0)
+    http: str | None = None  # the --http choice given (launch_cli(http=)), if any
 
     # -- waiting -------------------------------------------------------------------
 
@@ -180,6 +181,19 @@ class Launch:
         """The wait ended serving (and ``GET /`` returns ``body``, when given)."""
         return self.state == "serving" and (body is None or self.get().text == body)
 
+    def request(self, path: str = "/", *, log: str = "", settle: float = 3.0) -> HttpResult:
+        """``GET path`` of a server that has started (a watched startup line can come a
+        moment before the socket accepts: with no answer, it is asked again once it
+        serves, within 5 s, unless it exits), then up to ``settle`` seconds for
+        ``log`` to show in the output (what the request made the server print)."""
+        response = self.get(path)
+        if response.status is None:
+            wait_until(lambda: self.code is not None or self.get(path, timeout=1.0).ok, 5, 0.1)
+            response = self.get(path)
+        if log:
+            self.wait_for(log, settle)
+        return response
+
     def raw(self, payload: bytes, wait: float = 3.0) -> bytes:
         """Send ``payload`` over a plain socket; everything read until the server
         closes or is quiet for ``wait`` seconds."""
@@ -229,12 +243,13 @@ class Launch:
         return not_applicable(reason) if reason else None
 
     def unserved(self, kind: str | None = None, *, loads: str | None = None) -> Verdict | None:
-        """None when the wait ended serving (and, with ``loads``, the process has
-        loaded that library's extension module: ``--http httptools`` asked for it).
-        Else the verdict: not serving is not applicable when the release rejected an
-        option, else ``reproduces(kind)``, or without ``kind`` not applicable (this
-        release does not serve here at all, which is not the failure under test);
-        serving without ``loads`` is ``reproduces("not-<loads>")``."""
+        """None when the wait ended serving (and the process has loaded ``loads``'s
+        extension module: by default httptools when ``--http httptools`` was given;
+        checked where ``/proc`` maps tell, on Linux). Else the verdict: not serving is
+        not applicable when the release rejected an option, else ``reproduces(kind)``,
+        or without ``kind`` not applicable (this release does not serve here at all,
+        which is not the failure under test); serving without ``loads`` is
+        ``reproduces("not-<loads>")``."""
         if self.state != "serving":
             if (na := self.unsupported()) is not None:
                 return na
@@ -242,7 +257,8 @@ class Launch:
                 why = f"{self.what} did not serve GET / ({self.outcome}): {self.tail(2)}"
                 return not_applicable(why)
             return self.reproduces(kind)
-        if loads is not None and not self.loaded(loads):
+        loads = loads or ("httptools" if self.http == "httptools" else None)
+        if loads and Path("/proc/self/maps").exists() and not self.loaded(loads):
             return self.reproduces(f"not-{loads}", f"{self.what}: serving, {loads} not loaded")
         return None
 
@@ -291,6 +307,44 @@ class Launch:
         if serves is not None and self.serves(body):
             return self.fixed(serves, f"{self.what}: serves GET /")
         return self.reproduces(otherwise)
+
+    def request_verdict(
+        self,
+        signs: Mapping[str, str],
+        *,
+        body: str,
+        serves: str,
+        path: str = "/",
+        settle: float = 3.0,
+        no_start: str = "no-start",
+        otherwise: str = "other",
+    ) -> Verdict:
+        """Judge one request to a launch waited on until it started (``watch`` for
+        its startup line: an app failing every request never answers a 200):
+
+        1. the release rejected an option given -> not applicable;
+        2. the process exited -> ``reproduces(no_start)``;
+        3. ``GET path`` (:meth:`request`), giving the log up to ``settle`` seconds
+           to show one of ``signs``;
+        4. a 200 with ``body`` in it -> ``fixed(serves)``;
+        5. ``signs`` (kind -> pattern): the first found is the failure ->
+           ``reproduces(kind)``, the match as excerpt;
+        6. anything else -> ``reproduces(otherwise)``.
+        The reason says what ``GET path`` answered.
+        """
+        if (na := self.unsupported()) is not None:
+            return na
+        if self.state == "exited":
+            return self.reproduces(no_start)
+        log = "|".join(f"(?:{pattern})" for pattern in signs.values())
+        response = self.request(path, log=log, settle=settle)
+        seen = f"{self.what}: GET {path} answered {response.status or response.error}"
+        if response.ok and body in response.text:
+            return self.fixed(serves, seen)
+        for kind, pattern in signs.items():
+            if (found := self.find(pattern)) is not None:
+                return self.reproduces(kind, seen, found)
+        return self.reproduces(otherwise, seen)
 
     def websocket_verdict(
         self,
