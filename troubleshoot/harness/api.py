@@ -61,6 +61,7 @@ __all__ = [
     "fixed",
     "harness_error",
     "not_applicable",
+    "per_http",
     "pinned",
     "raw_exchange",
     "releases",
@@ -160,6 +161,25 @@ def pinned(
         return pin
 
     return {re.sub(r"\W", "_", f"{package}_{v}"): one(v) for v in versions}
+
+
+def per_http(judge: Callable[[Run, str], Verdict], extras: Extras) -> dict[str, ScenarioFn]:
+    """Scenarios ``h11`` and ``httptools`` (uvicorn only, ``extras`` installing it),
+    each ``judge(run, http)`` with the ``--http`` choice to pass to
+    :meth:`Run.launch_cli`; the scenario module binds them:
+    ``globals().update(per_http(...))``."""
+
+    def h11(run: Run) -> Verdict:
+        return judge(run, "h11")
+
+    def httptools(run: Run) -> Verdict:
+        return judge(run, "httptools")
+
+    only = HTTPTOOLS_IS_UVICORNS
+    return {
+        "h11": scenario("h11")(h11),
+        "httptools": scenario("httptools", requires=only, extras=extras)(httptools),
+    }
 
 
 def scenario(
@@ -283,7 +303,8 @@ class Run:
             files = self.tls()
             argv += ["--ssl-certfile", str(files.cert), "--ssl-keyfile", str(files.key)]
         proc = self._start(name, [*self.server.cli, *argv, *self.server.cli_flags], env)
-        launch = Launch(self, proc, port, " ".join([Path(self.server.cli[-1]).name, *args]), tls)
+        what = " ".join([Path(self.server.cli[-1]).name, *args])
+        launch = Launch(self, proc, port, what, tls, http=None if self.is_reference else http)
         if wait:
             launch.settle(timeout, watch)
         return launch
