@@ -8,8 +8,10 @@ workers from the listening socket they inherited.
 import os
 import time
 
+from repro_apps import Receive, Scope, Send
 
-async def app(scope, receive, send):
+
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] != "http":
         return
     time.sleep(0.3)
