@@ -21,21 +21,7 @@ started with the argument in that scenario.
 
 from __future__ import annotations
 
-import re
-import shlex
-
-from packaging.specifiers import SpecifierSet
-
-from troubleshoot.harness.api import (
-    Proc,
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Launch, Run, Verdict, releases, scenario
 
 # 0.5.x call the app ASGI 2 style (app(scope)): the fix scenarios' ASGI 3 app cannot
 # serve there (the usage error itself is the same on 0.5.0, observed by hand).
@@ -44,91 +30,56 @@ RELEASES = ">=0.6.0"
 MISSING = r"[^\n]*Missing argument ['\"]APP['\"][^\n]*"
 ADVICE = r"[^\n]*(?:required[^\n]*MODULE:ATTR|MODULE:ATTR[^\n]*required)[^\n]*"
 CLICK_70 = ">=0.12.0,<0.19.0"
+CMD = "{} --host 127.0.0.1 --port $PORT"  # a shell-form CMD, APP_MODULE empty
+EMPTY = {"APP_MODULE": ""}
 
 
-def _decide(run: Run, proc: Proc, port: int, what: str) -> Verdict:
-    run.step(f"waiting for {what} to exit or serve")
-    state = run.exit_or_serve(proc, port, timeout=15)
-    text, code = proc.output(), proc.returncode
-    if state == "exited" and (found := re.search(MISSING, text)):
-        quotes = "double-quotes" if '"APP"' in found[0] else "single-quotes"
-        return reproduces(
-            f"missing-argument-{quotes}-exit-{code}", f"{what}: exit {code}", found[0]
-        )
-    advice = re.search(ADVICE, text)
-    if state == "exited" and code not in (0, None) and advice:
-        return fixed("clean-error", f"{what}: exit {code}, names MODULE:ATTR", advice[0].strip())
-    return reproduces("other-failure", f"{what}: {state}, exit {code}", tail(text))
+def _refused(launch: Launch) -> Verdict:
+    if launch.state == "exited" and (found := launch.find(MISSING)):
+        quotes = "double-quotes" if '"APP"' in found else "single-quotes"
+        return launch.reproduces(f"missing-argument-{quotes}-exit-{launch.code}", excerpt=found)
+    return launch.verdict(refuses=ADVICE, options=False)
 
 
-def _launch(run: Run, port: int, **env: str) -> Proc:
-    return run.start_script_env(
-        "launch.py",
-        SERVER_CMD=shlex.join(run.server.cli),
-        SERVER_FLAGS=shlex.join(run.server.cli_flags),
-        PORT=str(port),
-        **env,
-    )
-
-
-def _click_70_releases(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server does not use click"
-    if spec.version is not None and spec.version not in SpecifierSet(CLICK_70):
-        return (
-            f"click 7.0 is run with the releases {CLICK_70} only (older ones pin click 7.1.2 here)"
-        )
-    return None
+def _serves(launch: Launch) -> Verdict:
+    return launch.verdict(serves="serves", body="served by app:app", otherwise="no-serve")
 
 
 @scenario("no-app")
 def no_app(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("--host", "127.0.0.1", "--port", str(port))
-    return _decide(run, proc, port, "the command without APP")
+    return _refused(run.launch_cli())
 
 
-@scenario("no-app-click-7.0", requires=_click_70_releases, extras={CLICK_70: ["click==7.0"]})
+@scenario(
+    "no-app-click-7.0",
+    requires=releases(
+        CLICK_70,
+        f"click 7.0 is run with the releases {CLICK_70} only (older ones pin click 7.1.2 here)",
+        reference="the reference server does not use click",
+    ),
+    extras={CLICK_70: ["click==7.0"]},
+)
 def no_app_click_70(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("--host", "127.0.0.1", "--port", str(port))
-    return _decide(run, proc, port, "the command without APP (click 7.0)")
+    return _refused(run.launch_cli())
 
 
 @scenario("empty-env-var")
 def empty_env_var(run: Run) -> Verdict:
-    port = run.port()
-    proc = _launch(run, port, APP_MODULE="")
-    return _decide(run, proc, port, "`uvicorn $APP_MODULE ...` with APP_MODULE empty")
-
-
-def _serves(run: Run, proc: Proc, port: int, what: str) -> Verdict:
-    run.step(f"waiting for {what} to serve")
-    state = run.exit_or_serve(proc, port, timeout=15)
-    if state == "serving" and run.get(port).text == "served by app:app":
-        return fixed("serves", f"{what} serves the app", tail(proc.output(), 2))
-    return reproduces("no-serve", f"{what}: {state}, exit {proc.returncode}", tail(proc.output()))
+    return _refused(run.launch_shell(CMD.format("$APP_MODULE"), env=EMPTY))
 
 
 @scenario("fix-app-given")
 def fix_app_given(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-    return _serves(run, proc, port, "the command with app:app")
+    return _serves(run.launch_cli("app:app"))
 
 
 @scenario("fix-env-default")
 def fix_env_default(run: Run) -> Verdict:
-    port = run.port()
-    proc = _launch(run, port, APP_MODULE="", APP_WORD="${APP_MODULE:-app:app}")
-    return _serves(run, proc, port, "`uvicorn ${APP_MODULE:-app:app} ...` with APP_MODULE empty")
+    return _serves(run.launch_shell(CMD.format("${APP_MODULE:-app:app}"), env=EMPTY))
 
 
 @scenario("fix-uvicorn-app-env")
 def fix_uvicorn_app_env(run: Run) -> Verdict:
-    port = run.port()
-    if run.is_reference:
-        proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-        return _serves(run, proc, port, "the reference server (no UVICORN_APP; APP given)")
-    proc = run.start_cli_env("--host", "127.0.0.1", "--port", str(port), UVICORN_APP="app:app")
-    return _serves(run, proc, port, "UVICORN_APP=app:app with no APP argument")
+    if run.is_reference:  # no UVICORN_APP there: the argument is given
+        return _serves(run.launch_cli("app:app"))
+    return _serves(run.launch_cli(env={"UVICORN_APP": "app:app"}))
