@@ -5,14 +5,18 @@ app before any lifespan.startup.* message is sent. Requests work, but the
 cache (and everything else startup should have done) is missing.
 """
 
-STATE = {"cache": None}
+from typing import Dict, Optional
+
+from repro_apps import Receive, Scope, Send, text
+
+STATE: Dict[str, Optional[str]] = {"cache": None}
 
 
-def warm_cache():
+def warm_cache() -> str:
     raise ConnectionError("cache warm-up failed: redis at 10.0.0.5:6379 refused the connection")
 
 
-async def app(scope, receive, send):
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         message = await receive()
         if message["type"] == "lifespan.startup":
@@ -22,5 +26,4 @@ async def app(scope, receive, send):
         await send({"type": "lifespan.shutdown.complete"})
         return
     body = b"cache ready" if STATE["cache"] is not None else b"cache missing"
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": body})
+    await text(body)(scope, receive, send)

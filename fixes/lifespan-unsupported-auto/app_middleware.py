@@ -6,29 +6,26 @@ fails in the middleware before it reaches the app: under ``--lifespan auto``
 the startup silently does not run.
 """
 
-STATE = {"cache": None}
+from typing import Dict, Optional
+
+from repro_apps import App, Receive, Scope, Send, lifespan, text
+
+STATE: Dict[str, Optional[str]] = {"cache": None}
 
 
-async def inner(scope, receive, send):
+async def inner(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                STATE["cache"] = "warm"
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
-    body = b"cache ready" if STATE["cache"] else b"cache missing"
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": body})
+        STATE["cache"] = "warm"  # the startup's work, run when the lifespan reaches the app
+        await lifespan(receive, send)
+        return
+    await text(b"cache ready" if STATE["cache"] else b"cache missing")(scope, receive, send)
 
 
 class TimingMiddleware:
-    def __init__(self, app):
+    def __init__(self, app: App) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert scope["type"] == "http", f"TimingMiddleware got a {scope['type']} scope"
         await self.app(scope, receive, send)
 

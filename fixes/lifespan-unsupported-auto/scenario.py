@@ -28,9 +28,7 @@ startup error itself is never shown.
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, scenario
 
 # "ASGI 'lifespan' protocol appears unsupported." and --lifespan since 0.6.0 (#325).
 RELEASES = ">=0.6.0"
@@ -39,89 +37,56 @@ CAUSE = r"cache warm-up failed"
 UNSUPPORTED = r"[^\n]*(?:lifespan' protocol appears unsupported|lifespan_unsupported)[^\n]*"
 
 
+def _shows(run: Run, target: str, cause: str) -> Verdict:
+    """Under the default lifespan mode, the exception must be shown."""
+    launch = run.launch_cli(target, timeout=20)
+    if (found := launch.find(rf"[^\n]*{cause}[^\n]*")) is not None:
+        return launch.fixed("error-shown", f"{launch.outcome}: the exception is shown", found)
+    if launch.state == "serving":
+        why = f"serves ({launch.get().text!r}) and the exception appears nowhere"
+        return launch.reproduces("error-hidden", why, launch.find(UNSUPPORTED))
+    return launch.reproduces("other-failure")
+
+
+def _quiet(run: Run, target: str, body: str, noise: str, kinds: tuple[str, str]) -> Verdict:
+    """Serves ``body`` and logs nothing matching ``noise``."""
+    launch = run.launch_cli(*target.split(), timeout=20)
+    if (na := launch.unsupported()) is not None:
+        return na
+    found = launch.find(noise)
+    if launch.serves(body) and found is None:
+        return launch.fixed(kinds[0], f"serves {body!r}, nothing logged about lifespan")
+    return launch.reproduces(kinds[1], f"{launch.outcome}, answers {launch.get().text!r}", found)
+
+
 @scenario("startup-raises-auto")
 def startup_raises_auto(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-    run.step("waiting for app:app (startup raises, lifespan auto) to serve or exit")
-    state = run.exit_or_serve(proc, port, timeout=20)
-    text = proc.output()
-    note = re.search(UNSUPPORTED, text)
-    if re.search(CAUSE, text):
-        line = next(line for line in text.splitlines() if re.search(CAUSE, line))
-        return fixed("error-shown", f"{state}: the startup exception is shown", line.strip())
-    if state == "serving":
-        body = run.get(port).text
-        return reproduces(
-            "error-hidden",
-            f"serves ({body!r}) and the startup exception appears nowhere",
-            note[0] if note else tail(text),
-        )
-    return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
+    return _shows(run, "app:app", CAUSE)
 
 
 @scenario("fix-lifespan-on")
 def fix_lifespan_on(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--lifespan", "on", "--host", "127.0.0.1", "--port", str(port))
-    run.step("waiting for app:app --lifespan on to fail fast")
-    state = run.exit_or_serve(proc, port, timeout=20)
-    text = proc.output()
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    if state == "exited" and re.search(CAUSE, text):
-        lines = [ln for ln in text.splitlines() if re.search(rf"{CAUSE}|startup failed", ln)]
-        return fixed(
-            f"fails-fast-exit-{proc.returncode}",
-            "the exception is shown and the server stops",
-            "\n".join(lines[-2:]),
-        )
-    return reproduces("no-fail-fast", f"{state}, exit {proc.returncode}", tail(text))
-
-
-MIDDLEWARE_CAUSE = r"TimingMiddleware got a lifespan scope"
-
-
-def _start(run: Run, app: str, *args: str) -> tuple[str, str, str]:
-    """Serve ``app`` as app.py; the state, the body of GET / and the log."""
-    run.copy(app, "app.py")
-    port = run.port()
-    proc = run.start_cli("app:app", *args, "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for {app} {' '.join(args)} to serve or exit")
-    state = run.exit_or_serve(proc, port, timeout=20)
-    body = run.get(port).text if state == "serving" else ""
-    return state, body, proc.output()
+    launch = run.launch_cli("app:app", "--lifespan", "on", timeout=20)
+    if (na := launch.unsupported()) is not None:
+        return na
+    if launch.state == "exited" and launch.find(CAUSE):
+        excerpt = "\n".join(launch.lines(rf"{CAUSE}|startup failed")[-2:])
+        return launch.fixed(f"fails-fast-exit-{launch.code}", excerpt=excerpt)
+    return launch.reproduces("no-fail-fast")
 
 
 @scenario("fix-lifespan-off")
 def fix_lifespan_off(run: Run) -> Verdict:
-    state, body, text = _start(run, "app_http_only.py", "--lifespan", "off")
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    noise = re.search(rf"{UNSUPPORTED}|Traceback", text)
-    if state == "serving" and body == "http only" and noise is None:
-        return fixed("quiet", "serves; no lifespan call, nothing logged about it", tail(text, 2))
-    return reproduces("lifespan-noise", f"{state} ({body!r})", noise[0] if noise else tail(text))
+    target, noise = "app_http_only:app --lifespan off", rf"{UNSUPPORTED}|Traceback"
+    return _quiet(run, target, "http only", noise, ("quiet", "lifespan-noise"))
 
 
 @scenario("middleware-blocks-lifespan")
 def middleware_blocks_lifespan(run: Run) -> Verdict:
-    state, body, text = _start(run, "app_middleware.py")
-    if found := re.search(rf"[^\n]*{MIDDLEWARE_CAUSE}[^\n]*", text):
-        return fixed(
-            "error-shown", f"{state}: the middleware's exception is shown", found[0].strip()
-        )
-    if state == "serving":
-        note = re.search(UNSUPPORTED, text)
-        why = f"serves ({body!r}) and the middleware's exception appears nowhere"
-        return reproduces("error-hidden", why, note[0] if note else tail(text))
-    return reproduces("other-failure", f"{state}", tail(text))
+    return _shows(run, "app_middleware:app", "TimingMiddleware got a lifespan scope")
 
 
 @scenario("fix-middleware-passes-lifespan")
 def fix_middleware_passes_lifespan(run: Run) -> Verdict:
-    state, body, text = _start(run, "app_middleware_fixed.py")
-    noise = re.search(UNSUPPORTED, text)
-    if state == "serving" and body == "cache ready" and noise is None:
-        return fixed("startup-ran", "serves 'cache ready': the app's startup ran", tail(text, 2))
-    return reproduces("startup-skipped", f"{state} ({body!r})", noise[0] if noise else tail(text))
+    kinds = ("startup-ran", "startup-skipped")
+    return _quiet(run, "app_middleware_fixed:app", "cache ready", UNSUPPORTED, kinds)
