@@ -20,18 +20,14 @@ on httptools.
 
 from __future__ import annotations
 
-import socket
-from pathlib import Path
-
 from troubleshoot.harness.api import (
+    HTTPTOOLS_IS_UVICORNS,
     Run,
-    ServerSpec,
     Verdict,
-    fixed,
     not_applicable,
-    reproduces,
+    per_http,
     scenario,
-    tail,
+    status_line,
 )
 
 REQUEST = (
@@ -40,75 +36,34 @@ REQUEST = (
 )
 INJECTED = b"\r\nSet-Cookie: injected=1\r\n"
 HTTPTOOLS = {"<0.12": ["httptools==0.6.4"], ">=0.12": ["httptools"]}
+REFUSALS = r"Invalid HTTP header|LocalProtocolError|Exception in ASGI|Traceback"
 
 
-def _raw(port: int, payload: bytes, wait: float = 3.0) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(payload)
-        sock.settimeout(wait)
-        chunks = []
-        try:
-            while data := sock.recv(65536):
-                chunks.append(data)
-        except (TimeoutError, ConnectionResetError):
-            pass
-    return b"".join(chunks)
-
-
-def _loaded(pid: int, library: str) -> bool:
-    """Has process ``pid`` loaded ``library``'s extension module (Linux)?"""
-    try:
-        return library in Path(f"/proc/{pid}/maps").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-
-
-def _reference_has_no_httptools(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server has one HTTP implementation (h11); httptools is uvicorn's"
-    return None
-
-
-def _serve(run: Run, *extra: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port), *extra)
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port):
-        # not the advisory's failure: this release does not serve here at all
-        return not_applicable(f"the server did not serve GET /: {tail(proc.output(), 2)}")
-    if "httptools" in extra and not _loaded(proc.pid, "httptools"):
-        return reproduces("not-httptools", "--http httptools given, httptools not loaded")
-    answer = _raw(port, REQUEST)
+def _serve(run: Run, http: str, target: str = "app:app") -> Verdict:
+    launch = run.launch_cli(target, http=http, timeout=20)
+    if early := launch.unserved():
+        return early
+    answer = launch.raw(REQUEST)
     head = answer.split(b"\r\n\r\n", 1)[0]
-    status = head.split(b"\r\n", 1)[0].decode("latin-1") or "no response"
-    shown = head.decode("latin-1")
+    status, shown = status_line(head), head.decode("latin-1")
     if INJECTED in head + b"\r\n":
-        return reproduces(
-            "crlf-on-the-wire", f"{status}; the injected header is on the wire", shown
-        )
-    proc.wait_for(r"Invalid HTTP header|LocalProtocolError|Exception in ASGI|Traceback", 3)
-    log = tail(proc.output(), 3)
+        why = f"{status}; the injected header is on the wire"
+        return launch.reproduces("crlf-on-the-wire", why, shown)
+    launch.wait_for(REFUSALS, 3)
+    logged = f"{shown}\n{launch.tail(3)}"
     if b"\r\nx-echo: helloset-cookie: injected=1" in head.lower():
-        return fixed("no-crlf", f"{status}; the value arrived without its CR LF", shown)
+        return launch.fixed("no-crlf", f"{status}; the value arrived without its CR LF", shown)
     if status.startswith("HTTP/1.1 400"):
         # refused before the app ran: the header was never built
         return not_applicable(f"{status}: this release refuses the request before the app runs")
     if status.startswith("HTTP/1.1 500") or not answer:
-        return fixed("refused", f"{status}; the value was refused", f"{shown}\n{log}".strip())
-    return reproduces("other", status, f"{shown}\n{log}")
+        return launch.fixed("refused", f"{status}; the value was refused", logged.strip())
+    return launch.reproduces("other", status, logged)
 
 
-@scenario("httptools", requires=_reference_has_no_httptools, extras=HTTPTOOLS)
-def httptools(run: Run) -> Verdict:
-    return _serve(run, "--http", "httptools")
+globals().update(per_http(_serve, HTTPTOOLS))
 
 
-@scenario("h11")
-def h11(run: Run) -> Verdict:
-    return _serve(run, *([] if run.is_reference else ["--http", "h11"]))
-
-
-@scenario("fix-strip-control-characters", requires=_reference_has_no_httptools, extras=HTTPTOOLS)
+@scenario("fix-strip-control-characters", requires=HTTPTOOLS_IS_UVICORNS, extras=HTTPTOOLS)
 def fix_strip_control_characters(run: Run) -> Verdict:
-    run.copy("app_fixed.py", "app.py")
-    return _serve(run, "--http", "httptools")
+    return _serve(run, "httptools", "app_fixed:app")
