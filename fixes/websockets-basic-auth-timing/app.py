@@ -1,13 +1,5 @@
 """Accepts every WebSocket (no authentication of its own) and says hello."""
 
+from repro_apps import websocket_greeting
 
-async def app(scope, receive, send):
-    if scope["type"] == "websocket":
-        await receive()  # websocket.connect
-        await send({"type": "websocket.accept"})
-        await send({"type": "websocket.send", "text": "hello"})
-        await send({"type": "websocket.close", "code": 1000})
-        return
-    if scope["type"] == "http":
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"ok"})
+app = websocket_greeting("hello")
