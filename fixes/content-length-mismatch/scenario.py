@@ -12,7 +12,7 @@ failure as users see it (``reproduces``): ``Exception in ASGI application``
 followed by h11's ``LocalProtocolError: Too much/Too little data for declared
 Content-Length`` (kind ``h11-local-protocol-error``) or httptools' ``RuntimeError:
 Response content longer/shorter than Content-Length`` (kind
-``httptools-runtimeerror``). ``fix-length-from-body`` serves app_fixed.py,
+``httptools-runtimeerror``). ``fix-length-from-body`` serves app.py's ``fixed``,
 which computes the header from the body: no error, full bodies.
 
 Two common sources of the mismatch, each with its fix (h11 on uvicorn; one
@@ -23,12 +23,12 @@ only):
 - ``body-with-204``: app_204.py answers ``GET /deleted`` with ``204`` and
   the body ``null`` (``content-length: 4``), as older FastAPI did for a 204
   route returning ``None``; a 204 carries no body, so h11 counts 4 bytes
-  against 0. ``fix-no-body-204`` serves app_204_fixed.py (a 204 without a
-  body): ``fixed`` on a clean 204 and no error.
+  against 0. ``fix-no-body-204`` serves app_204.py's ``fixed`` (a 204 without
+  a body): ``fixed`` on a clean 204 and no error.
 - ``middleware-keeps-length``: app_middleware.py's middleware appends a
   footer to the body of ``GET /page`` and forwards the old
   ``content-length``. ``fix-middleware-drops-length`` serves
-  app_middleware_fixed.py, whose middleware deletes the header: ``fixed``
+  app_middleware.py's ``fixed``, whose middleware deletes the header: ``fixed``
   when the whole rewritten body arrives and nothing is logged.
 """
 
@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, per_http, scenario
 
 SIGNS = {
     "h11-local-protocol-error": r"LocalProtocolError: Too (?:much|little) data for declared "
@@ -45,105 +45,76 @@ SIGNS = {
     r"Content-Length",
 }
 NAMED = r"protocol_error reason=\"response body (?:longer|shorter) than Content-Length[^\"]*"
+ANY_NAMED = r"protocol_error reason=\"[^\"]*"
+ERRORS = r"Traceback|Exception in ASGI|app_error|protocol_error"
 HTTPTOOLS = {">=0.12": ["httptools"]}
+PAGE = (200, "hello, world -- served by proxy")
 
 
-def _reference_has_no_httptools(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server has one HTTP implementation (h11); httptools is uvicorn's"
-    return None
-
-
-def _serve(run: Run, http: str | None) -> Verdict:
-    port = run.port()
-    args = ["app:app", "--host", "127.0.0.1", "--port", str(port)]
-    if http is not None:
-        args += ["--http", http]
-    proc = run.start_cli(*args)
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
+def _serve(run: Run, target: str, http: str = "h11") -> Verdict:
+    launch = run.launch_cli(target, http=http, timeout=20)
+    if early := launch.unserved("no-start"):
+        return early
     seen = []
     for path in ("/too-much", "/too-little"):
-        got = run.get(port, path)
+        got = launch.get(path)
         seen.append(f"GET {path}: {got.status or got.error}")
-    after = run.get(port, "/")
-    proc.wait_for("|".join([*SIGNS.values(), NAMED]), 3)
-    text = proc.output()
+    after = launch.get("/")
+    launch.wait_for("|".join([*SIGNS.values(), NAMED]), 3)
     for kind, pattern in SIGNS.items():
-        found = re.findall(pattern, text)
-        if found:
+        if found := re.findall(pattern, launch.text):
             how = f"{len(found)} tracebacks; " + "; ".join(seen)
-            return reproduces(kind, how, "\n".join(dict.fromkeys(found)))
-    named = re.findall(NAMED, text)
+            return launch.reproduces(kind, how, "\n".join(dict.fromkeys(found)))
+    named = re.findall(NAMED, launch.text)
     if len(named) == 2 and after.ok:
-        return fixed("named-mismatch", "both mismatches named; still serving", "\n".join(named))
+        why = "both mismatches named; still serving"
+        return launch.fixed("named-mismatch", why, "\n".join(named))
     if not named and after.ok and all(": 200" in s for s in seen):
-        return fixed("consistent-length", "full bodies, no error: " + "; ".join(seen), tail(text))
-    return reproduces("other", f"{'; '.join(seen)}; then GET /: {after.status}", tail(text))
+        why = "full bodies, no error: " + "; ".join(seen)
+        return launch.fixed("consistent-length", why, launch.tail())
+    return launch.reproduces("other", f"{'; '.join(seen)}; then GET /: {after.status}")
 
 
-@scenario("h11")
-def h11(run: Run) -> Verdict:
-    return _serve(run, "h11" if not run.is_reference else None)
+def _one(run: Run, target: str, path: str, want: tuple[int, str], *, fix: bool) -> Verdict:
+    launch = run.launch_cli(target, http="h11", timeout=20)
+    if early := launch.unserved("no-start"):
+        return early
+    got, after = launch.get(path), launch.get("/")
+    launch.wait_for("|".join([*SIGNS.values(), ANY_NAMED]), 3)
+    seen = f"GET {path}: {got.status or got.error} {got.text!r}; then GET /: {after.status}"
+    for kind, pattern in SIGNS.items():
+        if found := launch.find(pattern):
+            return launch.reproduces(kind, seen, found)
+    if (found := launch.find(ANY_NAMED)) and after.ok and not fix:
+        return launch.fixed("named-mismatch", f"{seen}; the mismatch is named", found)
+    if (got.status, got.text) == want and after.ok and launch.find(ERRORS) is None:
+        return launch.fixed("consistent-length", f"{seen}; no error")
+    return launch.reproduces("other", seen)
 
 
-@scenario("httptools", requires=_reference_has_no_httptools, extras=HTTPTOOLS)
-def httptools(run: Run) -> Verdict:
-    return _serve(run, "httptools")
+globals().update(per_http(lambda run, http: _serve(run, "app:app", http), HTTPTOOLS))
 
 
 @scenario("fix-length-from-body")
 def fix_length_from_body(run: Run) -> Verdict:
-    run.copy("app_fixed.py", "app.py")
-    return _serve(run, "h11" if not run.is_reference else None)
-
-
-ANY_NAMED = r"protocol_error reason=\"[^\"]*"
-
-
-def _one(run: Run, app: str, path: str, want: tuple[int, str], *, fix: bool) -> Verdict:
-    run.copy(app, "app.py")
-    port = run.port()
-    args = ["app:app", "--host", "127.0.0.1", "--port", str(port)]
-    proc = run.start_cli(*args, *([] if run.is_reference else ["--http", "h11"]))
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
-    got = run.get(port, path)
-    after = run.get(port, "/")
-    proc.wait_for("|".join([*SIGNS.values(), ANY_NAMED]), 3)
-    text = proc.output()
-    seen = f"GET {path}: {got.status or got.error} {got.text!r}; then GET /: {after.status}"
-    for kind, pattern in SIGNS.items():
-        if found := re.search(pattern, text):
-            return reproduces(kind, seen, found[0])
-    if (found := re.search(ANY_NAMED, text)) and after.ok and not fix:
-        return fixed("named-mismatch", f"{seen}; the mismatch is named", found[0])
-    errors = re.search(r"Traceback|Exception in ASGI|app_error|protocol_error", text)
-    if (got.status, got.text) == want and after.ok and errors is None:
-        return fixed("consistent-length", f"{seen}; no error", tail(text, 2))
-    return reproduces("other", seen, tail(text))
+    return _serve(run, "app:fixed")
 
 
 @scenario("body-with-204")
 def body_with_204(run: Run) -> Verdict:
-    return _one(run, "app_204.py", "/deleted", (204, ""), fix=False)
+    return _one(run, "app_204:app", "/deleted", (204, ""), fix=False)
 
 
 @scenario("fix-no-body-204")
 def fix_no_body_204(run: Run) -> Verdict:
-    return _one(run, "app_204_fixed.py", "/deleted", (204, ""), fix=True)
-
-
-PAGE = (200, "hello, world -- served by proxy")
+    return _one(run, "app_204:fixed", "/deleted", (204, ""), fix=True)
 
 
 @scenario("middleware-keeps-length")
 def middleware_keeps_length(run: Run) -> Verdict:
-    return _one(run, "app_middleware.py", "/page", PAGE, fix=False)
+    return _one(run, "app_middleware:app", "/page", PAGE, fix=False)
 
 
 @scenario("fix-middleware-drops-length")
 def fix_middleware_drops_length(run: Run) -> Verdict:
-    return _one(run, "app_middleware_fixed.py", "/page", PAGE, fix=True)
+    return _one(run, "app_middleware:fixed", "/page", PAGE, fix=True)
