@@ -1,11 +1,14 @@
 """A plain application; the failure is in what reaches the port, not in the app.
 
 GET /whoami answers with the client address the server put in the scope
-(the forwarded one when proxy headers are trusted).
+(the forwarded one when proxy headers are trusted). ASGI 3, and ASGI 2 for
+releases before 0.6.
 """
 
+from repro_apps import Receive, Scope, Send, dual
 
-async def serve(scope, receive, send):
+
+async def serve(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] != "http":
         return
     body = b"ok"
@@ -15,8 +18,4 @@ async def serve(scope, receive, send):
     await send({"type": "http.response.body", "body": body})
 
 
-def app(scope, receive=None, send=None):
-    # ASGI 3, and ASGI 2 for releases before 0.6
-    if receive is None:
-        return lambda receive, send: serve(scope, receive, send)
-    return serve(scope, receive, send)
+app = dual(serve)

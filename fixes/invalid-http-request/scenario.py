@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import contextlib
 import re
-import socket
 import ssl
 
-from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, scenario, status_line
 
 # Older releases can only be installed here with h11 0.8.1 pinned (their own
 # uvloop/httptools pins no longer build), and that h11 waits for a line end
@@ -40,6 +39,8 @@ RELEASES = ">=0.12"
 
 WARNING = r"Invalid HTTP request received\.?"
 REFERENCE = r"bad_request status=400 reason=[^\n]*"
+EITHER = f"{WARNING}|{REFERENCE}"
+PROXY_LINE = b"PROXY TCP4 203.0.113.7 127.0.0.1 51234 8000\r\n"
 
 
 def client_hello() -> bytes:
@@ -52,46 +53,31 @@ def client_hello() -> bytes:
     return outgoing.read()
 
 
-def _send_raw(port: int, data: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-        sock.sendall(data)
-        chunks = []
-        try:
-            while chunk := sock.recv(65536):
-                chunks.append(chunk)
-        except (TimeoutError, ConnectionError, OSError):
-            pass
-    return b"".join(chunks)
+def _whoami(forwarded: bool) -> bytes:
+    extra = "X-Forwarded-For: 203.0.113.7\r\n" if forwarded else ""
+    return f"GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n".encode()
 
 
 def _probe(run: Run, payload: bytes, what: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
+    launch = run.launch_cli("app:app", timeout=20)
+    if early := launch.unserved("no-start"):
+        return early
     run.step(f"sending {what} over a raw socket")
-    answer = _send_raw(port, payload)
-    status = answer.split(b"\r\n", 1)[0].decode("latin-1") if answer else "no response"
-    after = run.get(port, "/")
-    proc.wait_for(f"{WARNING}|{REFERENCE}", 3)
-    text = proc.output()
+    status = status_line(launch.raw(payload, wait=5))
+    after = launch.get("/")
+    launch.wait_for(EITHER, 3)
     seen = f"{what}: {status!r}; then GET /: {after.status}"
-    if found := re.search(WARNING, text):
+    if warning := launch.find(f"[^\n]*{WARNING}[^\n]*"):
         kind = "invalid-request-warning"
-        if "Traceback" in text:
+        if "Traceback" in launch.text:
             kind += "-with-traceback"
         if not status.startswith("HTTP/1.1 400"):
             kind += "-no-response"
-        last = [ln for ln in text.splitlines() if re.match(r"[\w.]+(Error|Exception)\b", ln)]
-        return reproduces(kind, seen, "\n".join([_line(text, WARNING), *last[-1:]]))
-    if (found := re.search(REFERENCE, text)) and status.startswith("HTTP/1.1 400") and after.ok:
-        return fixed("bad-request-with-reason", seen, found[0])
-    return reproduces("other", seen, tail(text))
-
-
-def _line(text: str, pattern: str) -> str:
-    return next(line for line in text.splitlines() if re.search(pattern, line))
+        last = launch.lines(r"^[\w.]+(Error|Exception)\b")[-1:]
+        return launch.reproduces(kind, seen, "\n".join([warning, *last]))
+    if (found := launch.find(REFERENCE)) and status.startswith("HTTP/1.1 400") and after.ok:
+        return launch.fixed("bad-request-with-reason", seen, found)
+    return launch.reproduces("other", seen)
 
 
 @scenario("tls-to-plain-port")
@@ -106,28 +92,15 @@ def garbage_request_line(run: Run) -> Verdict:
 
 @scenario("fix-serve-tls")
 def fix_serve_tls(run: Run) -> Verdict:
-    port = run.port()
-    files = run.tls()
-    proc = run.start_cli(
-        "app:app", "--host", "127.0.0.1", "--port", str(port),
-        "--ssl-certfile", str(files.cert), "--ssl-keyfile", str(files.key),
-    )  # fmt: skip
-    run.step(f"waiting for HTTPS on port {port}")
-    if not run.wait_serving(proc, port, tls=True):
-        return reproduces("no-start", "no HTTPS response", tail(proc.output()))
-    got = run.get(port, "/", tls=True)
-    text = proc.output()
-    if re.search(WARNING, text) or not got.ok:
-        return reproduces("still-invalid", f"HTTPS GET /: {got.status}", tail(text))
-    return fixed("https-served", "HTTPS (verified against the run's CA): 200, no warning", "")
-
-
-PROXY_LINE = b"PROXY TCP4 203.0.113.7 127.0.0.1 51234 8000\r\n"
-
-
-def _whoami(forwarded: bool) -> bytes:
-    extra = "X-Forwarded-For: 203.0.113.7\r\n" if forwarded else ""
-    return f"GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n".encode()
+    launch = run.launch_cli("app:app", tls=True, timeout=20)
+    if early := launch.unserved("no-start"):
+        return early
+    got = launch.get("/")
+    if launch.find(WARNING) or not got.ok:
+        return launch.reproduces("still-invalid", f"HTTPS GET /: {got.status}")
+    return launch.fixed(
+        "https-served", "HTTPS (verified against the run's CA): 200, no warning", ""
+    )
 
 
 @scenario("proxy-protocol-header")
@@ -137,22 +110,19 @@ def proxy_protocol_header(run: Run) -> Verdict:
 
 @scenario("fix-no-proxy-protocol")
 def fix_no_proxy_protocol(run: Run) -> Verdict:
-    port = run.port()
     trust = [] if run.is_reference else ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port), *trust)
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
+    launch = run.launch_cli("app:app", *trust, timeout=20)
+    if early := launch.unserved("no-start"):
+        return early
     run.step("plain HTTP with X-Forwarded-For instead of a PROXY header")
-    answer = _send_raw(port, _whoami(True)).decode("latin-1")
-    proc.wait_for(f"{WARNING}|{REFERENCE}", 1)
-    text = proc.output()
-    status = answer.split("\r\n", 1)[0] if answer else "no response"
+    raw = launch.raw(_whoami(True), wait=5)
+    launch.wait_for(EITHER, 1)
+    status, answer = status_line(raw), raw.decode("latin-1")
     want = "client=127.0.0.1" if run.is_reference else "client=203.0.113.7"
     body = re.search(r"client=[^\s]+", answer)
     seen = f"{status!r}, body {body[0] if body else None!r}"
-    if re.search(f"{WARNING}|{REFERENCE}", text) or not status.startswith("HTTP/1.1 200"):
-        return reproduces("still-invalid", seen, tail(text))
+    if launch.find(EITHER) or not status.startswith("HTTP/1.1 200"):
+        return launch.reproduces("still-invalid", seen)
     if body is None or body[0] != want:
-        return reproduces("client-not-forwarded", f"{seen}; expected {want}", tail(text))
-    return fixed("plain-http-forwarded", f"{seen}; no warning", tail(text, 1))
+        return launch.reproduces("client-not-forwarded", f"{seen}; expected {want}")
+    return launch.fixed("plain-http-forwarded", f"{seen}; no warning", launch.tail(1))
