@@ -33,24 +33,12 @@ httptools is no workaround. Not applicable to the reference server (h11 only).
 
 from __future__ import annotations
 
-import re
-import socket
 import time
+from collections.abc import Callable
 
-from troubleshoot.harness.api import (
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import HTTPTOOLS_IS_UVICORNS, Launch, Run, Verdict, scenario
 
 RELEASES = ">=0.12.0"
-
-READY = r"Uvicorn running on|reference_server: (?:worker_ready|startup_done)"
 ERROR = (
     r"timeout_keep_alive_handler|LocalProtocolError|Exception in ASGI application"
     r"|app_error|protocol_error"
@@ -61,79 +49,37 @@ def _request(path: str) -> bytes:
     return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
 
 
-def _read_all(sock: socket.socket, want: int, deadline: float) -> bytes:
-    data = b""
-    while data.count(b"HTTP/1.1 200") < want or not data.endswith(b"/slow"):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        sock.settimeout(left)
-        try:
-            chunk = sock.recv(65536)
-        except (TimeoutError, OSError):
-            break
-        if not chunk:
-            break
-        data += chunk
-    return data
+def _pipelined(launch: Launch) -> bytes:
+    return launch.exchange(_request("/fast") + _request("/slow"), b"/slow", timeout=8)
 
 
-def _pipelined(port: int) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(_request("/fast") + _request("/slow"))
-        return _read_all(sock, 2, time.monotonic() + 8)
+def _separate(launch: Launch) -> bytes:
+    fast = launch.exchange(_request("/fast"), b"/fast", timeout=10)
+    return fast + launch.exchange(_request("/slow"), b"/slow", timeout=8)
 
 
-def _separate(port: int) -> bytes:
-    out = b""
-    for path in ("/fast", "/slow"):
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            sock.sendall(_request(path))
-            out += _read_all(sock, 1, time.monotonic() + 8) if path == "/slow" else sock.recv(65536)
-    return out
-
-
-def _run(run: Run, client, keep_alive: str = "1", http: str = "h11") -> Verdict:  # type: ignore[no-untyped-def]
-    port = run.port()
-    # The reference server speaks h11 only and has no --http option.
-    flags = [] if run.is_reference else ["--http", http]
-    proc = run.start_cli(
-        "app:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        *flags,
-        "--timeout-keep-alive",
-        keep_alive,
-    )
-    if not proc.wait_for(READY, 20):
-        reason = run.unsupported(proc.output())
-        if reason:
-            return not_applicable(reason)
-        return reproduces("no-start", "the server did not start", tail(proc.output()))
+def _run(
+    run: Run, client: Callable[[Launch], bytes], keep_alive: str = "1", http: str = "h11"
+) -> Verdict:
+    launch = run.launch_cli("app:app", "--timeout-keep-alive", keep_alive, http=http, timeout=20)
+    if early := launch.unserved("no-start"):
+        return early
     run.step(f"GET /fast and GET /slow (3 s) with --timeout-keep-alive {keep_alive}")
-    answer = client(port)
+    answer = client(launch)
     time.sleep(0.5)  # a traceback logged by the timer lands after the responses
-    text = proc.output()
     got = answer.count(b"HTTP/1.1 200")
     complete = got == 2 and answer.endswith(b"/slow")
-    errors = [ln.strip() for ln in text.splitlines() if re.search(ERROR, ln)]
-    if re.search(r"timeout_keep_alive_handler|ConnectionClosed", text):
-        return reproduces(
-            "keepalive-timer-error",
-            f"the keep-alive timer fired during the second request; {got} of 2 responses",
-            "\n".join(dict.fromkeys(errors)),
-        )
+    errors = "\n".join(dict.fromkeys(line.strip() for line in launch.lines(ERROR)))
+    if launch.find(r"timeout_keep_alive_handler|ConnectionClosed"):
+        why = f"the keep-alive timer fired during the second request; {got} of 2 responses"
+        return launch.reproduces("keepalive-timer-error", why, errors)
     if not errors and not complete:
-        return reproduces(
-            "response-lost-silently", f"{got} of 2 responses, nothing logged", tail(text, 2)
-        )
+        why = f"{got} of 2 responses, nothing logged"
+        return launch.reproduces("response-lost-silently", why, launch.tail(2))
     if errors or not complete:
-        return reproduces("other", f"{got} of 2 responses", "\n".join(errors) or tail(text))
-    return fixed(
-        "both-answered", "both responses, no error logged", answer.split(b"\r\n", 1)[0].decode()
-    )
+        return launch.reproduces("other", f"{got} of 2 responses", errors or None)
+    status = answer.split(b"\r\n", 1)[0].decode()
+    return launch.fixed("both-answered", "both responses, no error logged", status)
 
 
 @scenario("pipelined-slow-second")
@@ -151,14 +97,6 @@ def fix_longer_keepalive(run: Run) -> Verdict:
     return _run(run, _pipelined, keep_alive="5")
 
 
-def _httptools_is_uvicorns(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server has one HTTP implementation (h11); httptools is uvicorn's"
-    return None
-
-
-@scenario(
-    "pipelined-httptools", requires=_httptools_is_uvicorns, extras={">=0.12.0": ["httptools"]}
-)
+@scenario("pipelined-httptools", requires=HTTPTOOLS_IS_UVICORNS, extras={">=0.12.0": ["httptools"]})
 def pipelined_httptools(run: Run) -> Verdict:
     return _run(run, _pipelined, http="httptools")
