@@ -31,20 +31,10 @@ if mode == "compiler":
     if not headers.exists():
         print(f"DOCTOR-NA: this interpreter has no headers ({headers} is missing)")
         sys.exit(3)
-if mode == "wheel":
-    wanted = ["httptools"]
-else:
-    wanted = ["--no-binary", "httptools", "--no-cache", "httptools==0.6.4"]
-cmd = [
-    shutil.which("uv") or "uv",
-    "pip",
-    "install",
-    "--python",
-    sys.executable,
-    "--target",
-    "deps",
-    *wanted,
-]
+pinned_sdist = ["--no-binary", "httptools", "--no-cache", "httptools==0.6.4"]
+wanted = ["httptools"] if mode == "wheel" else pinned_sdist
+uv = shutil.which("uv") or "uv"
+cmd = [uv, "pip", "install", "--python", sys.executable, "--target", "deps", *wanted]
 done = subprocess.run(
     cmd, check=False, env=env, stderr=subprocess.STDOUT, stdout=subprocess.PIPE, text=True
 )

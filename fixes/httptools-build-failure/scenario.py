@@ -30,14 +30,12 @@ import re
 import shutil
 
 from troubleshoot.harness.api import (
+    HTTPTOOLS_IS_UVICORNS,
+    Launch,
     Run,
-    ServerSpec,
     Verdict,
-    fixed,
     not_applicable,
-    reproduces,
     scenario,
-    tail,
 )
 
 # httptools became an optional extra ("uvicorn[standard]") in 0.12.0.
@@ -49,88 +47,59 @@ BUILD_ERROR = (
 )
 
 
-def _no_httptools_model(server: ServerSpec) -> str | None:
-    if server.kind == "reference":
-        return "the reference server parses HTTP with h11 only; it does not model httptools"
-    return None
+def _install(run: Run, mode: str, timeout: float) -> tuple[Launch, int | None]:
+    """``python build.py MODE``: httptools into ./deps; the script and its exit status."""
+    launch = run.launch_script("build.py", mode, wait=False, name=f"install-{mode}")
+    run.step(f"installing httptools into ./deps ({mode})")
+    return launch, launch.proc.wait(timeout)
 
 
-@scenario("build-without-compiler", requires=_no_httptools_model)
+def _build_errors(launch: Launch) -> str:
+    return "\n".join(re.findall(BUILD_ERROR, launch.text)[:3])
+
+
+@scenario("build-without-compiler", requires=HTTPTOOLS_IS_UVICORNS)
 def build_without_compiler(run: Run) -> Verdict:
-    proc = run.start_script("build.py")
-    run.step("installing httptools from source without a compiler")
-    code = proc.wait(240)
-    text = proc.output()
-    found = re.findall(BUILD_ERROR, text)
-    if code != 0 and found:
-        return reproduces(
-            "build-failed", f"the httptools build failed (exit {code})", "\n".join(found[:3])
-        )
+    launch, code = _install(run, "no-compiler", 240)
+    if code != 0 and (found := _build_errors(launch)):
+        return launch.reproduces("build-failed", f"the httptools build failed (exit {code})", found)
     if code == 0:
-        return fixed(
-            "installed", "httptools installed (a wheel or a compiler was found)", tail(text)
-        )
-    return reproduces("install-failed", f"the install failed (exit {code})", tail(text))
+        why = "httptools installed (a wheel or a compiler was found)"
+        return launch.fixed("installed", why, launch.tail())
+    return launch.reproduces("install-failed", f"the install failed (exit {code})")
 
 
-@scenario("fix-plain-uvicorn-h11", requires=_no_httptools_model)
+@scenario("fix-plain-uvicorn-h11", requires=HTTPTOOLS_IS_UVICORNS)
 def fix_plain_uvicorn_h11(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port), "--http", "auto")
-    run.step(f"waiting for plain uvicorn (h11) on {port}")
-    if not run.wait_serving(proc, port):
-        return reproduces("no-serve", "plain uvicorn did not serve", tail(proc.output()))
-    started = [line for line in proc.output().splitlines() if "Uvicorn running" in line]
-    return fixed(
-        "serves-h11", "served GET / with the h11 fallback, no httptools needed", "\n".join(started)
-    )
+    launch = run.launch_cli("app:app", http="auto", timeout=20)
+    if early := launch.unserved("no-serve"):
+        return early
+    why = "served GET / with the h11 fallback, no httptools needed"
+    return launch.fixed("serves-h11", why, "\n".join(launch.lines("Uvicorn running")))
 
 
 def _install_then_serve(run: Run, mode: str) -> Verdict:
-    proc = run.start_script("build.py", mode, name=f"install-{mode}")
-    run.step(f"installing httptools into ./deps ({mode})")
-    code = proc.wait(300)
-    text = proc.output()
-    if "DOCTOR-NA:" in text:
-        return not_applicable(text.split("DOCTOR-NA:", 1)[1].strip().splitlines()[0])
+    launch, code = _install(run, mode, 300)
+    if na := launch.find(r"(?<=DOCTOR-NA:)[^\n]*"):
+        return not_applicable(na)
     if code != 0:
-        found = re.findall(BUILD_ERROR, text)
-        return reproduces(
-            "build-failed", f"the install failed (exit {code})", "\n".join(found[:3]) or tail(text)
-        )
-    installed = next(
-        (ln.strip() for ln in text.splitlines() if "+ httptools" in ln), "httptools installed"
-    )
-    port = run.port()
+        why = f"the install failed (exit {code})"
+        return launch.reproduces("build-failed", why, _build_errors(launch) or None)
+    installed = launch.find(r"[^\n]*\+ httptools[^\n]*") or "httptools installed"
     deps = os.pathsep.join([str(run.workdir), str(run.path("deps"))])
-    server = run.start_cli_env(
-        "app:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--http",
-        "httptools",
-        PYTHONPATH=deps,
-    )
-    run.step(f"waiting for uvicorn --http httptools on {port}")
-    if not run.wait_serving(server, port):
-        return reproduces(
-            "no-serve",
-            "httptools installed, but uvicorn --http httptools did not serve",
-            tail(server.output()),
-        )
-    return fixed(
-        "serves-httptools", f"{installed}; uvicorn --http httptools served GET /", installed
-    )
+    server = run.launch_cli("app:app", http="httptools", env={"PYTHONPATH": deps}, timeout=20)
+    if early := server.unserved("no-serve"):
+        return early
+    why = f"{installed}; uvicorn --http httptools served GET /"
+    return server.fixed("serves-httptools", why, installed)
 
 
-@scenario("fix-httptools-wheel", requires=_no_httptools_model)
+@scenario("fix-httptools-wheel", requires=HTTPTOOLS_IS_UVICORNS)
 def fix_httptools_wheel(run: Run) -> Verdict:
     return _install_then_serve(run, "wheel")
 
 
-@scenario("fix-with-compiler", requires=_no_httptools_model)
+@scenario("fix-with-compiler", requires=HTTPTOOLS_IS_UVICORNS)
 def fix_with_compiler(run: Run) -> Verdict:
     if shutil.which("cc") is None and shutil.which("gcc") is None:
         return not_applicable("no C compiler (cc or gcc) on this machine to build httptools with")
