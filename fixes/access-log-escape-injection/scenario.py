@@ -20,14 +20,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import (
-    HTTPTOOLS_IS_UVICORNS,
-    Run,
-    Verdict,
-    not_applicable,
-    scenario,
-    status_line,
-)
+from troubleshoot.harness.api import Run, Verdict, not_applicable, per_http, scenario, status_line
 
 PATH = "/%1B[2J%1B[31mINJECTED%1B[0m"
 REQUEST = f"GET {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
@@ -37,7 +30,7 @@ HTTPTOOLS = {"<0.12": ["httptools==0.6.4"], ">=0.12": ["httptools"]}
 
 def _serve(run: Run, http: str, *extra: str) -> Verdict:
     launch = run.launch_cli("app:app", *extra, http=http, timeout=20)
-    if early := launch.unserved(loads="httptools" if http == "httptools" else None):
+    if early := launch.unserved():
         return early
     answer = launch.raw(REQUEST)
     status = status_line(answer)
@@ -57,14 +50,7 @@ def _serve(run: Run, http: str, *extra: str) -> Verdict:
     return launch.reproduces("other", f"{status}; log lines: {len(lines)}", shown or None)
 
 
-@scenario("h11")
-def h11(run: Run) -> Verdict:
-    return _serve(run, "h11")
-
-
-@scenario("httptools", requires=HTTPTOOLS_IS_UVICORNS, extras=HTTPTOOLS)
-def httptools(run: Run) -> Verdict:
-    return _serve(run, "httptools")
+globals().update(per_http(_serve, HTTPTOOLS))
 
 
 @scenario("fix-no-access-log")
