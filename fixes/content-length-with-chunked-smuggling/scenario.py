@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import HTTPTOOLS_IS_UVICORNS, Run, Verdict, scenario
+from troubleshoot.harness.api import Run, Verdict, per_http
 
 HIDDEN = b"GET /hidden HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 BODY = b"0\r\n\r\n" + HIDDEN
@@ -35,7 +35,7 @@ HTTPTOOLS = {"<0.12": ["httptools==0.6.4"], ">=0.12": ["httptools"]}
 
 def _serve(run: Run, http: str) -> Verdict:
     launch = run.launch_cli("app:app", http=http, timeout=20)
-    if early := launch.unserved(loads="httptools" if http == "httptools" else None):
+    if early := launch.unserved():
         return early
     used = f"h11 {run.version('h11')}" if http == "h11" else "httptools"
     answer = launch.raw(REQUEST)
@@ -51,11 +51,4 @@ def _serve(run: Run, http: str) -> Verdict:
     return launch.reproduces("other", seen, shown)
 
 
-@scenario("h11")
-def h11(run: Run) -> Verdict:
-    return _serve(run, "h11")
-
-
-@scenario("httptools", requires=HTTPTOOLS_IS_UVICORNS, extras=HTTPTOOLS)
-def httptools(run: Run) -> Verdict:
-    return _serve(run, "httptools")
+globals().update(per_http(_serve, HTTPTOOLS))
