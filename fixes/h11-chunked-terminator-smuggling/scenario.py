@@ -45,7 +45,7 @@ OWN_H11 = uvicorn_only(
 def _serve(run: Run, http: str = "h11") -> Verdict:
     h11 = run.version("h11")
     launch = run.launch_cli("app:app", http=http, timeout=20)
-    if early := launch.unserved(loads="httptools" if http == "httptools" else None):
+    if early := launch.unserved():
         return early
     answer = launch.raw(REQUEST)
     statuses = re.findall(rb"HTTP/1\.1 (\d{3})", answer)
