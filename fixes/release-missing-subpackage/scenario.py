@@ -16,39 +16,21 @@ The reference server is not an installed uvicorn release: not applicable.
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
-from troubleshoot.harness.procs import Proc
+from troubleshoot.harness.api import Run, Verdict, scenario, uvicorn_only
 
 # 0.2.x cannot be run by the harness recipe for old releases (it needs websockets
 # and takes its options differently): the 0.2.14 sdist was only listed.
 RELEASES = ">=0.3.0"
 
 MISSING = r"[^\n]*No module named '?uvicorn\.[\w.]+'?[^\n]*"
+NOT_SERVER_BEHAVIOUR = uvicorn_only(
+    "the files missing are those of a published uvicorn release, not server behaviour"
+)
 
 
-def _uvicorn_only(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the files missing are those of a published uvicorn release, not server behaviour"
-    return None
-
-
-def _decide(run: Run, proc_name: str, port: int, proc: Proc) -> Verdict:
-    state = run.exit_or_serve(proc, port, timeout=15)
-    text = proc.output()
-    if state == "serving":
-        return fixed("serves", f"{proc_name} served GET /", tail(text, 2))
-    if found := re.search(MISSING, text):
-        return reproduces(
-            "missing-subpackage", f"{state}, exit {proc.returncode}", found[0].strip()
-        )
-    return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
-
-
-@scenario("start-cli", requires=_uvicorn_only)
+@scenario("start-cli", requires=NOT_SERVER_BEHAVIOUR)
 def start_cli(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for uvicorn app:app on port {port}")
-    return _decide(run, "uvicorn app:app", port, proc)
+    launch = run.launch_cli("app:app")
+    if launch.serves():
+        return launch.fixed("serves")
+    return launch.verdict({"missing-subpackage": MISSING}, options=False)
