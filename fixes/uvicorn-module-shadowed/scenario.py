@@ -17,61 +17,43 @@ behaviour the reference server could get right or wrong (not applicable there).
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, scenario, uvicorn_only
 
 RELEASES = ">=0.5.0"
 
-PARTIAL = r"[^\n]*partially initialized module 'uvicorn' has no attribute 'run'[^\n]*"
-NO_RUN = r"[^\n]*AttributeError: module 'uvicorn' has no attribute 'run'[^\n]*"
-UNGUARDED = """import os
-
-import uvicorn
-
-uvicorn.run("app:app", host="127.0.0.1", port=int(os.environ["PORT"]))
-"""
-
-
-def _uvicorn_only(server: ServerSpec) -> str | None:
-    if server.kind == "reference":
-        return (
-            "the shadowing is Python's import order (a local uvicorn.py before site-packages); "
-            "the script imports uvicorn by name, so the reference server is not involved"
-        )
-    return None
+NO_RUN = r"module 'uvicorn' has no attribute 'run'[^\n]*"
+SIGNS = {
+    "partially-initialized": r"[^\n]*partially initialized " + NO_RUN,
+    "no-attribute-run": r"[^\n]*AttributeError: " + NO_RUN,
+}
+IMPORT_ORDER = uvicorn_only(
+    "the shadowing is Python's import order (a local uvicorn.py before site-packages); "
+    "the script imports uvicorn by name, so the reference server is not involved"
+)
 
 
 def _decide(run: Run, script: str) -> Verdict:
-    port = run.port()
-    proc = run.start_script_env(script, PORT=str(port))
-    run.step(f"waiting for python {script} to serve or exit")
-    state = run.exit_or_serve(proc, port, timeout=15)
-    text = proc.output()
-    if state == "serving" and run.get(port).text == "served by the real uvicorn":
-        return fixed("serves", f"python {script} serves the app", tail(text, 2))
-    if found := re.search(PARTIAL, text):
-        return reproduces("partially-initialized", f"{state}, exit {proc.returncode}", found[0].strip())
-    if found := re.search(NO_RUN, text):
-        return reproduces("no-attribute-run", f"{state}, exit {proc.returncode}", found[0].strip())
-    return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
+    launch = run.launch_script(script)
+    if launch.serves("served by the real uvicorn"):
+        return launch.fixed("serves")
+    return launch.verdict(SIGNS, options=False)
 
 
-@scenario("script-named-uvicorn", requires=_uvicorn_only)
+@scenario("script-named-uvicorn", requires=IMPORT_ORDER)
 def script_named_uvicorn(run: Run) -> Verdict:
     return _decide(run, "uvicorn.py")
 
 
-@scenario("unguarded-script-named-uvicorn", requires=_uvicorn_only)
+@scenario("unguarded-script-named-uvicorn", requires=IMPORT_ORDER)
 def unguarded_script_named_uvicorn(run: Run) -> Verdict:
-    run.step("writing uvicorn.py without a __main__ guard (the tutorial shape)")
-    run.write("uvicorn.py", UNGUARDED)
+    run.step("removing the __main__ guard of uvicorn.py (the tutorial shape)")
+    guarded = run.path("uvicorn.py").read_text(encoding="utf-8")
+    run.write("uvicorn.py", guarded.replace('if __name__ == "__main__":\n    ', ""))
     return _decide(run, "uvicorn.py")
 
 
-@scenario("fix-rename", requires=_uvicorn_only)
+@scenario("fix-rename", requires=IMPORT_ORDER)
 def fix_rename(run: Run) -> Verdict:
     run.step("renaming uvicorn.py to serve.py")
-    run.path("serve.py").write_text(run.path("uvicorn.py").read_text())
-    run.path("uvicorn.py").unlink()
+    run.path("uvicorn.py").rename(run.path("serve.py"))
     return _decide(run, "serve.py")
