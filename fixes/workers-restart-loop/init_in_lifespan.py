@@ -3,24 +3,27 @@ lifespan startup, where a failure is reported as a startup failure (exit code 3)
 
 import os
 
+from repro_apps import Receive, Scope, Send, text
 
-def check_settings():
+http = text(b"ok", handles_lifespan=False)
+
+
+def check_settings() -> None:
     if not os.environ.get("DATABASE_URL"):
         raise RuntimeError("DATABASE_URL is not set")
 
 
-async def app(scope, receive, send):
-    if scope["type"] == "lifespan":
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            try:
-                check_settings()
-            except RuntimeError as exc:
-                await send({"type": "lifespan.startup.failed", "message": str(exc)})
-                return
-            await send({"type": "lifespan.startup.complete"})
-            message = await receive()
-            await send({"type": "lifespan.shutdown.complete"})
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] != "lifespan":
+        await http(scope, receive, send)
         return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"ok"})
+    message = await receive()
+    if message["type"] == "lifespan.startup":
+        try:
+            check_settings()
+        except RuntimeError as exc:
+            await send({"type": "lifespan.startup.failed", "message": str(exc)})
+            return
+        await send({"type": "lifespan.startup.complete"})
+        await receive()  # lifespan.shutdown
+        await send({"type": "lifespan.shutdown.complete"})

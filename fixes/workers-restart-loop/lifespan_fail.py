@@ -1,11 +1,14 @@
 """An app whose lifespan startup fails (a database that cannot be reached)."""
 
+from repro_apps import Receive, Scope, Send, text
 
-async def app(scope, receive, send):
-    if scope["type"] == "lifespan":
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.failed", "message": "database unreachable"})
+http = text(b"ok", handles_lifespan=False)
+
+
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] != "lifespan":
+        await http(scope, receive, send)
         return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"ok"})
+    message = await receive()
+    if message["type"] == "lifespan.startup":
+        await send({"type": "lifespan.startup.failed", "message": "database unreachable"})

@@ -26,9 +26,7 @@ server's equivalent is ``--timeout-worker-startup``).
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, not_applicable, scenario
 
 # --workers exists since 0.5.0.
 RELEASES = ">=0.5.0"
@@ -36,39 +34,27 @@ RELEASES = ">=0.5.0"
 WINDOW = 10.0
 # uvicorn: "Started server process [N]"; reference server: "worker_start".
 WORKER_START = r"Started server process \[\d+\]|reference_server: worker_start "
+TRACEBACK = r"Traceback \(most recent call last\)"
 DIED = r"Child process \[\d+\] died|worker_exit .*reason=crashed"
 
 
 def _run_workers(run: Run, target: str, workers: str = "2") -> Verdict:
-    port = run.port()
-    proc = run.start_cli(target, "--workers", workers, "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"watching {target} with {workers} workers for {WINDOW:.0f}s")
-    state = run.exit_or_serve(proc, port, timeout=WINDOW)
-    text = proc.output()
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    starts = len(re.findall(WORKER_START, text))
-    died = len(re.findall(DIED, text))
-    if state == "serving":
+    launch = run.launch_cli(target, "--workers", workers, timeout=WINDOW)
+    if (na := launch.unsupported()) is not None:
+        return na
+    starts, died = launch.count(WORKER_START), launch.lines(DIED)
+    if launch.state == "serving":
         return not_applicable(f"{target} served: the app did not fail as the scenario needs")
-    if state == "exited":
-        code = proc.returncode
-        kind = "stops-exit-0" if code == 0 else "stops-nonzero"
-        return fixed(
-            kind, f"the parent stopped (exit {code}) after {starts} worker starts", tail(text)
-        )
-    if starts > 6 or died > 2:
-        lines = [line for line in text.splitlines() if re.search(DIED, line)]
-        return reproduces(
-            "restart-loop",
-            f"{starts} worker starts and {died} 'died' lines in {WINDOW:.0f}s; still running",
-            "\n".join(lines[-3:]),
-        )
-    return reproduces(
-        "parent-hangs",
-        f"the workers failed ({starts} starts), nothing serves, and the parent does not exit",
-        tail(text),
-    )
+    if launch.state == "exited" and workers == "1" and (n := launch.count(TRACEBACK)) > 1:
+        return launch.reproduces("repeated-error", f"{n} tracebacks: it kept trying")
+    if launch.state == "exited":
+        kind = "stops-nonzero" if launch.code else "stops-exit-0"
+        return launch.fixed(kind, f"{launch.outcome} after {starts} worker starts", launch.tail())
+    if starts > 6 or len(died) > 2:
+        why = f"{starts} worker starts and {len(died)} 'died' lines in {WINDOW:.0f}s"
+        return launch.reproduces("restart-loop", f"{why}; still running", "\n".join(died[-3:]))
+    why = f"the workers failed ({starts} starts), nothing serves, and the parent does not exit"
+    return launch.reproduces("parent-hangs", why)
 
 
 @scenario("import-error")
@@ -93,43 +79,23 @@ def fix_init_in_lifespan(run: Run) -> Verdict:
 
 @scenario("fix-workers-1")
 def fix_workers_1(run: Run) -> Verdict:
-    verdict = _run_workers(run, "crash_at_import:app", workers="1")
-    if verdict.outcome != "fixed":
-        return verdict
     # the worker's failure, reported once: at most one traceback
-    tracebacks = run.procs[-1].output().count("Traceback (most recent call last)")
-    if tracebacks > 1:
-        return reproduces(
-            "repeated-error", f"{tracebacks} tracebacks: it kept trying", verdict.excerpt
-        )
-    return verdict
-
-
-SLOW_WINDOW = 25.0
+    return _run_workers(run, "crash_at_import:app", workers="1")
 
 
 def _slow_start(run: Run, *options: str) -> Verdict:
-    port = run.port()
-    args = ("slow_start:app", "--workers", "2", "--host", "127.0.0.1", "--port", str(port))
-    proc = run.start_cli(*args, *options)
-    run.step(f"watching slow_start:app with 2 workers for up to {SLOW_WINDOW:.0f}s")
-    state = run.exit_or_serve(proc, port, timeout=SLOW_WINDOW)
-    text = proc.output()
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    if state == "serving":
-        proc.wait_for(DIED, 3)  # a worker still starting may be killed after the first answer
-        text = proc.output()
-    died = [line for line in text.splitlines() if re.search(DIED, line)]
-    if state == "serving" and not died:
-        return fixed("serves", "the slow-starting workers served GET /", tail(text, 2))
-    if died and "Traceback" not in text:
-        return reproduces(
-            "healthcheck-kill",
-            f"{len(died)} workers killed and replaced while starting ({state})",
-            "\n".join(died[-2:]),
-        )
-    return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
+    launch = run.launch_cli("slow_start:app", "--workers", "2", *options, timeout=25)
+    if (na := launch.unsupported()) is not None:
+        return na
+    if launch.state == "serving":
+        launch.wait_for(DIED, 3)  # a worker still starting may be killed after the first answer
+    died = launch.lines(DIED)
+    if launch.state == "serving" and not died:
+        return launch.fixed("serves", "the slow-starting workers served GET /")
+    if died and "Traceback" not in launch.text:
+        why = f"{len(died)} workers killed and replaced while starting ({launch.outcome})"
+        return launch.reproduces("healthcheck-kill", why, "\n".join(died[-2:]))
+    return launch.reproduces("other-failure")
 
 
 @scenario("slow-start")

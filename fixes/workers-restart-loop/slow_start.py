@@ -6,12 +6,9 @@ A worker importing it cannot answer the supervisor's health check meanwhile.
 
 import ctypes
 
+from repro_apps import text
+
 # libc sleep() called through PyDLL keeps the GIL for the whole call.
 ctypes.PyDLL(None).sleep(8)
 
-
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"ok"})
+app = text(b"ok", handles_lifespan=False)
