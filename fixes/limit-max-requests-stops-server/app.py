@@ -2,9 +2,6 @@
 
 import os
 
+from repro_apps import text
 
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"pid %d" % os.getpid()})
+app = text(b"pid %d" % os.getpid(), handles_lifespan=False)

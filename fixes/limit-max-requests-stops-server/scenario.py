@@ -28,208 +28,118 @@ scenarios are not-applicable there.
 
 from __future__ import annotations
 
-import re
 import shlex
 import time
 
-from packaging.version import Version
-
-from troubleshoot.harness.api import (
-    Proc,
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    reproduces,
-    scenario,
-    tail,
-)
-from troubleshoot.harness.procs import wait_until
+from troubleshoot.harness.api import Launch, Run, Verdict, releases, scenario, uvicorn_only
 
 RELEASES = ">=0.6.0"
 GUNICORN = {">=0.14.0": ["gunicorn==23.0.0"]}
 LIMIT = 3
 WATCH = 8.0
+LIMITED = ("--limit-max-requests", str(LIMIT))
 MESSAGE = rf"[^\n]*Maximum request limit of {LIMIT} exceeded\. Terminating process\.[^\n]*"
+NO_LIMIT = (
+    "the reference server has no --limit-max-requests: it never ends itself after a number "
+    "of requests"
+)
+HAS_LIMIT = uvicorn_only(NO_LIMIT)
+# observed on 0.13.3: "No module named 'uvloop'", then "Worker failed to boot"
+GUNICORN_WORKER = releases(
+    ">=0.14.0",
+    "before 0.14.0 (#901) UvicornWorker needs uvloop: see uvicornworker-uvloop-missing",
+    reference=NO_LIMIT,
+)
 
 
-def _has_limit(server: ServerSpec) -> str | None:
-    if server.kind == "reference":
-        return (
-            "the reference server has no --limit-max-requests: it never ends "
-            "itself after a number of requests"
-        )
-    return None
-
-
-def _gunicorn_worker(server: ServerSpec) -> str | None:
-    if (reason := _has_limit(server)) is not None:
-        return reason
-    if Version(server.version or "0") < Version("0.14.0"):
-        # observed on 0.13.3: "No module named 'uvloop'", then "Worker failed to boot"
-        return "before 0.14.0 (#901) UvicornWorker needs uvloop: see uvicornworker-uvloop-missing"
-    return None
-
-
-def _served_after(run: Run, proc: Proc, port: int, seconds: float) -> set[str]:
-    """Pids that answered during ``seconds`` (one request at a time, new connections)."""
+def _answers(launch: Launch, seconds: float, enough: int = 0) -> set[str]:
+    """Pids that answered during ``seconds`` (one request at a time, new connections),
+    or until ``enough`` requests were answered."""
     pids: set[str] = set()
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = run.get(port, timeout=1.0)
-        if result.ok:
+    answered, deadline = 0, time.monotonic() + seconds
+    while time.monotonic() < deadline and (not enough or answered < enough):
+        if (result := launch.get(timeout=1.0)).ok:
+            answered += 1
             pids.add(result.text)
         time.sleep(0.2)
     return pids
 
 
-def _use_up(run: Run, proc: Proc, port: int) -> tuple[bool, set[str]]:
-    """Wait for the server, then spend the limit: LIMIT answered requests."""
-    if not run.wait_serving(proc, port, timeout=25):
-        return False, set()
-    pids = {run.get(port).text}  # wait_serving's own request counted too
-    answered = 2  # wait_serving's probe and the request above
-    deadline = time.monotonic() + 10
-    while answered < LIMIT and time.monotonic() < deadline:
-        result = run.get(port, timeout=1.0)
-        if result.ok:
-            answered += 1
-            pids.add(result.text)
-    return True, pids
+def _use_up(launch: Launch) -> set[str] | None:
+    """Once it serves, spend the limit (settle's probe was the first request): the
+    pids that answered the rest; None when it never served."""
+    return _answers(launch, 10, LIMIT - 1) if launch.state == "serving" else None
 
 
-@scenario("single", requires=_has_limit)
+@scenario("single", requires=HAS_LIMIT)
 def single(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(
-        "app:app", "--host", "127.0.0.1", "--port", str(port), "--limit-max-requests", str(LIMIT)
-    )
-    started, _ = _use_up(run, proc, port)
-    if not started:
-        return reproduces("no-serve", f"never served, exit {proc.returncode}", tail(proc.output()))
+    launch = run.launch_cli("app:app", *LIMITED, timeout=25)
+    if _use_up(launch) is None:
+        return launch.reproduces("no-serve")
     run.step(f"{LIMIT} requests answered; waiting for the server to exit")
-    state = proc.wait(10)
-    text = proc.output()
-    if state is None:
-        later = _served_after(run, proc, port, 2)
-        return fixed("keeps-serving", f"still running, {len(later)} pid(s) answering", tail(text))
-    if found := re.search(MESSAGE, text):
-        level = "warning" if found[0].lstrip().startswith("WARNING") else "info"
-        return reproduces(f"exits-with-{level}", f"exit {proc.returncode}", found[0].strip())
-    return reproduces("exits-silently", f"exit {proc.returncode}", tail(text))
+    if launch.proc.wait(10) is None:
+        later = _answers(launch, 2)
+        return launch.fixed("keeps-serving", f"still running, {len(later)} pid(s) answering")
+    if found := launch.find(MESSAGE):
+        level = "warning" if found.startswith("WARNING") else "info"
+        return launch.reproduces(f"exits-with-{level}", excerpt=found)
+    return launch.reproduces("exits-silently")
 
 
-@scenario("reload", requires=_has_limit)
+@scenario("reload", requires=HAS_LIMIT)
 def reload(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(
-        "app:app",
-        "--reload",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--limit-max-requests",
-        str(LIMIT),
-    )
-    started, first = _use_up(run, proc, port)
-    if not started:
-        return reproduces("no-serve", f"never served, exit {proc.returncode}", tail(proc.output()))
+    launch = run.launch_cli("app:app", "--reload", *LIMITED, timeout=25)
+    if (first := _use_up(launch)) is None:
+        return launch.reproduces("no-serve")
     run.step(f"{LIMIT} requests answered; watching for {WATCH:.0f} s")
-    later = _served_after(run, proc, port, WATCH) - first
-    text = proc.output()
-    if later:
-        return fixed("child-restarted", f"a new child answered ({len(later)} pid)", tail(text))
-    if proc.returncode is not None:
-        return reproduces("reloader-stops", f"exit {proc.returncode}", tail(text))
-    return reproduces("reloader-idle", "the reloader runs, nothing answers", tail(text))
+    if later := _answers(launch, WATCH) - first:
+        return launch.fixed("child-restarted", f"a new child answered ({len(later)} pid)")
+    if launch.code is not None:
+        return launch.reproduces("reloader-stops")
+    return launch.reproduces("reloader-idle", "the reloader runs, nothing answers")
 
 
-@scenario("workers", requires=_has_limit)
+@scenario("workers", requires=HAS_LIMIT)
 def workers(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(
-        "app:app",
-        "--workers",
-        "2",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--limit-max-requests",
-        str(LIMIT),
-    )
-    if not run.wait_serving(proc, port, timeout=30):
-        return reproduces("no-serve", f"never served, exit {proc.returncode}", tail(proc.output()))
-    wait_until(lambda: len(run.workers(proc)) == 2, 20)
+    launch = run.launch_cli("app:app", "--workers", "2", *LIMITED, timeout=30)
+    if launch.state != "serving":
+        return launch.reproduces("no-serve")
+    launch.workers(2, timeout=20)
     run.step(f"asking for {WATCH * 2:.0f} s: {LIMIT} requests per worker, then more")
-    pids = _served_after(run, proc, port, WATCH * 2)
-    text = proc.output()
-    alive = proc.returncode is None
-    if alive and len(pids) > 2 and run.wait_serving(proc, port, timeout=10):
-        return fixed(
-            "workers-restarted",
-            f"{len(pids)} worker pids answered in turn (2 workers); still answering",
-            tail(text),
-        )
-    if not alive:
-        return reproduces("server-exits", f"{len(pids)} pid(s), exit {proc.returncode}", tail(text))
-    return reproduces(
-        "parent-idle", f"{len(pids)} pid(s); parent runs, nothing answers", tail(text)
-    )
+    pids = _answers(launch, WATCH * 2)
+    if launch.code is not None:
+        return launch.reproduces("server-exits", f"{len(pids)} pid(s), exit {launch.code}")
+    if len(pids) > 2 and launch.settle(10) == "serving":
+        return launch.fixed("workers-restarted", f"{len(pids)} pids answered in turn (2 workers)")
+    return launch.reproduces("parent-idle", f"{len(pids)} pid(s); parent runs, nothing answers")
 
 
-def _beyond_the_limit(run: Run, proc: Proc, port: int, what: str) -> Verdict:
-    started, _ = _use_up(run, proc, port)
-    if not started:
-        return reproduces("no-serve", f"{what}: never served", tail(proc.output()))
-    run.step(f"{what}: {LIMIT} requests answered; asking for {WATCH:.0f} s more")
-    answered = _served_after(run, proc, port, WATCH)
-    if answered and run.wait_serving(proc, port, timeout=10):
-        return fixed("serves-beyond-limit", f"{what}: still answering", tail(proc.output(), 3))
-    return reproduces("stops", f"{what}: nothing answers", tail(proc.output()))
+def _beyond_the_limit(launch: Launch, what: str) -> Verdict:
+    if _use_up(launch) is None:
+        return launch.reproduces("no-serve", f"{what}: never served")
+    if _answers(launch, WATCH) and launch.settle(10) == "serving":
+        return launch.fixed("serves-beyond-limit", f"{what}: still answering", launch.tail(3))
+    return launch.reproduces("stops", f"{what}: nothing answers")
 
 
-@scenario("fix-restart-policy", requires=_has_limit)
+@scenario("fix-restart-policy", requires=HAS_LIMIT)
 def fix_restart_policy(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_script_env(
-        "restart_loop.py",
-        "app:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--limit-max-requests",
-        str(LIMIT),
-        *run.server.cli_flags,
-        SERVER_CMD=shlex.join(run.server.cli),
-    )
-    return _beyond_the_limit(run, proc, port, "uvicorn under a restart loop")
+    env = {"SERVER_CMD": shlex.join(run.server.cli)}
+    args = ("app:app", *LIMITED, *run.server.cli_flags)
+    launch = run.launch_script("restart_loop.py", *args, env=env, timeout=25)
+    return _beyond_the_limit(launch, "uvicorn under a restart loop")
 
 
-@scenario("fix-gunicorn-max-requests", requires=_gunicorn_worker, extras=GUNICORN)
+@scenario("fix-gunicorn-max-requests", requires=GUNICORN_WORKER, extras=GUNICORN)
 def fix_gunicorn_max_requests(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_script_env(
-        "gunicorn_main.py",
-        "app:app",
-        "-k",
-        "uvicorn.workers.UvicornWorker",
-        "-w",
-        "1",
-        "-b",
-        f"127.0.0.1:{port}",
-        "--max-requests",
-        str(LIMIT),
-        "--graceful-timeout",
-        "2",
+    worker = "uvicorn.workers.UvicornWorker"
+    return _beyond_the_limit(
+        run.launch_gunicorn("app:app", worker, "--max-requests", str(LIMIT), timeout=25),
+        "gunicorn --max-requests",
     )
-    return _beyond_the_limit(run, proc, port, "gunicorn --max-requests")
 
 
 @scenario("fix-no-limit")
 def fix_no_limit(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-    return _beyond_the_limit(run, proc, port, "uvicorn without --limit-max-requests")
+    launch = run.launch_cli("app:app", timeout=25)
+    return _beyond_the_limit(launch, "uvicorn without --limit-max-requests")
