@@ -38,21 +38,13 @@ WebSocket support: not applicable either.
 
 from __future__ import annotations
 
-import base64
-import os
-import re
-import socket
-import time
-
 from troubleshoot.harness.api import (
+    WEBSOCKET_IS_UVICORNS,
     Run,
-    ServerSpec,
+    ScenarioFn,
     Verdict,
-    fixed,
     not_applicable,
-    reproduces,
     scenario,
-    tail,
 )
 
 RELEASES = ">=0.12.0"
@@ -64,116 +56,52 @@ IN_RANGE = {
     ">=0.20.0,<0.50.0": ["websockets==10.4"],
     ">=0.50.0": ["websockets==13.1"],
 }
-
-
-def _websockets(version: str) -> dict[str, list[str]]:
-    return {">=0.12.0": [f"websockets=={version}"]}
-
-
 EXTRAS = IN_RANGE
+WSPROTO = {">=0.12.0": ["websockets==8.1", "wsproto==1.2.0"]}
 
 IMPORT_ERROR = (
     r"[^\n]*(?:ModuleNotFoundError|ImportError): (?:No module named 'websockets[^\n]*"
     r"|cannot import name [^\n]*websockets[^\n]*)"
 )
-NO_LEGACY = r"[^\n]*AttributeError: module 'websockets' has no attribute 'legacy'[^\n]*"
-KEYWORD = r"[^\n]*TypeError: [^\n]*unexpected keyword argument[^\n]*"
-
-
-def _no_reference(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server has no WebSocket support and imports no websockets library"
-    return None
-
-
-def _handshake(port: int, timeout: float = 5.0) -> bytes:
-    """One raw WebSocket opening handshake; the bytes the server sent back."""
-    key = base64.b64encode(os.urandom(16)).decode()
-    request = (
-        "GET /ws HTTP/1.1\r\n"
-        f"Host: 127.0.0.1:{port}\r\n"
-        "Upgrade: websocket\r\n"
-        "Connection: Upgrade\r\n"
-        f"Sec-WebSocket-Key: {key}\r\n"
-        "Sec-WebSocket-Version: 13\r\n\r\n"
-    )
-    data = b""
-    deadline = time.monotonic() + timeout
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(request.encode())
-        while time.monotonic() < deadline and b"hello over websocket" not in data:
-            try:
-                chunk = sock.recv(4096)
-            except (TimeoutError, OSError):
-                break
-            if not chunk:
-                break
-            data += chunk
-    return data
+SIGNS = {
+    "no-attribute-legacy": r"AttributeError: module 'websockets' has no attribute 'legacy'[^\n]*",
+    "unexpected-keyword": r"[^\n]*TypeError: [^\n]*unexpected keyword argument[^\n]*",
+    "import-error": IMPORT_ERROR,
+}
 
 
 def _run(run: Run, *args: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli_env("app:app", "--host", "127.0.0.1", "--port", str(port), *args)
-    run.step(f"waiting for HTTP on port {port}")
-    served = run.wait_serving(proc, port)
-    if not served:
-        text = proc.output()
-        if found := re.search(IMPORT_ERROR, text):
-            return reproduces("import-error", "the server did not start", found[0].strip())
-        if "Invalid value" in text and "--ws" in text:
+    launch = run.launch_cli("app:app", *args, timeout=20)
+    if not launch.serves():
+        if found := launch.find(IMPORT_ERROR):
+            return launch.reproduces("import-error", excerpt=found)
+        if "Invalid value" in launch.text and "--ws" in launch.text:
             return not_applicable(f"this release rejects {' '.join(args) or '--ws auto'}")
-        return reproduces("no-start", "the server did not serve GET /", tail(text))
-    run.step("opening a WebSocket connection")
-    answer = _handshake(port)
-    time.sleep(0.3)  # the server logs the failure after answering
-    text = proc.output()
-    first = answer.split(b"\r\n", 1)[0].decode("latin-1")
-    if first.startswith("HTTP/1.1 101") and b"hello over websocket" in answer:
-        return fixed("handshake-ok", "101 Switching Protocols and the greeting frame", first)
-    status = first or "no response"
-    if found := re.search(NO_LEGACY, text):
-        return reproduces("no-attribute-legacy", f"handshake answered: {status}", found[0].strip())
-    if found := re.search(KEYWORD, text):
-        return reproduces("unexpected-keyword", f"handshake answered: {status}", found[0].strip())
-    if found := re.search(IMPORT_ERROR, text):
-        return reproduces("import-error", f"handshake answered: {status}", found[0].strip())
-    return reproduces("handshake-failed", f"handshake answered: {status}", tail(text))
+    return launch.websocket_verdict(SIGNS, greeting="hello over websocket", accepted="handshake-ok")
 
 
-@scenario("websockets-8.1", requires=_no_reference, extras=_websockets("8.1"))
-def websockets_8_1(run: Run) -> Verdict:
-    return _run(run)
+def _pinned(version: str) -> ScenarioFn:
+    extras = {">=0.12.0": [f"websockets=={version}"]}
+
+    @scenario(f"websockets-{version}", requires=WEBSOCKET_IS_UVICORNS, extras=extras)
+    def pinned(run: Run) -> Verdict:
+        return _run(run)
+
+    return pinned
 
 
-@scenario("websockets-9.0", requires=_no_reference, extras=_websockets("9.0"))
-def websockets_9_0(run: Run) -> Verdict:
-    return _run(run)
+websockets_8_1 = _pinned("8.1")
+websockets_9_0 = _pinned("9.0")
+websockets_9_1 = _pinned("9.1")
+websockets_10_0 = _pinned("10.0")
+websockets_12_0 = _pinned("12.0")
 
 
-@scenario("websockets-9.1", requires=_no_reference, extras=_websockets("9.1"))
-def websockets_9_1(run: Run) -> Verdict:
-    return _run(run)
-
-
-@scenario("websockets-10.0", requires=_no_reference, extras=_websockets("10.0"))
-def websockets_10_0(run: Run) -> Verdict:
-    return _run(run)
-
-
-@scenario("websockets-12.0", requires=_no_reference, extras=_websockets("12.0"))
-def websockets_12_0(run: Run) -> Verdict:
-    return _run(run)
-
-
-@scenario("fix-websockets-in-range", requires=_no_reference, extras=IN_RANGE)
+@scenario("fix-websockets-in-range", requires=WEBSOCKET_IS_UVICORNS, extras=IN_RANGE)
 def fix_websockets_in_range(run: Run) -> Verdict:
     return _run(run)
 
 
-WSPROTO = {">=0.12.0": ["websockets==8.1", "wsproto==1.2.0"]}
-
-
-@scenario("fix-ws-wsproto", requires=_no_reference, extras=WSPROTO)
+@scenario("fix-ws-wsproto", requires=WEBSOCKET_IS_UVICORNS, extras=WSPROTO)
 def fix_ws_wsproto(run: Run) -> Verdict:
     return _run(run, "--ws", "wsproto")
