@@ -1,20 +1,5 @@
-"""A minimal app: plain HTTP, and a WebSocket endpoint that greets and closes."""
+"""Plain HTTP, and a WebSocket endpoint that greets and closes."""
 
+from repro_apps import websocket_greeting
 
-async def app(scope, receive, send):
-    if scope["type"] == "websocket":
-        await receive()  # websocket.connect
-        await send({"type": "websocket.accept"})
-        await send({"type": "websocket.send", "text": "hello over websocket"})
-        await send({"type": "websocket.close"})
-        return
-    if scope["type"] != "http":
-        return
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [(b"content-type", b"text/plain")],
-        }
-    )
-    await send({"type": "http.response.body", "body": b"ok"})
+app = websocket_greeting("hello over websocket")
