@@ -35,21 +35,13 @@ or ``waits-for-background-tasks`` after the message uvicorn logged (or
 
 from __future__ import annotations
 
-import re
+import contextlib
 import signal
 import socket
 import time
+from collections.abc import Iterator
 
-from troubleshoot.harness.api import (
-    Proc,
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-)
+from troubleshoot.harness.api import Launch, Run, Verdict, not_applicable, scenario, uvicorn_only
 
 # The shutdown that waits for open connections exists since 0.2.21 (1b92b009,
 # #150); releases before 0.5.0 have no --host/--port options in this form.
@@ -58,163 +50,102 @@ RELEASES = ">=0.5.0"
 GRACE = 12.0  # seconds past the server's own bound on graceful shutdown
 REFERENCE_DEFAULT_BOUND = 30.0  # docs/reference-server.md: --timeout-graceful-shutdown
 FIX_TIMEOUT = 2
+FORCE_AFTER = 3.0  # seconds between SIGTERM and the second signal
+FIRST = {"/stream": b"tick", "/stream-watching": b"tick", "/background": b"done"}
+WAITS = {  # the first found names the kind
+    "waits-for-background-tasks": r"Waiting for background tasks to complete",
+    "waits-for-connections": r"Waiting for connections to close",
+}
+UVICORN_API = uvicorn_only(
+    "subclasses uvicorn.Server to hook handle_exit; the reference server has no such "
+    "class (and bounds the graceful wait itself)"
+)
 
 
-def _open_request(port: int, path: str, first: bytes) -> tuple[socket.socket | None, bytes]:
-    """Start ``GET path`` on a raw socket and read until ``first`` arrives; keep it open."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-    data = b""
-    deadline = time.monotonic() + 10
-    while first not in data and time.monotonic() < deadline:
-        try:
-            chunk = sock.recv(65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        data += chunk
-    if first not in data:
-        sock.close()
-        return None, data
-    return sock, data
+@contextlib.contextmanager
+def _in_flight(launch: Launch, path: str) -> Iterator[Verdict | None]:
+    """Start ``GET path`` on a raw socket and read its first bytes; the connection
+    stays open inside the block. Yields a not-applicable verdict when the server
+    never served or the answer never started, else None."""
+    if launch.state != "serving":
+        yield launch.unsupported() or not_applicable(f"never served: {launch.tail(6)}")
+        return
+    launch.run.step(f"opening a long-lived request: GET {path}")
+    with socket.create_connection(("127.0.0.1", launch.port), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        data, deadline = b"", time.monotonic() + 10
+        with contextlib.suppress(OSError):
+            while FIRST[path] not in data and time.monotonic() < deadline:
+                if not (chunk := sock.recv(65536)):
+                    break
+                data += chunk
+        started = FIRST[path] in data
+        yield None if started else not_applicable(f"GET {path} did not start: {data[:200]!r}")
 
 
-def _tail(text: str, lines: int = 6) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
-def _shutdown(
-    run: Run, path: str, *, first: bytes, options: tuple[str, ...] = (), bound: float
-) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port), *options)
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port, timeout=20):
-        text = proc.output()
-        if (reason := run.unsupported(text)) is not None:
-            return not_applicable(reason)
-        return not_applicable(f"the server never served: {_tail(text)}")
-    run.step(f"opening a long-lived request: GET {path}")
-    sock, data = _open_request(port, path, first)
-    if sock is None:
-        return not_applicable(f"GET {path} did not start answering: {data[:200]!r}")
-    try:
-        return _terminate(run, proc, path, bound)
-    finally:
-        sock.close()
-
-
-def _terminate(run: Run, proc: Proc, path: str, bound: float) -> Verdict:
-    deadline = bound + GRACE
-    run.step(f"sending SIGTERM with GET {path} in flight; waiting up to {deadline:.0f} s for exit")
+def _stop(launch: Launch, wait: float, signum: int = signal.SIGTERM) -> tuple[int | None, str]:
+    """Send ``signum``, wait up to ``wait`` s: the exit status and how long it took."""
     started = time.monotonic()
-    proc.signal(signal.SIGTERM)
-    code = proc.wait(deadline)
-    took = time.monotonic() - started
-    text = proc.output()
-    if code is not None:
-        return fixed("exited", f"exited with status {code} {took:.1f} s after SIGTERM", _tail(text))
-    if re.search(r"Waiting for background tasks to complete", text):
-        kind = "waits-for-background-tasks"
-    elif re.search(r"Waiting for connections to close", text):
-        kind = "waits-for-connections"
-    else:
-        kind = "no-exit"
-    run.step("still running; sending SIGINT (force quit)")
-    proc.signal(signal.SIGINT)
-    forced = proc.wait(10)
-    after = (
-        "a second signal (SIGINT) ended it"
-        if forced is not None
-        else "SIGINT did not end it either"
-    )
-    return reproduces(
-        kind, f"still running {deadline:.0f} s after SIGTERM; {after}", _tail(proc.output(), 8)
-    )
+    code = launch.stop(wait, signum)
+    return code, f"{time.monotonic() - started:.1f} s after {signal.Signals(signum).name}"
 
 
-def _default_bound(run: Run) -> float:
-    return REFERENCE_DEFAULT_BOUND if run.is_reference else 0.0
+def _terminate(launch: Launch, path: str, bound: float) -> Verdict:
+    with _in_flight(launch, path) as not_started:
+        if not_started is not None:
+            return not_started
+        code, took = _stop(launch, bound + GRACE)
+        if code is not None:
+            return launch.fixed("exited", f"exited with status {code} {took}", launch.tail(6))
+        kind = next((kind for kind, sign in WAITS.items() if launch.find(sign)), "no-exit")
+        forced = launch.stop(10, signal.SIGINT) is not None
+        after = "a second signal (SIGINT) ended it" if forced else "SIGINT did not end it either"
+        why = f"still running {bound + GRACE:.0f} s after SIGTERM; {after}"
+        return launch.reproduces(kind, why, launch.tail(8))
+
+
+def _shutdown(run: Run, path: str, *options: str, bound: float | None = None) -> Verdict:
+    if bound is None:
+        bound = REFERENCE_DEFAULT_BOUND if run.is_reference else 0.0
+    return _terminate(run.launch_cli("app:app", *options, timeout=20), path, bound)
 
 
 @scenario("sigterm-open-stream")
 def sigterm_open_stream(run: Run) -> Verdict:
-    return _shutdown(run, "/stream", first=b"tick", bound=_default_bound(run))
+    return _shutdown(run, "/stream")
 
 
 @scenario("sigterm-background-task")
 def sigterm_background_task(run: Run) -> Verdict:
-    return _shutdown(run, "/background", first=b"done", bound=_default_bound(run))
+    return _shutdown(run, "/background")
 
 
 @scenario("sigterm-disconnect-aware-stream")
 def sigterm_disconnect_aware_stream(run: Run) -> Verdict:
-    return _shutdown(run, "/stream-watching", first=b"tick", bound=_default_bound(run))
+    return _shutdown(run, "/stream-watching")
 
 
 @scenario("fix-timeout-graceful-shutdown")
 def fix_timeout_graceful_shutdown(run: Run) -> Verdict:
-    options = ("--timeout-graceful-shutdown", str(FIX_TIMEOUT))
-    return _shutdown(run, "/stream", first=b"tick", options=options, bound=float(FIX_TIMEOUT))
-
-
-FORCE_AFTER = 3.0  # seconds between SIGTERM and the second signal
-
-
-def _uvicorn_api(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return (
-            "subclasses uvicorn.Server to hook handle_exit; the reference server has no such "
-            "class (and bounds the graceful wait itself)"
-        )
-    return None
+    option = ("--timeout-graceful-shutdown", str(FIX_TIMEOUT))
+    return _shutdown(run, "/stream", *option, bound=float(FIX_TIMEOUT))
 
 
 @scenario("fix-second-sigint")
 def fix_second_sigint(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port))
-    if not run.wait_serving(proc, port, timeout=20):
-        return not_applicable(f"the server never served: {_tail(proc.output())}")
-    sock, data = _open_request(port, "/stream", b"tick")
-    if sock is None:
-        return not_applicable(f"GET /stream did not start answering: {data[:200]!r}")
-    try:
-        run.step("SIGTERM with GET /stream in flight")
-        proc.signal(signal.SIGTERM)
-        if proc.wait(FORCE_AFTER) is not None:
-            return fixed(
-                "exited-on-sigterm", "exited before the second signal", _tail(proc.output())
-            )
-        run.step("still waiting; sending SIGINT (force quit)")
-        started = time.monotonic()
-        proc.signal(signal.SIGINT)
-        code = proc.wait(GRACE)
-        took = time.monotonic() - started
-        text = _tail(proc.output())
+    launch = run.launch_cli("app:app", timeout=20)
+    with _in_flight(launch, "/stream") as not_started:
+        if not_started is not None:
+            return not_started
+        if launch.stop(FORCE_AFTER) is not None:
+            return launch.fixed("exited-on-sigterm", "exited before the second signal")
+        code, took = _stop(launch, GRACE, signal.SIGINT)
         if code is not None:
-            return fixed(
-                "forced", f"exited with status {code} {took:.1f} s after the second signal", text
-            )
-        return reproduces(
-            "force-ignored", f"still running {GRACE:.0f} s after the second signal", text
-        )
-    finally:
-        sock.close()
+            return launch.fixed("forced", f"exited with status {code} {took}", launch.tail(6))
+        why = f"still running {GRACE:.0f} s after the second signal"
+        return launch.reproduces("force-ignored", why, launch.tail(6))
 
 
-@scenario("fix-endpoint-ends-on-shutdown", requires=_uvicorn_api)
+@scenario("fix-endpoint-ends-on-shutdown", requires=UVICORN_API)
 def fix_endpoint_ends_on_shutdown(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_script("serve_stopping.py", str(port))
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port, timeout=20):
-        return not_applicable(f"the script never served: {_tail(proc.output())}")
-    sock, data = _open_request(port, "/stream", b"tick")
-    if sock is None:
-        return not_applicable(f"GET /stream did not start answering: {data[:200]!r}")
-    try:
-        return _terminate(run, proc, "/stream", 0.0)
-    finally:
-        sock.close()
+    return _terminate(run.launch_script("serve_stopping.py", timeout=20), "/stream", 0.0)
