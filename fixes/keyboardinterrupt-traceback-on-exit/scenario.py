@@ -14,77 +14,54 @@ has no ``Server`` class) and the workaround ``fix-catch-keyboardinterrupt``
 
 from __future__ import annotations
 
-import re
 import signal
 
-from troubleshoot.harness.api import (
-    Proc,
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Launch, Run, Verdict, not_applicable, scenario, uvicorn_only
 
 # run() takes host/port keywords and the CLI serves an import string since 0.5.0.
 RELEASES = ">=0.5.0"
 
+SIGNS = {  # kind -> (what it is, pattern)
+    "keyboardinterrupt-traceback": ("a KeyboardInterrupt traceback", r"(?m)^KeyboardInterrupt\s*$"),
+    "cli-aborted": ("click printed 'Aborted!'", r"(?m)^Aborted!?\s*$"),
+}
+NO_SERVER_CLASS = uvicorn_only(
+    "the reference server has no Server.serve() coroutine to embed (it exposes "
+    "serve(settings) -> exit code)"
+)
 
-def _interrupt(run: Run, proc: Proc, port: int) -> Verdict:
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port, timeout=20):
-        text = proc.output()
-        if (reason := run.unsupported(text)) is not None:
-            return not_applicable(reason)
-        return not_applicable(f"the server never served: {tail(text)}")
-    run.step("sending SIGINT (Ctrl+C) to the server process")
-    proc.signal(signal.SIGINT)
-    code = proc.wait(15)
-    text = proc.output()
-    if code is None:
-        return reproduces("no-exit", "still running 15 s after SIGINT", tail(text))
-    status = f"killed by signal {-code} (a shell shows {128 - code})" if code < 0 else f"exit {code}"
-    if re.search(r"^KeyboardInterrupt\s*$", text, re.M):
-        return reproduces(
-            "keyboardinterrupt-traceback",
-            f"a KeyboardInterrupt traceback after the shutdown, {status}",
-            tail(text),
-        )
-    if re.search(r"^Aborted!?\s*$", text, re.M):
-        return reproduces("cli-aborted", f"click printed 'Aborted!', {status}", tail(text))
-    if "Traceback" in text or code != 0:
-        return reproduces("other-exit", f"{status} after SIGINT", tail(text))
-    return fixed("clean-exit", "shut down on SIGINT and exited with status 0", tail(text))
+
+def _interrupt(launch: Launch) -> Verdict:
+    if launch.state != "serving":
+        return launch.unsupported() or not_applicable(f"never served: {launch.tail()}")
+    if (code := launch.stop(15, signal.SIGINT)) is None:
+        return launch.reproduces("no-exit", "still running 15 s after SIGINT")
+    status = (
+        f"killed by signal {-code} (a shell shows {128 - code})" if code < 0 else f"exit {code}"
+    )
+    for kind, (what, sign) in SIGNS.items():
+        if launch.find(sign) is not None:
+            return launch.reproduces(kind, f"{what} after the shutdown, {status}")
+    if "Traceback" in launch.text or code != 0:
+        return launch.reproduces("other-exit", f"{status} after SIGINT")
+    return launch.fixed("clean-exit", "shut down on SIGINT and exited with status 0", launch.tail())
 
 
 @scenario("script")
 def script(run: Run) -> Verdict:
-    port = run.port()
-    return _interrupt(run, run.start_script_env("serve.py", PORT=str(port)), port)
+    return _interrupt(run.launch_script("serve.py", timeout=20))
 
 
 @scenario("cli")
 def cli(run: Run) -> Verdict:
-    port = run.port()
-    return _interrupt(run, run.start_cli("app:app", "--host", "127.0.0.1", "--port", str(port)), port)
+    return _interrupt(run.launch_cli("app:app", timeout=20))
 
 
 @scenario("fix-catch-keyboardinterrupt")
 def fix_catch_keyboardinterrupt(run: Run) -> Verdict:
-    port = run.port()
-    return _interrupt(run, run.start_script_env("serve_catching.py", PORT=str(port)), port)
+    return _interrupt(run.launch_script("serve_catching.py", timeout=20))
 
 
-def _uvicorn_only(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server has no Server.serve() coroutine to embed (it exposes serve(settings) -> exit code)"
-    return None
-
-
-@scenario("embedded", requires=_uvicorn_only)
+@scenario("embedded", requires=NO_SERVER_CLASS)
 def embedded(run: Run) -> Verdict:
-    port = run.port()
-    return _interrupt(run, run.start_script_env("serve_embedded.py", PORT=str(port)), port)
+    return _interrupt(run.launch_script("serve_embedded.py", timeout=20))

@@ -6,7 +6,7 @@ import os
 import uvicorn
 
 
-async def main():
+async def main() -> None:
     config = uvicorn.Config("app:app", host="127.0.0.1", port=int(os.environ["PORT"]))
     await uvicorn.Server(config).serve()
 
