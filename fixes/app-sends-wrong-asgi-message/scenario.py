@@ -23,40 +23,33 @@ expected 'http.response.start'``), or the app answers 200 once fixed:
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, scenario
 
 # the message exists since uvicorn 0.2.0 (catalog), but the apps are ASGI 3, which
 # uvicorn speaks from 0.6.0 (#325); before, they fail as asgi3-app-on-asgi2-only-uvicorn
 RELEASES = ">=0.6.0"
 
-EXPECTED = (
-    r"RuntimeError: Expected ASGI message 'http\.response\.start'"
-    r"(?P<hint> or 'http\.response\.early_hint')?, but got '[\w.]+'\.?"
-)
+EXPECTED = r"RuntimeError: Expected ASGI message 'http\.response\.start'"
+GOT = r"(?: or 'http\.response\.early_hint')?, but got '[\w.]+'\.?"
 NAMED = r"protocol_error[^\n]*expected 'http\.response\.start', got '[\w.]+'"
 
 
 def _serve(run: Run, app: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(f"app:{app}", "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
-    response = run.get(port, "/wrong")
-    proc.wait_for(f"{EXPECTED}|{NAMED}", 3)
-    text = proc.output()
-    after = run.get(port, "/")
-    seen = f"GET /wrong: {response.status or response.error}; then GET /: {after.status}"
-    if found := re.search(EXPECTED, text):
-        kind = "expected-start-or-early-hint" if found["hint"] else "expected-start"
-        return reproduces(kind, seen, found[0])
-    if (found := re.search(NAMED, text)) and after.ok:
-        return fixed("named-violation", seen, found[0])
-    if response.ok and response.text == "hello":
-        return fixed("served", seen, tail(text, 2))
-    return reproduces("other", seen, tail(text))
+    launch = run.launch_cli(f"app:{app}", timeout=20)
+    if not launch.serves():
+        return launch.reproduces("no-start")
+    wrong = launch.get("/wrong")
+    launch.wait_for(f"{EXPECTED}|{NAMED}", 3)
+    after = launch.get()
+    seen = f"GET /wrong: {wrong.status or wrong.error}; then GET /: {after.status}"
+    if found := launch.find(EXPECTED + GOT):
+        kind = "expected-start-or-early-hint" if "early_hint" in found else "expected-start"
+        return launch.reproduces(kind, seen, found)
+    if (found := launch.find(NAMED)) and after.ok:
+        return launch.fixed("named-violation", seen, found)
+    if wrong.ok and wrong.text == "hello":
+        return launch.fixed("served", seen)
+    return launch.reproduces("other", seen)
 
 
 @scenario("typo-request-start")
