@@ -23,10 +23,7 @@ server's answer is recorded as a control.
 
 from __future__ import annotations
 
-import re
-import socket
-
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.api import HTTPTOOLS_IS_UVICORNS, Run, Verdict, scenario, status_line
 
 # before 0.12 websockets was a hard dependency and the harness's <0.12 recipe runs
 # with --ws none, which is the other entry (no WebSocket implementation)
@@ -39,73 +36,39 @@ WITH_HTTPTOOLS = {
     ">=0.12,<0.25": ["websockets<11", "httptools"],
     ">=0.25": ["websockets", "httptools"],
 }
+REQUEST = (
+    "GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: {}\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n"
+)
 
 
-def _request(port: int, connection: str, path: str = "/") -> bytes:
-    request = (
-        f"GET {path} HTTP/1.1\r\n"
-        f"Host: 127.0.0.1:{port}\r\n"
-        f"Connection: {connection}\r\n"
-        "X-Forwarded-For: 203.0.113.7\r\n"
-        "Accept: */*\r\n\r\n"
-    )
-    chunks = []
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-        sock.sendall(request.encode())
-        try:
-            while chunk := sock.recv(65536):
-                chunks.append(chunk)
-                data = b"".join(chunks)
-                if BODY in data or b"Unsupported upgrade request" in data:
-                    break
-        except (TimeoutError, ConnectionError, OSError):
-            pass
-    return b"".join(chunks)
-
-
-def _through_proxy(run: Run, http: str | None, connection: str) -> Verdict:
-    port = run.port()
-    args = ["app:app", "--host", "127.0.0.1", "--port", str(port)]
-    if http is not None:
-        args += ["--http", http]
-    proc = run.start_cli(*args)
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port):
-        return reproduces("no-start", "the server did not serve GET /", tail(proc.output()))
+def _through_proxy(run: Run, connection: str, http: str = "h11") -> Verdict:
+    launch = run.launch_cli("app:app", *([] if run.is_reference else ["--http", http]), timeout=20)
+    if not launch.serves():
+        return launch.reproduces("no-start")
     run.step(f"GET / with 'Connection: {connection}' and no Upgrade header, over a raw socket")
-    answer = _request(port, connection)
-    _request(port, connection, "/static/app.js")  # a page load is several requests
-    status = answer.split(b"\r\n", 1)[0].decode("latin-1") if answer else "no response"
-    proc.wait_for(UNSUPPORTED, 1.5)
-    text = proc.output()
-    warned = re.search(UNSUPPORTED, text)
+    answer = launch.exchange(REQUEST.format("/", connection).encode(), until=BODY)
+    launch.exchange(REQUEST.format("/static/app.js", connection).encode(), until=BODY)
+    status = status_line(answer)  # the first of a page load's requests
+    warned = launch.wait_for(UNSUPPORTED, 1.5)
     if BODY in answer and status.startswith("HTTP/1.1 200"):
         if warned:
-            return reproduces("unsupported-upgrade-warning", f"answered {status!r}", warned[0])
-        return fixed("served", f"answered {status!r} with the app's body", status)
+            return launch.reproduces("unsupported-upgrade-warning", f"answered {status!r}", warned)
+        return launch.fixed("served", f"answered {status!r} with the app's body", status)
     if warned:
-        return reproduces("unsupported-upgrade-400", f"answered {status!r}", warned[0])
-    return reproduces("other", f"answered {status!r}", tail(text))
-
-
-def _no_httptools_on_reference(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server has one HTTP implementation (h11) and no --http option"
-    return None
+        return launch.reproduces("unsupported-upgrade-400", f"answered {status!r}", warned)
+    return launch.reproduces("other", f"answered {status!r}")
 
 
 @scenario("connection-upgrade-h11", extras=WEBSOCKETS)
 def connection_upgrade_h11(run: Run) -> Verdict:
-    return _through_proxy(run, None if run.is_reference else "h11", "upgrade")
+    return _through_proxy(run, "upgrade")
 
 
-@scenario(
-    "connection-upgrade-httptools", requires=_no_httptools_on_reference, extras=WITH_HTTPTOOLS
-)
+@scenario("connection-upgrade-httptools", requires=HTTPTOOLS_IS_UVICORNS, extras=WITH_HTTPTOOLS)
 def connection_upgrade_httptools(run: Run) -> Verdict:
-    return _through_proxy(run, "httptools", "upgrade")
+    return _through_proxy(run, "upgrade", "httptools")
 
 
 @scenario("fix-connection-map", extras=WEBSOCKETS)
 def fix_connection_map(run: Run) -> Verdict:
-    return _through_proxy(run, None if run.is_reference else "h11", "close")
+    return _through_proxy(run, "close")
