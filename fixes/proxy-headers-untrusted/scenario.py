@@ -35,17 +35,7 @@ from __future__ import annotations
 import re
 import socket
 
-from troubleshoot.harness.api import (
-    Proc,
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Launch, Run, Verdict, scenario, uvicorn_only
 
 # --forwarded-allow-ips and its 127.0.0.1 default exist from 0.10; the
 # bisect looks at the last years of releases.
@@ -55,113 +45,76 @@ PLATFORMS = ("linux",)
 
 PROXY_ADDRESS = "127.0.0.2"
 READY = r"Uvicorn running on"
+TRUSTED = "client=203.0.113.7 scheme=https"
+REQUEST = (
+    b"GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: 203.0.113.7\r\n"
+    b"X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
+)
+NO_PROXY_HEADERS = uvicorn_only(
+    "the reference server does not implement proxy headers (no "
+    "--proxy-headers or --forwarded-allow-ips): X-Forwarded-* are never applied there"
+)
 
 
-def _no_reference(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return (
-            "the reference server does not implement proxy headers (no "
-            "--proxy-headers or --forwarded-allow-ips): X-Forwarded-* are never applied there"
-        )
-    return None
-
-
-def _via_proxy(port: int) -> str:
-    request = (
-        "GET /whoami HTTP/1.1\r\n"
-        f"Host: 127.0.0.1:{port}\r\n"
-        "X-Forwarded-For: 203.0.113.7\r\n"
-        "X-Forwarded-Proto: https\r\n"
-        "Connection: close\r\n\r\n"
-    )
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+def _ask(address: str | tuple[str, int]) -> str:
+    """GET /whoami from the proxy: a unix socket path, or from 127.0.0.2 to a TCP address."""
+    with socket.socket(socket.AF_UNIX if isinstance(address, str) else socket.AF_INET) as sock:
         sock.settimeout(5)
-        sock.bind((PROXY_ADDRESS, 0))
-        sock.connect(("127.0.0.1", port))
-        sock.sendall(request.encode())
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
-    return data.decode("latin-1")
+        if not isinstance(address, str):
+            sock.bind((PROXY_ADDRESS, 0))
+        sock.connect(address)
+        sock.sendall(REQUEST)
+        return b"".join(iter(lambda: sock.recv(65536), b"")).decode("latin-1")
 
 
-def _via_unix_socket(path: str) -> str:
-    request = (
-        "GET /whoami HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 203.0.113.7\r\n"
-        "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
-    )
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(5)
-        sock.connect(path)
-        sock.sendall(request.encode())
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
-    return data.decode("latin-1")
-
-
-def _judge(run: Run, proc: Proc, port: int, uds: str | None = None) -> Verdict:
-    if not proc.wait_for(READY, 20):
-        reason = run.unsupported(proc.output())
-        if reason:
-            return not_applicable(reason)
-        return reproduces("no-start", "the server did not start", tail(proc.output()))
-    if uds is not None:
-        run.step("GET /whoami over the unix socket with X-Forwarded-For/-Proto")
-        answer = _via_unix_socket(uds)
-    else:
-        run.step(f"GET /whoami from {PROXY_ADDRESS} with X-Forwarded-For/-Proto")
-        answer = _via_proxy(port)
-    seen = re.search(r"client=\S+ scheme=\S+", answer)
-    if seen is None:
-        return reproduces("other", "no answer from the app", answer[:200] or tail(proc.output()))
-    access = next((ln for ln in proc.output().splitlines() if "/whoami" in ln), seen[0])
-    if seen[0] == "client=203.0.113.7 scheme=https":
-        return fixed("proxy-trusted", seen[0], access)
-    return reproduces("proxy-ignored", f"the app saw {seen[0]}", access)
+def _judge(launch: Launch, uds: str | None = None) -> Verdict:
+    if launch.wait_for(READY, 20) is None:
+        return launch.unsupported() or launch.reproduces("no-start", "the server did not start")
+    launch.run.step(f"GET /whoami from the proxy ({uds or PROXY_ADDRESS}) with X-Forwarded-*")
+    answer = _ask(uds or ("127.0.0.1", launch.port))
+    if (seen := re.search(r"client=\S+ scheme=\S+", answer)) is None:
+        return launch.reproduces("other", "no answer from the app", answer[:200] or None)
+    access = next(iter(launch.lines("/whoami")), seen[0]).strip()
+    if seen[0] == TRUSTED:
+        return launch.fixed("proxy-trusted", seen[0], access)
+    return launch.reproduces("proxy-ignored", f"the app saw {seen[0]}", access)
 
 
 def _cli(run: Run, *trust: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(
-        "app:app", "--host", "127.0.0.1", "--port", str(port), "--proxy-headers", *trust
-    )
-    return _judge(run, proc, port)
-
-
-@scenario("proxy-not-trusted", requires=_no_reference)
-def proxy_not_trusted(run: Run) -> Verdict:
-    return _cli(run)
-
-
-@scenario("quoted-star", requires=_no_reference)
-def quoted_star(run: Run) -> Verdict:
-    return _cli(run, "--forwarded-allow-ips='*'")
-
-
-@scenario("run-list-star", requires=_no_reference)
-def run_list_star(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_script("serve_list_star.py", str(port))
-    return _judge(run, proc, port)
-
-
-@scenario("fix-forwarded-allow-ips", requires=_no_reference)
-def fix_forwarded_allow_ips(run: Run) -> Verdict:
-    return _cli(run, "--forwarded-allow-ips", PROXY_ADDRESS)
+    return _judge(run.launch_cli("app:app", "--proxy-headers", *trust, wait=False))
 
 
 def _uds(run: Run, *trust: str) -> Verdict:
     path = str(run.path("proxy.sock"))
-    proc = run.start_cli("app:app", "--uds", path, "--proxy-headers", *trust)
-    return _judge(run, proc, 0, uds=path)
+    args = ["app:app", "--uds", path, "--proxy-headers", *trust]
+    return _judge(run.launch_cli(*args, bind=False, wait=False), uds=path)
 
 
-@scenario("uds-not-trusted", requires=_no_reference)
+@scenario("proxy-not-trusted", requires=NO_PROXY_HEADERS)
+def proxy_not_trusted(run: Run) -> Verdict:
+    return _cli(run)
+
+
+@scenario("quoted-star", requires=NO_PROXY_HEADERS)
+def quoted_star(run: Run) -> Verdict:
+    return _cli(run, "--forwarded-allow-ips='*'")
+
+
+@scenario("run-list-star", requires=NO_PROXY_HEADERS)
+def run_list_star(run: Run) -> Verdict:
+    return _judge(run.launch_script("serve_list_star.py", wait=False))
+
+
+@scenario("fix-forwarded-allow-ips", requires=NO_PROXY_HEADERS)
+def fix_forwarded_allow_ips(run: Run) -> Verdict:
+    return _cli(run, "--forwarded-allow-ips", PROXY_ADDRESS)
+
+
+@scenario("uds-not-trusted", requires=NO_PROXY_HEADERS)
 def uds_not_trusted(run: Run) -> Verdict:
     return _uds(run)
 
 
-@scenario("fix-uds-trust-star", requires=_no_reference)
+@scenario("fix-uds-trust-star", requires=NO_PROXY_HEADERS)
 def fix_uds_trust_star(run: Run) -> Verdict:
     return _uds(run, "--forwarded-allow-ips", "*")
