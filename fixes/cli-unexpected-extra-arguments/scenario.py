@@ -27,107 +27,64 @@ the import string as one word.
 
 from __future__ import annotations
 
-import re
-import shlex
-
-from packaging.version import Version
-
-from troubleshoot.harness.api import (
-    Proc,
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Run, Verdict, releases, scenario
 
 RELEASES = ">=0.6.0"
 PLATFORMS = ("linux", "darwin")
 
 EXTRA = r"[^\n]*Got unexpected extra arguments? \([^\n]*\)[^\n]*"
 ADVICE = r"[^\n]*unrecognized arguments:[^\n]*"
+ADDRESS = "--host 127.0.0.1 --port $PORT"
+HAS_FORWARDED_ALLOW_IPS = releases(
+    ">=0.10.0", "this release has no --forwarded-allow-ips (added in 0.10.0): no trigger"
+)
 
 
-def _has_forwarded_allow_ips(spec: ServerSpec) -> str | None:
-    if spec.version is not None and Version(spec.version) < Version("0.10.0"):
-        return "this release has no --forwarded-allow-ips (added in 0.10.0): no trigger"
-    return None
+def _refused(run: Run, line: str) -> Verdict:
+    launch = run.launch_shell(line)
+    if launch.state == "exited" and (found := launch.find(EXTRA)):
+        number = "plural" if "arguments (" in found else "singular"
+        return launch.reproduces(f"extra-argument-{number}-exit-{launch.code}", excerpt=found)
+    return launch.verdict(refuses=ADVICE, options=False)
 
 
-def _launch(run: Run, args: str) -> Proc:
-    return run.start_script_env(
-        "launch.py",
-        SERVER_CMD=shlex.join(run.server.cli),
-        SERVER_FLAGS=shlex.join(run.server.cli_flags),
-        ARGS=args,
-    )
+def _serves(run: Run, line: str) -> Verdict:
+    launch = run.launch_shell(line)
+    return launch.verdict(serves="serves", body="served by app:app", otherwise="no-serve")
 
 
-def _refused(run: Run, args: str, port: int) -> Verdict:
-    proc = _launch(run, args)
-    run.step(f"waiting for `uvicorn {args}` to exit or serve")
-    state = run.exit_or_serve(proc, port, timeout=15)
-    text, code = proc.output(), proc.returncode
-    if state == "exited" and (found := re.search(EXTRA, text)):
-        number = "plural" if "arguments (" in found[0] else "singular"
-        return reproduces(f"extra-argument-{number}-exit-{code}", f"exit {code}", found[0].strip())
-    advice = re.search(ADVICE, text)
-    if state == "exited" and code not in (0, None) and advice:
-        return fixed("clean-error", f"exit {code}: names the words it did not take", advice[0])
-    return reproduces("other-failure", f"{state}, exit {code}", tail(text))
-
-
-def _serves(run: Run, args: str, port: int) -> Verdict:
-    proc = _launch(run, args)
-    run.step(f"waiting for `uvicorn {args}` to serve")
-    state = run.exit_or_serve(proc, port, timeout=15)
-    if state == "serving" and run.get(port).text == "served by app:app":
-        return fixed("serves", f"`{args}` serves the app", tail(proc.output(), 2))
-    return reproduces("no-serve", f"{state}, exit {proc.returncode}", tail(proc.output()))
-
-
-@scenario("unquoted-star", requires=_has_forwarded_allow_ips)
+@scenario("unquoted-star", requires=HAS_FORWARDED_ALLOW_IPS)
 def unquoted_star(run: Run) -> Verdict:
-    port = run.port()
-    return _refused(run, f"app:app --forwarded-allow-ips * --host 127.0.0.1 --port {port}", port)
+    return _refused(run, f"app:app --forwarded-allow-ips * {ADDRESS}")
 
 
 @scenario("space-in-import-string")
 def space_in_import_string(run: Run) -> Verdict:
-    port = run.port()
-    return _refused(run, f"app: app --host 127.0.0.1 --port {port}", port)
+    return _refused(run, f"app: app {ADDRESS}")
 
 
 @scenario("port-without-option")
 def port_without_option(run: Run) -> Verdict:
-    port = run.port()
-    return _refused(run, f"app:app --host 127.0.0.1 {port}", port)
+    return _refused(run, "app:app --host 127.0.0.1 $PORT")
 
 
 @scenario("en-dash-option")
 def en_dash_option(run: Run) -> Verdict:
-    port = run.port()
-    return _refused(run, f"app:app --host 127.0.0.1 --port {port} \u2013reload", port)
+    return _refused(run, f"app:app {ADDRESS} \u2013reload")
 
 
 @scenario("doubled-command")
 def doubled_command(run: Run) -> Verdict:
-    port = run.port()
-    return _refused(run, f"uvicorn app:app --host 127.0.0.1 --port {port}", port)
+    return _refused(run, f"uvicorn app:app {ADDRESS}")
 
 
-@scenario("fix-quoted-star", requires=_has_forwarded_allow_ips)
+@scenario("fix-quoted-star", requires=HAS_FORWARDED_ALLOW_IPS)
 def fix_quoted_star(run: Run) -> Verdict:
-    port = run.port()
-    if run.is_reference:
-        # the reference server has no --forwarded-allow-ips: the quoting is the point
-        return _serves(run, f"app:app --host '127.0.0.1' --port {port}", port)
-    return _serves(run, f"app:app --forwarded-allow-ips '*' --host 127.0.0.1 --port {port}", port)
+    if run.is_reference:  # no --forwarded-allow-ips there: the quoting is the point
+        return _serves(run, "app:app --host '127.0.0.1' --port $PORT")
+    return _serves(run, f"app:app --forwarded-allow-ips '*' {ADDRESS}")
 
 
 @scenario("fix-port-option")
 def fix_port_option(run: Run) -> Verdict:
-    port = run.port()
-    return _serves(run, f"app:app --host 127.0.0.1 --port {port}", port)
+    return _serves(run, f"app:app {ADDRESS}")
