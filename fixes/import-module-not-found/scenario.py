@@ -19,45 +19,23 @@ that is not on ``sys.path``. The scenarios therefore answer two questions:
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import Run, Verdict, fixed, not_applicable, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, scenario
 
 # The message exists since 0.2.14 (#134); --app-dir since 0.13.0 is checked per run.
 RELEASES = ">=0.5.0"
 
-MESSAGE = r'Could not import module "main"'
+SIGNS = {"could-not-import-module-exit-{code}": r'[^\n]*Could not import module "main"[^\n]*'}
+NAMED = r"[^\n]*(?:import|load)[^\n]*'?\"?main\b[^\n]*"  # the server's own words
 
 
 @scenario("wrong-dir")
 def wrong_dir(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli("main:app", "--host", "127.0.0.1", "--port", str(port))
-    run.step("waiting for `main:app` (the file is src/main.py) to exit or serve")
-    state = run.exit_or_serve(proc, port, timeout=15)
-    text = proc.output()
-    code = proc.returncode
-    if state == "exited" and (found := re.search(rf"[^\n]*{MESSAGE}[^\n]*", text)):
-        return reproduces(
-            f"could-not-import-module-exit-{code}", f"exit {code} with the message", found[0]
-        )
-    named = re.search(r"[^\n]*(?:import|load)[^\n]*'?\"?main\b[^\n]*", text)
-    if state == "exited" and code not in (0, None) and named:
-        return fixed("clean-error", f"exit {code}: refuses, naming the module", named[0])
-    return reproduces("other-failure", f"{state}, exit {code}", tail(text))
+    return run.launch_cli("main:app").verdict(SIGNS, refuses=NAMED, options=False)
 
 
 def _serves(run: Run, *args: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(*args, "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for `{' '.join(args)}` to serve")
-    state = run.exit_or_serve(proc, port, timeout=15)
-    text = proc.output()
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    if state == "serving" and run.get(port).text == "served from src/main.py":
-        return fixed("serves", f"`{' '.join(args)}` serves the app", tail(text, 2))
-    return reproduces("no-serve", f"{state}, exit {proc.returncode}", tail(text))
+    launch = run.launch_cli(*args)
+    return launch.verdict(serves="serves", body="served from src/main.py", otherwise="no-serve")
 
 
 @scenario("fix-app-dir")

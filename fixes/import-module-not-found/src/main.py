@@ -1,9 +1,6 @@
 """The application lives in src/main.py, but the server is started from the
 project root (the folder above src/)."""
 
+from repro_apps import text
 
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"served from src/main.py"})
+app = text(b"served from src/main.py", handles_lifespan=False)
