@@ -1,8 +1,5 @@
 """A correct app; the server is started with `main` (no `:app`) or `main.py:app`."""
 
+from repro_apps import text
 
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"served by main:app"})
+app = text(b"served by main:app", handles_lifespan=False)
