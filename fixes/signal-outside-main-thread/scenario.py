@@ -24,9 +24,8 @@ The other half of that workaround, one plain server in the thread, is
 from __future__ import annotations
 
 import json
-import re
 
-from troubleshoot.harness.api import Run, Verdict, fixed, reproduces, scenario, tail
+from troubleshoot.harness.api import Run, Verdict, scenario
 
 # run() with an import string exists since 0.5.0; older releases need pure-Python flags.
 RELEASES = ">=0.5.0"
@@ -36,26 +35,16 @@ SIGNS = {
     "wakeup-fd-error": r"(?:RuntimeError|ValueError): (?:set_wakeup_fd only works in main thread"
     r"|add_signal_handler\(\) can only be called from the main thread)[^\n]*",
 }
-ADVICE = r"main thread"
 
 
 def _decide(run: Run, script: str, mode: str, **env: str) -> Verdict:
-    port = run.port()
-    proc = run.start_script_env(script, PORT=str(port), MODE=mode, **env)
-    run.step(f"waiting for {script} (MODE={mode}) to serve on port {port} or exit")
-    state = run.exit_or_serve(proc, port, timeout=15, watch="|".join(SIGNS.values()))
-    text = proc.output()
-    for kind, pattern in SIGNS.items():
-        if found := re.search(pattern, text):
-            return reproduces(kind, f"the server thread died ({state})", found[0])
-    if state == "serving":
-        return fixed("serves", f"{script} (MODE={mode}) served GET / with 200", tail(text))
+    launch = run.launch_script(script, env={"MODE": mode, **env}, watch="|".join(SIGNS.values()))
+    verdict = launch.verdict(SIGNS, serves="serves", options=False)
     # a refusal raised inside the thread ends only that thread: any exit code will do
-    if state == "exited" and "Traceback" not in text and re.search(ADVICE, text):
-        return fixed(
-            "clean-error", f"refused (exit {proc.returncode}), naming the main thread", tail(text)
-        )
-    return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
+    refused = launch.state == "exited" and "Traceback" not in launch.text
+    if verdict.kind == "other-failure" and refused and launch.find("main thread"):
+        return launch.fixed("clean-error", f"refused ({launch.outcome}), naming the main thread")
+    return verdict
 
 
 @scenario("thread-plain")

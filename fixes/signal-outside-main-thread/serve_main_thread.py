@@ -6,10 +6,11 @@ python serve_main_thread.py (MODE=reload|workers)
 import os
 import threading
 import time
+from typing import Any, Dict
 
 from doctor_sut import run
 
-MODES = {"plain": {}, "reload": {"reload": True}, "workers": {"workers": 2}}
+MODES: Dict[str, Any] = {"plain": {}, "reload": {"reload": True}, "workers": {"workers": 2}}
 
 
 def background_work() -> None:

@@ -6,10 +6,11 @@ that owns the main thread.
 
 import os
 import threading
+from typing import Any, Dict
 
 from doctor_sut import run
 
-MODES = {"plain": {}, "reload": {"reload": True}, "workers": {"workers": 2}}
+MODES: Dict[str, Any] = {"plain": {}, "reload": {"reload": True}, "workers": {"workers": 2}}
 
 
 def serve() -> None:
