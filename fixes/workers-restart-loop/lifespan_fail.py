@@ -6,9 +6,8 @@ http = text(b"ok", handles_lifespan=False)
 
 
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
-    if scope["type"] != "lifespan":
-        await http(scope, receive, send)
-        return
-    message = await receive()
-    if message["type"] == "lifespan.startup":
+    if scope["type"] == "lifespan":
+        await receive()  # lifespan.startup
         await send({"type": "lifespan.startup.failed", "message": "database unreachable"})
+        return
+    await http(scope, receive, send)
