@@ -2,19 +2,14 @@
 module is cheap and the 100 MB are allocated only where the app is created."""
 
 import os
+from typing import List
 
-BALLAST = b""
+from repro_apps import App, text
 
-
-async def _app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
-    await send({"type": "http.response.body", "body": b"ok"})
+BALLAST: List[bytes] = []
 
 
-def create_app():
-    global BALLAST
-    BALLAST = b"\x01" * (100 * 1024 * 1024)
+def create_app() -> App:
+    BALLAST.append(b"\x01" * (100 * 1024 * 1024))
     print(f"big_factory app created in pid {os.getpid()}", flush=True)
-    return _app
+    return text(b"ok", handles_lifespan=False)

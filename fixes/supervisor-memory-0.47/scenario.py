@@ -18,10 +18,11 @@ allocated by a factory (``--factory``), which the parent imports but never calls
 
 from __future__ import annotations
 
+import re
 import statistics
 from pathlib import Path
 
-from troubleshoot.harness.api import Proc, Run, Verdict, fixed, harness_error, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import Run, Verdict, harness_error, not_applicable, scenario
 from troubleshoot.harness.procs import wait_until
 
 # --workers and --reload both exist since 0.5.0 (--factory since 0.14.0).
@@ -35,65 +36,40 @@ HOLDS, LEAN = 0.6, 0.4
 
 def _rss(pid: int) -> int | None:
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        found = re.search(r"^VmRSS:\s*(\d+)", Path(f"/proc/{pid}/status").read_text(), re.M)
     except OSError:
         return None
-    for line in status.splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return None
+    return int(found[1]) * 1024 if found else None
 
 
 def _measure(run: Run, target: str, *flags: str, workers: int) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(target, *flags, "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for {workers} worker(s) of {target} {' '.join(flags)} to serve")
-    if not run.wait_serving(proc, port, timeout=60):
-        text = proc.output()
-        if (reason := run.unsupported(text)) is not None:
-            return not_applicable(reason)
+    launch = run.launch_cli(target, *flags, timeout=60)
+    if launch.state != "serving":
         # e.g. an old release whose reloader cannot start this app: the trigger is unreachable
-        return not_applicable(f"{target} {' '.join(flags)} never served on this release: {_tail(text)}")
-
+        never = f"{launch.what} never served on this release: {launch.tail(3)}"
+        return launch.unsupported() or not_applicable(never)
     sizes: list[int] = []
 
     def all_loaded() -> bool:
         nonlocal sizes
-        sizes = [s for pid in run.workers(proc) if (s := _rss(pid)) is not None]
+        sizes = [s for pid in launch.workers() if (s := _rss(pid)) is not None]
         return len(sizes) >= workers and min(sizes) >= WORKER_FLOOR
 
-    if not wait_until(all_loaded, 30, interval=0.5):
-        return harness_error(f"workers never held the app: RSS {_show(sizes)} (need {workers} >= 90 MB)")
-    parent = _rss(proc.pid)
-    if parent is None:
+    loaded = wait_until(all_loaded, 30, interval=0.5)
+    shown = ", ".join(f"{s // MB} MB" for s in sizes) or "none"
+    if not loaded:
+        return harness_error(f"workers never held the app: RSS {shown} (need {workers} >= 90 MB)")
+    if (parent := _rss(launch.pid)) is None:
         return harness_error("the parent vanished while being measured")
-    worker = statistics.median(sizes)
-    ratio = parent / worker
-    excerpt = _excerpt(proc, parent, sizes, ratio)
-    what = f"parent RSS {parent // MB} MB, workers {_show(sizes)}, ratio {ratio:.2f}"
+    ratio = parent / statistics.median(sizes)
+    what = f"parent RSS {parent // MB} MB, workers {shown}, ratio {ratio:.2f}"
+    imports = launch.lines(r"big_app imported in pid|big_factory app created in pid")
+    excerpt = "\n".join([*imports[-4:], f"parent pid {launch.pid}: {what}"])
     if ratio >= HOLDS:
-        return reproduces("parent-holds-app", f"{what}: the parent imported the app too", excerpt)
+        return launch.reproduces("parent-holds-app", f"{what}: the parent imported it", excerpt)
     if ratio <= LEAN:
-        return fixed("parent-lean", f"{what}: the parent only supervises", excerpt)
+        return launch.fixed("parent-lean", f"{what}: the parent only supervises", excerpt)
     return harness_error(f"{what}: between {LEAN} and {HOLDS}, no verdict")
-
-
-def _excerpt(proc: Proc, parent: int, sizes: list[int], ratio: float) -> str:
-    imports = proc.lines(r"big_app imported in pid|big_factory app created in pid")
-    return "\n".join(
-        [
-            *imports[-4:],
-            f"parent pid {proc.pid}: VmRSS {parent // MB} MB; workers: {_show(sizes)}; ratio {ratio:.2f}",
-        ]
-    )
-
-
-def _show(sizes: list[int]) -> str:
-    return ", ".join(f"{s // MB} MB" for s in sizes) or "none"
-
-
-def _tail(text: str) -> str:
-    return " | ".join(text.strip().splitlines()[-3:])
 
 
 @scenario("workers")
