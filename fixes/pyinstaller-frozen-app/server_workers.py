@@ -13,9 +13,7 @@ import os
 import uvicorn
 import webapp  # bundled by PyInstaller because it is imported; workers import it by name
 
-
-async def app(scope, receive, send):  # what APP=server:app points at
-    await webapp.app(scope, receive, send)
+app = webapp.app  # what APP=server:app points at
 
 
 if __name__ == "__main__":

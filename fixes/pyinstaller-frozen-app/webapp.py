@@ -1,8 +1,5 @@
 """The application in a module of its own, so frozen workers can import it by name."""
 
+from repro_apps import text
 
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"ok"})
+app = text(b"ok", handles_lifespan=False)
