@@ -7,43 +7,28 @@ with the scope alone. ``AsyncWrapper`` is the same wrapper with
 ``async def __call__``.
 """
 
+from typing import Awaitable
 
-async def inner(scope, receive, send):
-    if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
-    if scope["type"] != "http":
-        return
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [(b"content-type", b"text/plain")],
-        }
-    )
-    await send({"type": "http.response.body", "body": b"hello from the wrapped app"})
+from repro_apps import App, Receive, Scope, Send, text
+
+inner = text(b"hello from the wrapped app")
 
 
 class Wrapper:
     """A middleware written as a plain callable (as some tracing/auth wrappers are)."""
 
-    def __init__(self, app):
+    def __init__(self, app: App) -> None:
         self.app = app
 
-    def __call__(self, scope, receive, send):
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         return self.app(scope, receive, send)
 
 
 class AsyncWrapper:
-    def __init__(self, app):
+    def __init__(self, app: App) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
 
 

@@ -19,52 +19,21 @@ ASGI 2), so it serves the wrapper; it has no ``--interface`` option, so
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import (
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Run, Verdict, scenario, uvicorn_only
 
 # --interface and its auto-detection exist since 0.6.0 (#325); before, every app was ASGI 2
 RELEASES = ">=0.6.0"
 
-TYPE_ERROR = (
-    r"TypeError: (?:\w+\.)?__call__\(\) missing 2 required positional arguments: "
-    r"'receive' and 'send'"
-)
-BODY = "hello from the wrapped app"
+STARTED = r"Uvicorn running|Application startup complete|listening"
+SIGNS = {
+    "asgi2-called-with-scope": r"TypeError: (?:\w+\.)?__call__\(\) missing 2 required "
+    r"positional arguments: 'receive' and 'send'"
+}
 
 
 def _serve(run: Run, *args: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(*args, "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for the server on port {port}, then GET /")
-    state = run.exit_or_serve(
-        proc, port, timeout=20, watch=r"Uvicorn running|Application startup complete|listening"
-    )
-    text = proc.output()
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    if state == "exited":
-        return reproduces("no-start", f"exit {proc.returncode}", tail(text))
-    response = run.get(port)
-    if response.status is None:  # "matched" can come a moment before the socket accepts
-        run.wait_serving(proc, port, timeout=5)
-        response = run.get(port)
-    proc.wait_for(TYPE_ERROR, 3)
-    text = proc.output()
-    if response.ok and BODY in response.text:
-        return fixed("served", "the wrapped ASGI 3 app answered 200", tail(text, 2))
-    if found := re.search(TYPE_ERROR, text):
-        return reproduces("asgi2-called-with-scope", f"GET / answered {response.status}", found[0])
-    return reproduces("other", f"GET / answered {response.status} {response.error}", tail(text))
+    launch = run.launch_cli(*args, timeout=20, watch=STARTED)
+    return launch.request_verdict(SIGNS, body="hello from the wrapped app", serves="served")
 
 
 @scenario("sync-call-wrapper")
@@ -72,13 +41,12 @@ def sync_call_wrapper(run: Run) -> Verdict:
     return _serve(run, "app:app")
 
 
-def _no_interface_option(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server has no --interface option (it detects ASGI 2 by arity)"
-    return None
-
-
-@scenario("fix-interface-asgi3", requires=_no_interface_option)
+@scenario(
+    "fix-interface-asgi3",
+    requires=uvicorn_only(
+        "the reference server has no --interface option (it detects ASGI 2 by arity)"
+    ),
+)
 def fix_interface_asgi3(run: Run) -> Verdict:
     return _serve(run, "app:app", "--interface", "asgi3")
 
