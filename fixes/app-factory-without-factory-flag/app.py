@@ -10,44 +10,31 @@ like a framework's (an instance with ``async def __call__``).
 - ``app``: the app object itself, built at import time (``app = create_app()``).
 """
 
-BODY = b"hello from the factory's app"
+from typing import Any, Dict, Optional
+
+from repro_apps import Receive, Scope, Send, text
+
+answer = text(b"hello from the factory's app")
 
 
 class App:
-    def __init__(self, settings=None):
+    def __init__(self, settings: Optional[Dict[str, Any]] = None) -> None:
         self.settings = settings or {}
 
-    async def __call__(self, scope, receive, send):
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        if scope["type"] != "http":
-            return
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [(b"content-type", b"text/plain")],
-            }
-        )
-        await send({"type": "http.response.body", "body": BODY})
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await answer(scope, receive, send)
 
 
-def create_app():
+def create_app() -> App:
     return App()
 
 
-def create_app_with_settings(settings=None):
+def create_app_with_settings(settings: Optional[Dict[str, Any]] = None) -> App:
     return App(settings)
 
 
-def create_app_misconfigured():
-    return App(settings={}, debug=True)  # App() takes no 'debug': a TypeError
+def create_app_misconfigured() -> App:
+    return App(settings={}, debug=True)  # type: ignore[call-arg]  # App() takes no 'debug'
 
 
 app = create_app()

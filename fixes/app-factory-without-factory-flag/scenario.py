@@ -36,107 +36,63 @@ The reference server has ``--factory`` and no detection (a function without
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import (
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Requires, Run, ScenarioFn, Verdict, scenario, uvicorn_only
 
 # the apps are ASGI 3, which uvicorn speaks from 0.6.0 (#325)
 RELEASES = ">=0.6.0"
 
+STARTED = r"Uvicorn running|Application startup complete|listening"
 BODY = "hello from the factory's app"
-TAKES_ZERO = r"TypeError: (?:\w+\.)?create_\w+\(\) takes 0 positional arguments but 1 was given"
-MISSING_SEND = r"TypeError: (?:\w+\.)?__call__\(\) missing 1 required positional argument: 'send'"
+SIGNS = {
+    "called-as-asgi2": r"TypeError: (?:\w+\.)?create_\w+\(\) takes 0 positional arguments "
+    r"but 1 was given",
+    "returned-app-called-as-asgi2": r"TypeError: (?:\w+\.)?__call__\(\) missing 1 required "
+    r"positional argument: 'send'",
+    "called-as-asgi3": r"TypeError: (?:\w+\.)?create_\w+\(\) takes 0 positional arguments "
+    r"but 3 were given",
+}
 REFUSES = r"APP seems to be an application factory\. Run uvicorn with the --factory flag\."
 WARNING = r"ASGI app factory detected\. Using it, but please consider setting the --factory flag"
 # the factory's own error (create_app_misconfigured), however the server words it
 FACTORY_ERROR = r"[^\n]*got an unexpected keyword argument 'debug'[^\n]*"
-CALLED_AS_ASGI3 = (
-    r"TypeError: (?:\w+\.)?create_\w+\(\) takes 0 positional arguments but 3 were given"
+NO_DETECTION = uvicorn_only(
+    "the reference server has no factory detection: without --factory it calls "
+    "the function as an ASGI 3 app, so the 500 is the mistake itself, not a server "
+    "behaviour this entry is about"
 )
 
 
 def _serve(run: Run, target: str, *flags: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(target, *flags, "--host", "127.0.0.1", "--port", str(port))
-    run.step(f"waiting for {target} on port {port}, then GET /")
-    state = run.exit_or_serve(
-        proc, port, timeout=20, watch=r"Uvicorn running|Application startup complete|listening"
-    )
-    text = proc.output()
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    if state == "exited":
-        if found := re.search(REFUSES, text):
-            return fixed("refuses-naming-factory-flag", f"exit {proc.returncode}", found[0])
-        if found := re.search(FACTORY_ERROR, text):
-            return fixed("factory-error-named", f"exit {proc.returncode}", found[0].strip())
-        return reproduces("no-start", f"exit {proc.returncode}", tail(text))
-    response = run.get(port)
-    if response.status is None:  # "matched" can come a moment before the socket accepts
-        run.wait_serving(proc, port, timeout=5)
-        response = run.get(port)
-    proc.wait_for(f"{TAKES_ZERO}|{MISSING_SEND}", 3)
-    text = proc.output()
-    seen = f"GET / answered {response.status or response.error}"
-    if response.ok and BODY in response.text:
-        if found := re.search(WARNING, text):
-            return fixed("served-with-warning", seen, found[0])
-        return fixed("served", seen, tail(text, 2))
-    if found := re.search(TAKES_ZERO, text):
-        return reproduces("called-as-asgi2", seen, found[0])
-    if found := re.search(MISSING_SEND, text):
-        return reproduces("returned-app-called-as-asgi2", seen, found[0])
-    if found := re.search(CALLED_AS_ASGI3, text):
-        return reproduces("called-as-asgi3", seen, found[0])
-    if found := re.search(FACTORY_ERROR, text):  # reported, the process left up
-        return fixed("factory-error-named", seen, found[0].strip())
-    return reproduces("other", seen, tail(text))
+    launch = run.launch_cli(target, *flags, timeout=20, watch=STARTED)
+    verdict = launch.request_verdict(SIGNS, body=BODY, serves="served")
+    # the server's own words: refusing without --factory, naming the factory's error
+    # (exited, or reported with the process left up), warning while it serves
+    if verdict.kind == "no-start" and (found := launch.find(REFUSES)):
+        return launch.fixed("refuses-naming-factory-flag", excerpt=found)
+    if verdict.kind in ("no-start", "other") and (found := launch.find(FACTORY_ERROR)):
+        return launch.fixed("factory-error-named", verdict.reason, found)
+    if verdict.kind == "served" and (found := launch.find(WARNING)):
+        return launch.fixed("served-with-warning", verdict.reason, found)
+    return verdict
 
 
-def _no_detection(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return (
-            "the reference server has no factory detection: without --factory it calls "
-            "the function as an ASGI 3 app, so the 500 is the mistake itself, not a server "
-            "behaviour this entry is about"
-        )
-    return None
+def _serves(name: str, target: str, *flags: str, requires: Requires | None = None) -> ScenarioFn:
+    @scenario(name, requires=requires)
+    def serve(run: Run) -> Verdict:
+        return _serve(run, target, *flags)
+
+    return serve
 
 
-@scenario("factory-without-flag", requires=_no_detection)
-def factory_without_flag(run: Run) -> Verdict:
-    return _serve(run, "app:create_app")
-
-
-@scenario("factory-with-default-arg", requires=_no_detection)
-def factory_with_default_arg(run: Run) -> Verdict:
-    return _serve(run, "app:create_app_with_settings")
-
-
-@scenario("factory-raising-typeerror", requires=_no_detection)
-def factory_raising_typeerror(run: Run) -> Verdict:
-    return _serve(run, "app:create_app_misconfigured")
-
-
-@scenario("fix-factory-flag")
-def fix_factory_flag(run: Run) -> Verdict:
-    return _serve(run, "app:create_app", "--factory")
-
-
-@scenario("fix-factory-flag-names-error")
-def fix_factory_flag_names_error(run: Run) -> Verdict:
-    return _serve(run, "app:create_app_misconfigured", "--factory")
-
-
-@scenario("fix-app-instance")
-def fix_app_instance(run: Run) -> Verdict:
-    return _serve(run, "app:app")
+factory_without_flag = _serves("factory-without-flag", "app:create_app", requires=NO_DETECTION)
+factory_with_default_arg = _serves(
+    "factory-with-default-arg", "app:create_app_with_settings", requires=NO_DETECTION
+)
+factory_raising_typeerror = _serves(
+    "factory-raising-typeerror", "app:create_app_misconfigured", requires=NO_DETECTION
+)
+fix_factory_flag = _serves("fix-factory-flag", "app:create_app", "--factory")
+fix_factory_flag_names_error = _serves(
+    "fix-factory-flag-names-error", "app:create_app_misconfigured", "--factory"
+)
+fix_app_instance = _serves("fix-app-instance", "app:app")
