@@ -9,7 +9,7 @@ uvicorn/main.py`` in a checkout) puts the package folder itself first on
 ``subprocess``, and import themselves half-initialised.
 
 - ``run-main-py-inside-package``: the release's interpreter runs the
-  installed ``uvicorn/main.py`` with ``app:app`` (found with ``where.py``).
+  installed ``uvicorn/main.py`` with ``app:app`` (found by asking that interpreter).
   ``reproduces`` with kind ``shadowed-logging`` / ``shadowed-subprocess``
   (``partially initialized module 'logging'`` / ``'subprocess'``, or, when
   another module imports ``logging.config`` first, ``No module named
@@ -33,16 +33,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import (
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    harness_error,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Run, Verdict, harness_error, scenario, uvicorn_only
 
 # Before 0.10.0 the package holds no module named like a standard library one.
 RELEASES = ">=0.10.0"
@@ -51,73 +42,47 @@ SHADOWED = (
     r"[^\n]*(?:partially initialized module '(logging|subprocess)' has no attribute"
     r"|No module named '(logging)\.\w+'; 'logging' is not a package)[^\n]*"
 )
+NOT_INSTALLED = uvicorn_only(
+    "the shadowing is Python's sys.path[0] pointing into the installed uvicorn "
+    "package; the reference server is not an installed package"
+)
+WHERE = "import pathlib, uvicorn; print(pathlib.Path(uvicorn.__file__).resolve().parent)"
 
 
-STARTED = r"Uvicorn running on"
-
-
-def _uvicorn_only(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return (
-            "the shadowing is Python's sys.path[0] pointing into the installed uvicorn "
-            "package; the reference server is not an installed package"
-        )
-    return None
-
-
-def _decide(run: Run, script: str, *args: str) -> Verdict:
+def _decide(run: Run, *command: str) -> Verdict:
     port = run.port()
-    proc = run.start_script_env(
-        script,
-        *args,
-        "app:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        *run.server.cli_flags,
-    )
-    run.step(f"waiting for {script} to serve or exit")
+    cli = ["app:app", "--host", "127.0.0.1", "--port", str(port), *run.server.cli_flags]
     # Started is enough: the shadowing breaks the imports, before the server runs
     # (0.18.0 then fails its requests with today's h11, an unrelated bug).
-    state = run.exit_or_serve(proc, port, timeout=15, watch=STARTED)
-    text = proc.output()
-    if state in ("serving", "matched"):
-        return fixed("serves", f"{state}: the server started", tail(text, 2))
-    if found := re.search(SHADOWED, text):
-        module = found[1] or found[2]
-        return reproduces(
-            f"shadowed-{module}", f"{state}, exit {proc.returncode}", found[0].strip()
-        )
-    return reproduces("other-failure", f"{state}, exit {proc.returncode}", tail(text))
+    launch = run.launch_script(*command, *cli, port=port, watch=r"Uvicorn running on")
+    if launch.state in ("serving", "matched"):
+        return launch.fixed("serves")
+    if found := re.search(SHADOWED, launch.text):
+        return launch.reproduces(f"shadowed-{found[1] or found[2]}", excerpt=found[0].strip())
+    return launch.reproduces("other-failure")
 
 
-@scenario("run-main-py-inside-package", requires=_uvicorn_only)
+@scenario("run-main-py-inside-package", requires=NOT_INSTALLED)
 def run_main_py_inside_package(run: Run) -> Verdict:
-    where = run.start_script("where.py", name="where")
-    if where.wait(15) != 0:
-        return harness_error("could not locate the installed uvicorn", tail(where.output()))
-    package = where.output().strip().splitlines()[-1]
+    where = run.launch_script("-c", WHERE, name="where")
+    if where.code != 0:
+        return harness_error("could not locate the installed uvicorn", where.tail())
+    package = where.text.strip().splitlines()[-1]
     run.step(f"running {package}/main.py as a script")
     return _decide(run, f"{package}/main.py")
 
 
-@scenario("subprocess-with-package-first", requires=_uvicorn_only)
+@scenario("subprocess-with-package-first", requires=NOT_INSTALLED)
 def subprocess_with_package_first(run: Run) -> Verdict:
-    proc = run.start_script("probe.py", name="probe")
-    code = proc.wait(15)
-    text = proc.output()
-    found = re.search(r"subprocess resolves to (\S+)", text)
-    if found is None:
-        return harness_error("the probe did not report where subprocess resolves", tail(text))
-    origin = found[1].replace("\\", "/")
-    if "/uvicorn/" in origin:
-        error = re.search(r"[^\n]*Error: [^\n]*", text)
-        detail = f"{error[0].strip()}" if error else f"exit {code}"
-        return reproduces("shadowed-subprocess", f"subprocess is {origin}", detail)
-    return fixed("stdlib-subprocess", "subprocess is the standard library's", origin)
+    probe = run.launch_script("probe.py", name="probe")
+    if (origin := probe.find(r"(?<=subprocess resolves to )\S+")) is None:
+        return harness_error("the probe did not report where subprocess resolves", probe.tail())
+    if "/uvicorn/" in origin.replace("\\", "/"):
+        detail = probe.find(r"[^\n]*Error: [^\n]*") or f"exit {probe.code}"
+        return probe.reproduces("shadowed-subprocess", f"subprocess is {origin}", detail)
+    return probe.fixed("stdlib-subprocess", "subprocess is the standard library's", origin)
 
 
-@scenario("fix-python-m-uvicorn", requires=_uvicorn_only)
+@scenario("fix-python-m-uvicorn", requires=NOT_INSTALLED)
 def fix_python_m_uvicorn(run: Run) -> Verdict:
     return _decide(run, "-m", "uvicorn")
