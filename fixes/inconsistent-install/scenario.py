@@ -21,20 +21,11 @@ The reference server is not an installed distribution: not applicable.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 
-from troubleshoot.harness.api import (
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    harness_error,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.errors import HarnessError
+from troubleshoot.harness.api import Launch, Run, Verdict, scenario, uvicorn_only
 from troubleshoot.sources.install_record import RecordCheck, check_record
 
 # python -m uvicorn needs uvicorn/__main__.py (0.10.0 and later).
@@ -42,30 +33,35 @@ RELEASES = ">=0.10.0"
 
 CANNOT_IMPORT = r"[^\n]*ImportError: cannot import name '\w+' from 'uvicorn[\w.]*'[^\n]*"
 STARTED = r"Uvicorn running on"
+WHERE = "import pathlib, uvicorn; print(pathlib.Path(uvicorn.__file__).resolve().parent)"
+NO_RECORD = uvicorn_only(
+    "the reference server is not an installed distribution with a RECORD to compare"
+)
 
 
-def _uvicorn_only(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server is not an installed distribution with a RECORD to compare"
-    return None
-
-
-def _copy_install(run: Run) -> Path | Verdict:
-    """Copy the release's uvicorn package and dist-info to usersite/; its dist-info."""
-    where = run.start_script("where.py", name="where")
-    if where.wait(15) != 0:
-        return harness_error("could not locate the installed uvicorn", tail(where.output()))
-    package = Path(where.output().strip().splitlines()[-1])
-    site = package.parent
-    dist_infos = sorted(site.glob("uvicorn-*.dist-info"))
+def _start(run: Run, *, truncate: bool) -> tuple[Launch, RecordCheck]:
+    """Copy the release's uvicorn package and dist-info to usersite/ (emptying
+    ``main.py`` with ``truncate``), start ``python -m uvicorn`` with it first on
+    PYTHONPATH; the launch and the RECORD check of the copy."""
+    where = run.launch_script("-c", WHERE, name="where")
+    if where.code != 0:
+        raise HarnessError(f"could not locate the installed uvicorn: {where.tail()}")
+    package = Path(where.text.strip().splitlines()[-1])
+    dist_infos = sorted(package.parent.glob("uvicorn-*.dist-info"))
     if len(dist_infos) != 1:
-        return harness_error(f"expected one uvicorn dist-info in {site}, found {len(dist_infos)}")
-    user = run.path("usersite")
-    run.step(f"copying {package.name}/ and {dist_infos[0].name}/ to usersite/")
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(package, user / "uvicorn", ignore=ignore)
-    shutil.copytree(dist_infos[0], user / dist_infos[0].name)
-    return user / dist_infos[0].name
+        raise HarnessError(f"expected one uvicorn dist-info in {package.parent}: {dist_infos}")
+    user, dist_info = run.path("usersite"), dist_infos[0].name
+    run.step(f"copying {package.name}/ and {dist_info}/ to usersite/")
+    shutil.copytree(package, user / "uvicorn", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(dist_infos[0], user / dist_info)
+    if truncate:
+        run.step("emptying usersite/uvicorn/main.py")
+        (user / "uvicorn" / "main.py").write_bytes(b"")
+    port = run.port()
+    cli = ["app:app", "--host", "127.0.0.1", "--port", str(port), *run.server.cli_flags]
+    env = {"PYTHONPATH": os.pathsep.join([str(user), str(run.workdir)])}
+    launch = run.launch_script("-m", "uvicorn", *cli, env=env, port=port, watch=STARTED)
+    return launch, check_record(user / dist_info)
 
 
 def _summary(check: RecordCheck) -> str:
@@ -77,48 +73,19 @@ def _summary(check: RecordCheck) -> str:
     return f"RECORD check: {found}"
 
 
-def _start(run: Run) -> tuple[str, str]:
-    port = run.port()
-    paths = os.pathsep.join([str(run.path("usersite")), str(run.workdir)])
-    proc = run.start_script_env(
-        "-m",
-        "uvicorn",
-        "app:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        *run.server.cli_flags,
-        PYTHONPATH=paths,
-    )
-    run.step(f"waiting for python -m uvicorn on {port} to start or exit")
-    state = run.exit_or_serve(proc, port, timeout=15, watch=STARTED)
-    return state, proc.output()
-
-
-@scenario("truncated-main-py", requires=_uvicorn_only)
+@scenario("truncated-main-py", requires=NO_RECORD)
 def truncated_main_py(run: Run) -> Verdict:
-    copied = _copy_install(run)
-    if not isinstance(copied, Path):
-        return copied
-    run.step("emptying usersite/uvicorn/main.py")
-    (copied.parent / "uvicorn" / "main.py").write_bytes(b"")
-    state, text = _start(run)
-    check = _summary(check_record(copied))
-    if state in ("serving", "matched"):
-        return fixed("starts", "the server started", f"{tail(text, 1)}\n{check}")
-    if found := re.search(CANNOT_IMPORT, text):
-        return reproduces("cannot-import-name", state, f"{found[0].strip()}\n{check}")
-    return reproduces("other-failure", state, f"{tail(text)}\n{check}")
+    launch, check = _start(run, truncate=True)
+    if launch.state in ("serving", "matched"):
+        return launch.fixed("starts", "the server started", f"{launch.tail(1)}\n{_summary(check)}")
+    found = launch.find(CANNOT_IMPORT)
+    kind = "cannot-import-name" if found else "other-failure"
+    return launch.reproduces(kind, launch.state, f"{found or launch.tail()}\n{_summary(check)}")
 
 
-@scenario("fix-reinstall", requires=_uvicorn_only)
+@scenario("fix-reinstall", requires=NO_RECORD)
 def fix_reinstall(run: Run) -> Verdict:
-    copied = _copy_install(run)
-    if not isinstance(copied, Path):
-        return copied
-    state, text = _start(run)
-    check = check_record(copied)
-    if state in ("serving", "matched") and check.consistent:
-        return fixed("starts", "the server started", f"{tail(text, 1)}\n{_summary(check)}")
-    return reproduces("no-start", state, f"{tail(text)}\n{_summary(check)}")
+    launch, check = _start(run, truncate=False)
+    if launch.state in ("serving", "matched") and check.consistent:
+        return launch.fixed("starts", "the server started", f"{launch.tail(1)}\n{_summary(check)}")
+    return launch.reproduces("no-start", launch.state, f"{launch.tail()}\n{_summary(check)}")
