@@ -1,15 +1,5 @@
 """The application, imported by name ("app:app") in every child process."""
 
+from repro_apps import dual, text
 
-async def serve(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"ok"})
-
-
-def app(scope, receive=None, send=None):
-    # ASGI 3 (app(scope, receive, send)), and ASGI 2 for releases before 0.6
-    if receive is None:
-        return lambda receive, send: serve(scope, receive, send)
-    return serve(scope, receive, send)
+app = dual(text(b"ok", handles_lifespan=False))
