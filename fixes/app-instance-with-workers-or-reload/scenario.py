@@ -18,75 +18,37 @@ serves ``GET /`` from two worker processes with no pickling error:
 
 from __future__ import annotations
 
-import re
-
-from packaging.version import Version
-
-from troubleshoot.harness.api import (
-    Proc,
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
-from troubleshoot.harness.procs import wait_until
+from troubleshoot.harness.api import Launch, Run, Verdict, not_applicable, releases, scenario
 
 # run(app, workers=N) exists since 0.2 and the spawn start method since 0.10.1;
 # older releases used fork and are included so bisect can see the bug appear.
 RELEASES = ">=0.5.0"
 
 PICKLE = r"(Can't pickle|cannot pickle|can't pickle)[^\n]*"
-IMPORT_STRING = r"[Ii]mport string"
+TRACEBACK = r"Traceback \(most recent call last\):[\s\S]*"  # to the end of the output
+IMPORT_STRING = r"[^\n]*[Ii]mport string[^\n]*"
 # 0.7.3-0.8.0 crash on every reload/workers run, object or not (another entry)
 OTHER_BUG = r"AttributeError: 'Config' object has no attribute 'ssl'"
 
 
 def _decide(run: Run, mode: str) -> Verdict:
-    port = run.port()
-    proc = run.start_script("app_object.py", str(port), mode)
-    run.step(f"waiting for the server to exit or serve ({mode} with an app object)")
-    state = run.exit_or_serve(proc, port)
-    if state != "exited":
-        text = proc.output()
-        children = len(proc.children())
-        pickle = re.search(PICKLE, text)
-        if pickle:
-            return reproduces(
-                "pickle-error-hang",
-                f"pickling traceback and the parent keeps running ({children} children)",
-                pickle[0],
-            )
-        if state == "serving":
-            warned = re.search(IMPORT_STRING, text)
-            kind = f"warning-serves-without-{mode}" if warned else f"serves-with-{mode}"
-            return fixed(kind, f"serves ({children} children)", tail(text))
-        return reproduces("hang", f"still running after 15s, not serving: {mode}", tail(text))
-    code = proc.returncode
-    text = proc.output()
-    if found := re.search(OTHER_BUG, text):
+    launch = run.launch_script("app_object.py", mode)
+    warned = launch.find(IMPORT_STRING) is not None
+    if launch.state != "exited":
+        serves = f"warning-serves-without-{mode}" if warned else f"serves-with-{mode}"
+        signs = {"pickle-error-hang": PICKLE}  # the parent keeps running
+        return launch.verdict(signs, serves=serves, options=False, otherwise="hang")
+    if found := launch.find(OTHER_BUG):
         return not_applicable(
-            f"this release cannot start {mode} at all ({found[0]}: uvicorn #374, see "
+            f"this release cannot start {mode} at all ({found}: uvicorn #374, see "
             "ssl-with-reload-crash), so passing an app object cannot be observed"
         )
-    pickle = re.search(PICKLE, text)
-    warned = re.search(IMPORT_STRING, text)
-    if pickle:
-        kind = "warning-then-pickle-error" if warned else "pickle-error"
-        excerpt = "\n".join(
-            line for line in text.splitlines() if re.search(f"{PICKLE}|{IMPORT_STRING}", line)
-        )
-        return reproduces(kind, f"exit {code} with a pickling traceback", excerpt)
-    if "Traceback" in text:
-        last = [line for line in text.splitlines() if re.match(r"\w+(Error|Exception)\b", line)]
-        return reproduces("other-crash", f"exit {code} with a traceback", "\n".join(last[-2:]))
-    if code != 0 and warned:
-        line = next(line for line in text.splitlines() if re.search(IMPORT_STRING, line))
-        return fixed("clean-error", f"exit {code}: asks for an import string, no traceback", line)
-    return reproduces("silent-exit", f"exit {code} without explaining why", tail(text))
+    # a clean refusal asks for an import string, without a traceback
+    signs = {
+        "warning-then-pickle-error" if warned else "pickle-error": PICKLE,
+        "other-crash": TRACEBACK,
+    }
+    return launch.verdict(signs, refuses=IMPORT_STRING, options=False, otherwise="silent-exit")
 
 
 @scenario("workers")
@@ -99,50 +61,35 @@ def reload(run: Run) -> Verdict:
     return _decide(run, "reload")
 
 
-def _serves_with_workers(run: Run, proc: Proc, port: int, how: str) -> Verdict:
-    run.step(f"waiting for {how} to serve with two workers")
-    state = run.exit_or_serve(proc, port, timeout=20)
-    text = proc.output()
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    if pickle := re.search(PICKLE, text):
-        return reproduces("pickle-error", f"{how}: pickling error ({state})", pickle[0])
-    if state != "serving":
-        return reproduces("no-serve", f"{how}: {state}, exit {proc.returncode}", tail(text))
+def _serves_with_workers(launch: Launch) -> Verdict:
+    started = launch.verdict({"pickle-error": PICKLE}, serves="serving", otherwise="no-serve")
+    if started.kind != "serving":
+        return started
     # the first worker may answer before the second has started
-    wait_until(lambda: len(run.workers(proc)) >= 2, 15)
-    workers = run.workers(proc)
-    if len(workers) < 2:
-        return reproduces("no-workers", f"{how} served from {len(workers)} worker(s)", tail(text))
-    return fixed(
-        "serves-with-workers", f"{how} served GET / from {len(workers)} workers", tail(text, 2)
+    if len(workers := launch.workers(2, timeout=15)) < 2:
+        return launch.reproduces(
+            "no-workers", f"{launch.what} served from {len(workers)} worker(s)"
+        )
+    return launch.fixed(
+        "serves-with-workers", f"{launch.what} served GET / from {len(workers)} workers"
     )
 
 
 @scenario("fix-import-string")
 def fix_import_string(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_script("serve_fixed.py", str(port), "import-string")
-    return _serves_with_workers(run, proc, port, 'run("app_object:app", workers=2)')
+    return _serves_with_workers(run.launch_script("serve_fixed.py", "import-string", timeout=20))
 
 
-def _has_factory(server: ServerSpec) -> str | None:
-    if server.kind == "uvicorn" and Version(server.version or "0") < Version("0.13.0"):
-        return "uvicorn.run() has no factory option before 0.13.0: the fix cannot be applied"
-    return None
-
-
-@scenario("fix-factory", requires=_has_factory)
+@scenario(
+    "fix-factory",
+    requires=releases(
+        ">=0.13.0", "uvicorn.run() has no factory option before 0.13.0: the fix cannot be applied"
+    ),
+)
 def fix_factory(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_script("serve_fixed.py", str(port), "factory")
-    return _serves_with_workers(run, proc, port, 'run("app_object:make", factory=True, workers=2)')
+    return _serves_with_workers(run.launch_script("serve_fixed.py", "factory", timeout=20))
 
 
 @scenario("fix-cli")
 def fix_cli(run: Run) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(
-        "app_object:app", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)
-    )
-    return _serves_with_workers(run, proc, port, "uvicorn app_object:app --workers 2")
+    return _serves_with_workers(run.launch_cli("app_object:app", "--workers", "2", timeout=20))
