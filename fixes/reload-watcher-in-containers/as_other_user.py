@@ -1,5 +1,5 @@
-"""Run ``uvicorn ARGS`` (or the reference server) the way a container's app user
-does: unable to read a directory owned by someone else.
+"""Run ``uvicorn ARGS --host 127.0.0.1 --port $PORT`` (or the reference server)
+the way a container's app user does: unable to read a directory owned by someone else.
 
 Root reads every directory, so when started as root this launcher first moves
 into a new user namespace that maps only uid/gid 0: it stays root for files
@@ -40,7 +40,7 @@ if __name__ == "__main__":
         print("DOCTOR-NA: pgdata/ is still readable", flush=True)
         sys.exit(97)
     server, *args = sys.argv[1:]
-    sys.argv = [server, *args]
+    sys.argv = [server, *args, "--host", "127.0.0.1", "--port", os.environ["PORT"]]
     if server == "uvicorn":
         from uvicorn.main import main
     else:

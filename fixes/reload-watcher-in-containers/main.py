@@ -1,14 +1,6 @@
-"""A small app for the reloader scenarios."""
+"""A small app for the reloader scenarios (they edit its two-letter ``BODY``)."""
 
+from repro_apps import text
 
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [(b"content-type", b"text/plain")],
-        }
-    )
-    await send({"type": "http.response.body", "body": b"ok"})
+BODY = b"ok"
+app = text(BODY, handles_lifespan=False)
