@@ -6,14 +6,20 @@ Not run by the test suite. Usage (from the repository root):
     python tests/corpus/capture.py --only 0.54.0   # scenarios whose name contains the text
     python tests/corpus/capture.py --list
 
-Needs ``uv`` and ``pyenv`` on PATH (Python interpreters are found under ``pyenv root``).
-Each release is installed into a throw-away virtualenv under ``--venvs`` (default: a
-folder in the system temp dir). Releases older than 0.12 pin uvloop/httptools builds
-that no longer compile, so they are installed with ``--no-deps`` plus ``click==7.1.2
-h11==0.8.1`` and run with ``--loop asyncio --http h11 --ws none``.
+Needs ``uv``. Each release is installed and run the way the harness does it: the pins,
+the ``--no-deps`` install and the pure-Python flags come from
+``troubleshoot.harness.recipes`` (releases older than 0.12 pin uvloop/httptools builds
+that no longer compile: installed with ``--no-deps`` plus the recipe's pins, run with
+``--loop asyncio --http h11 --ws none`` where the release offers those choices), the
+interpreter from the harness's search (pyenv, uv, PATH), and the virtualenv from
+``troubleshoot.harness.venvs``: cached in the harness's envs folder (``--venvs`` sets
+``DOCTOR_ENVS_DIR``), with ``uvicorn[standard]`` and the scenario's extras installed
+next to the release. ``--fresh`` deletes the chosen scenarios' environments first
+(not while the harness or the tests use that folder).
 
-Every server is started in its own process group with a deadline; the group is sent
-SIGINT (what Ctrl-C does in a terminal), then SIGKILL if it lingers, and reaped.
+Every server is started with the harness's ``Proc`` (its own process group, output in
+a log file) with a deadline; the group is sent SIGINT (what Ctrl-C does in a
+terminal), then SIGKILL if it lingers, and reaped.
 Output is normalised: the virtualenv becomes ``/tmp/venv``, the app folder
 ``/home/user/app``, the interpreter prefix ``/usr/local``, and each file gets the
 ``## key: value`` header lines the tests strip.
@@ -21,28 +27,38 @@ Output is normalised: the virtualenv becomes ``/tmp/venv``, the app folder
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import datetime as _dt
 import os
-import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent
-OLD_FLAGS = ["--loop", "asyncio", "--http", "h11", "--ws", "none"]
-OLD_DEPS = ["click==7.1.2", "h11==0.8.1"]
+from tests.corpus.regenerate import (
+    CORPUS,
+    ask,
+    normalise,
+    program_environ,
+    start,
+    write,
+)
+from tests.corpus.regenerate import main as cli
+from troubleshoot.config import envs_dir
+from troubleshoot.harness import venvs
+from troubleshoot.harness.interpreters import Interpreter, find_interpreter
+from troubleshoot.harness.procs import Proc, free_port
+from troubleshoot.harness.recipes import Recipe, recipe_for
+
+# the values click lists for an option (the harness's own reading of ``--help``)
+from troubleshoot.harness.servers import _choices as help_choices
+
+READY = 20.0  # seconds to wait for a line that says the server is up
 
 APP = """\
 import os
@@ -92,124 +108,47 @@ uvicorn.run("main:app", host="127.0.0.1", port=PORT, {kwargs})
 """
 
 
-def pyenv_python(version_prefix: str) -> str:
-    out = subprocess.run(["pyenv", "root"], check=True, capture_output=True, text=True)
-    root = out.stdout.strip()
-    versions = sorted(
-        (p for p in (Path(root) / "versions").iterdir() if p.name.startswith(version_prefix)),
-        key=lambda p: [int(x) if x.isdigit() else 0 for x in p.name.split(".")],
-    )
-    if not versions:
-        raise SystemExit(f"no pyenv Python {version_prefix}.* under {root}/versions")
-    return str(versions[-1] / "bin" / "python")
-
-
 @dataclass
 class Env:
     uvicorn: str
-    python: str  # "3.8"
-    old: bool
+    python: str | None = None  # interpreter minor ("3.8"); None: the recipe's first choice
     extra: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # extra uvicorn options for every run
 
-    def venv(self, base: Path) -> Path:
-        return base / f"uvicorn-{self.uvicorn}-py{self.python}"
-
-    def ensure(self, base: Path) -> Path:
-        d = self.venv(base)
-        env = dict(os.environ, VIRTUAL_ENV=str(d))
-        if not (d / "bin" / "python").exists():
-            py = pyenv_python(self.python)
-            subprocess.run(["uv", "venv", "-q", "-p", py, str(d)], check=True)
-            if self.old:
-                pkgs = ["--no-deps", f"uvicorn=={self.uvicorn}", *OLD_DEPS]
-            else:
-                pkgs = [f"uvicorn[standard]=={self.uvicorn}"]
-            subprocess.run(["uv", "pip", "install", "-q", *pkgs], check=True, env=env)
-        if self.extra:
-            subprocess.run(["uv", "pip", "install", "-q", *self.extra], check=True, env=env)
-        return d
-
-    def real_python(self, d: Path) -> tuple[str, str]:
-        out = subprocess.run(
-            [
-                str(d / "bin" / "python"),
-                "-c",
-                "import sys;print(sys.base_prefix);print(sys.version.split()[0])",
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
-        return out[0], out[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Run:
-    """A process in its own group whose merged output is collected line by line."""
-
-    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
-        self.lines: list[str] = []
-        self.cond = threading.Condition()
-        self.proc = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            text=True,
-            errors="replace",
-        )
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            with self.cond:
-                self.lines.append(line)
-                self.cond.notify_all()
-
-    def wait_for(self, pattern: str, timeout: float = 20.0, count: int = 1) -> bool:
-        rx = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while sum(1 for line in self.lines if rx.search(line)) < count:
-                left = deadline - time.monotonic()
-                if left <= 0 or (self.proc.poll() is not None and not self.reader.is_alive()):
-                    return False
-                self.cond.wait(min(left, 0.2))
-        return True
-
-    def wait_exit(self, timeout: float) -> bool:
-        try:
-            self.proc.wait(timeout)
-            return True
-        except subprocess.TimeoutExpired:
-            return False
-
-    def stop(self, grace: float = 10.0) -> None:
-        """Ctrl-C the whole group, then kill whatever is left, and reap."""
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGINT)
-            self.wait_exit(grace)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)  # stragglers in the group
-        self.proc.wait()
-        self.reader.join(5)
+    @property
+    def recipe(self) -> Recipe:
+        return recipe_for(self.uvicorn)
 
     @property
-    def text(self) -> str:
-        with self.cond:
-            return "".join(self.lines)
+    def minor(self) -> str:
+        return self.python or self.recipe.pythons[0]
+
+    @property
+    def requirements(self) -> tuple[str, ...]:
+        """Installed next to the release: its standard extra (when it is installed with
+        its dependencies), then the scenario's extras."""
+        standard = () if self.recipe.no_deps else (f"uvicorn[standard]=={self.uvicorn}",)
+        return (*standard, *self.extra)
+
+    def interpreter(self) -> Interpreter:
+        search = find_interpreter((self.minor,))
+        if search.found is None:
+            raise SystemExit(search.reason((self.minor,)))
+        return search.found
+
+    def env_path(self) -> Path:
+        name = venvs.env_name(self.uvicorn, self.interpreter(), self.recipe, self.requirements)
+        return envs_dir() / name
+
+    def ensure(self) -> Path:
+        return venvs.ensure_env(self.uvicorn, self.interpreter(), self.recipe, self.requirements)
+
+    def pure_python(self, venv: Path) -> list[tuple[str, str]]:
+        """The recipe's pure-Python choices that this release's ``--help`` offers."""
+        if not self.recipe.pure_python_flags:
+            return []
+        help_text = venvs.cli_choices(venv)
+        return [(o, v) for o, v in self.recipe.pure_python_flags if v in help_choices(help_text, o)]
 
 
 def get(port: int, scheme: str = "http", path: str = "/") -> None:
@@ -222,13 +161,24 @@ def get(port: int, scheme: str = "http", path: str = "/") -> None:
         print(f"  request failed: {exc}", file=sys.stderr)
 
 
+def requests(
+    c: Ctx, *paths: str, wait: float = 0.3, after: float = 0.3, scheme: str = "http"
+) -> None:
+    """``wait`` seconds for the server to settle, a GET of each path, ``after`` seconds
+    for it to log them."""
+    time.sleep(wait)
+    for path in paths:
+        get(c.port, scheme=scheme, path=path)
+    time.sleep(after)
+
+
 @dataclass
 class Scenario:
     name: str  # file stem
     env: Env
     out: str  # "healthy", "pastes/<entry-id>"
     expect: str | None
-    body: Callable[[Ctx], Run]
+    body: Callable[[Ctx], Proc]
     describe: str = ""
 
 
@@ -239,9 +189,12 @@ class Ctx:
     app: Path
     port: int
     environ: dict[str, str]
+    pure: list[tuple[str, str]]  # (option, value) the recipe runs this release with
+    logs: Path  # outside the app folder (a reloader watches that)
+    started: list[Proc] = field(default_factory=list)
 
     def uvicorn(self, *args: str) -> list[str]:
-        flags = (OLD_FLAGS if self.scenario.env.old else []) + self.scenario.env.flags
+        flags = [part for pair in self.pure for part in pair] + self.scenario.env.flags
         return [
             str(self.venv / "bin" / "uvicorn"),
             "main:app",
@@ -253,7 +206,7 @@ class Ctx:
             *args,
         ]
 
-    def start(self, argv: list[str]) -> Run:
+    def start(self, argv: list[str]) -> Proc:
         self.command = " ".join(
             [
                 "uvicorn"
@@ -264,55 +217,49 @@ class Ctx:
                 for a in argv
             ]
         )
-        return Run(argv, self.app, self.environ)
+        proc = start(argv, self.app, self.environ, self.logs)
+        self.started.append(proc)
+        return proc
 
 
 # --- scenario bodies -------------------------------------------------------------
 
 
-def healthy_serve(c: Ctx) -> Run:
+def healthy_serve(c: Ctx) -> Proc:
     r = c.start(c.uvicorn())
-    if r.wait_for(r"Uvicorn running on"):
-        time.sleep(0.3)
-        get(c.port)
-        get(c.port, path="/items/42?q=1")
-        time.sleep(0.3)
-    r.stop()
+    if r.wait_for(r"Uvicorn running on", READY):
+        requests(c, "/", "/items/42?q=1")
+    r.interrupt()
     return r
 
 
-def healthy_reload(c: Ctx) -> Run:
+def healthy_reload(c: Ctx) -> Proc:
     r = c.start(c.uvicorn("--reload"))
-    if r.wait_for(r"Application startup complete|Uvicorn running on") and r.wait_for(
-        r"Started server process"
+    if r.wait_for(r"Application startup complete|Uvicorn running on", READY) and r.wait_for(
+        r"Started server process", READY
     ):
-        time.sleep(1.0)
-        get(c.port)
+        requests(c, "/", wait=1.0, after=0.0)
         main = c.app / "main.py"
         main.write_text(main.read_text() + "\n# edited\n")
         os.utime(main, (time.time() + 2, time.time() + 2))
         if r.wait_for(r"[Rr]eloading", timeout=15):
-            r.wait_for(r"Started server process", count=2, timeout=15)
-            time.sleep(1.0)
-            get(c.port)
-            time.sleep(0.3)
-    r.stop()
+            r.wait_for(r"Started server process", 15, count=2)
+            requests(c, "/", wait=1.0)
+    r.interrupt()
     return r
 
 
-def healthy_workers(c: Ctx) -> Run:
+def healthy_workers(c: Ctx) -> Proc:
     r = c.start(c.uvicorn("--workers", "2"))
-    r.wait_for(r"Started server process", count=2)
-    r.wait_for(r"Application startup complete|Waiting for application startup", count=2, timeout=10)
-    time.sleep(0.5)
-    get(c.port)
-    time.sleep(0.3)
-    r.stop()
+    r.wait_for(r"Started server process", READY, count=2)
+    r.wait_for(r"Application startup complete|Waiting for application startup", 10, count=2)
+    requests(c, "/", wait=0.5)
+    r.interrupt()
     return r
 
 
-def ssl_reload(*extra: str) -> Callable[[Ctx], Run]:
-    def body(c: Ctx) -> Run:
+def ssl_reload(*extra: str) -> Callable[[Ctx], Proc]:
+    def body(c: Ctx) -> Proc:
         make_cert = textwrap.dedent("""\
             import trustme
             ca = trustme.CA()
@@ -325,39 +272,37 @@ def ssl_reload(*extra: str) -> Callable[[Ctx], Run]:
             c.uvicorn("--reload", "--ssl-keyfile", "key.pem", "--ssl-certfile", "cert.pem", *extra)
         )
         if r.wait_for(r"Started server process|Traceback|Error", timeout=15):
-            time.sleep(2.0)
-            get(c.port, scheme="https")
-            time.sleep(0.3)
-        r.wait_exit(3)
-        r.stop()
+            requests(c, "/", wait=2.0, scheme="https")
+        r.wait(3)
+        r.interrupt()
         return r
 
     return body
 
 
-def plain(*args: str) -> Callable[[Ctx], Run]:
-    def body(c: Ctx) -> Run:
+def plain(*args: str) -> Callable[[Ctx], Proc]:
+    def body(c: Ctx) -> Proc:
         r = c.start(c.uvicorn(*args))
         r.wait_for(r"Started server process|Traceback|Error", timeout=15)
         time.sleep(2.0)
-        r.wait_exit(2)
-        r.stop()
+        r.wait(2)
+        r.interrupt()
         return r
 
     return body
 
 
-def script(template: str, kwargs: str, settle: float = 4.0) -> Callable[[Ctx], Run]:
-    def body(c: Ctx) -> Run:
-        args = kwargs + (', loop="asyncio", http="h11", ws="none"' if c.scenario.env.old else "")
+def script(template: str, kwargs: str, settle: float = 4.0) -> Callable[[Ctx], Proc]:
+    def body(c: Ctx) -> Proc:
+        args = kwargs + "".join(f', {o.lstrip("-")}="{v}"' for o, v in c.pure)
         (c.app / "serve.py").write_text(
             template.replace("PORT", str(c.port)).replace("{kwargs}", args)
         )
         r = c.start([str(c.venv / "bin" / "python"), "serve.py"])
         r.wait_for(r"Traceback|Started server process|You must pass", timeout=15)
         time.sleep(settle)
-        r.wait_exit(2)
-        r.stop()
+        r.wait(2)
+        r.interrupt()
         return r
 
     return body
@@ -366,108 +311,74 @@ def script(template: str, kwargs: str, settle: float = 4.0) -> Callable[[Ctx], R
 # --- the scenario list -----------------------------------------------------------
 
 E = Env
-OLD38 = dict(python="3.8", old=True)
 TRUSTME = ["trustme"]
 
 SCENARIOS: list[Scenario] = []
 
 
 def add(
-    name: str, env: Env, out: str, body: Callable[[Ctx], Run], expect: str | None = None
+    name: str, env: Env, out: str, body: Callable[[Ctx], Proc], expect: str | None = None
 ) -> None:
     SCENARIOS.append(Scenario(name, env, out, expect, body))
 
 
 # 0.13.x predates uvloop 0.15+, whose get_event_loop() fails in spawned workers;
-# the asyncio loop keeps these runs about uvicorn itself.
-for version, py, old, flags in [
-    ("0.11.8", "3.8", True, []),
-    ("0.13.4", "3.9", False, ["--loop", "asyncio"]),
-    ("0.20.0", "3.10", False, []),
-    ("0.30.6", "3.11", False, []),
-    ("0.54.0", "3.12", False, []),
+# the asyncio loop keeps these runs about uvicorn itself. Its runs use Python 3.9 (the
+# recipe's second choice), where they were captured; the others the recipe's first.
+for version, py, flags in [
+    ("0.11.8", None, []),
+    ("0.13.4", "3.9", ["--loop", "asyncio"]),
+    ("0.20.0", None, []),
+    ("0.30.6", None, []),
+    ("0.54.0", None, []),
 ]:
-    env = E(version, py, old, flags=flags)
+    env = E(version, py, flags=flags)
     add(f"{version}-serve-ctrl-c", env, "healthy", healthy_serve)
     add(f"{version}-reload", env, "healthy", healthy_reload)
     add(f"{version}-workers-2", env, "healthy", healthy_workers)
-add("0.8.1-ssl-reload", E("0.8.1", extra=TRUSTME, **OLD38), "healthy", ssl_reload())
+add("0.8.1-ssl-reload", E("0.8.1", extra=TRUSTME), "healthy", ssl_reload())
 
 A = "app-instance-with-workers-or-reload"
-add(
-    "0.10.3-workers-app-object",
-    E("0.10.3", **OLD38),
-    f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "workers=2"),
-    A,
-)
-add(
-    "0.10.4-workers-app-object",
-    E("0.10.4", **OLD38),
-    f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "workers=2"),
-    A,
-)
-add(
-    "0.10.5-workers-app-object",
-    E("0.10.5", **OLD38),
-    f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "workers=2"),
-    A,
-)
-add(
-    "0.10.5-reload-app-object",
-    E("0.10.5", **OLD38),
-    f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "reload=True"),
-    A,
-)
-add(
-    "0.10.6-workers-app-object",
-    E("0.10.6", **OLD38),
-    f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "workers=2"),
-    A,
-)
-add(
-    "0.54.0-reload-app-object",
-    E("0.54.0", "3.12", False),
-    f"pastes/{A}",
-    script(APP_OBJECT_SCRIPT, "reload=True"),
-    A,
-)
+for version, kwargs in [
+    ("0.10.3", "workers=2"),
+    ("0.10.4", "workers=2"),
+    ("0.10.5", "workers=2"),
+    ("0.10.5", "reload=True"),
+    ("0.10.6", "workers=2"),
+    ("0.54.0", "reload=True"),
+]:
+    kind = kwargs.partition("=")[0]
+    add(
+        f"{version}-{kind}-app-object",
+        E(version),
+        f"pastes/{A}",
+        script(APP_OBJECT_SCRIPT, kwargs),
+        A,
+    )
 
 S = "ssl-with-reload-crash"
-add("0.6.1-ssl-reload", E("0.6.1", extra=TRUSTME, **OLD38), f"pastes/{S}", ssl_reload(), S)
-add("0.7.3-plain-reload", E("0.7.3", **OLD38), f"pastes/{S}", plain("--reload"), S)
-add("0.7.2-ssl-reload", E("0.7.2", extra=TRUSTME, **OLD38), f"pastes/{S}", ssl_reload(), S)
-add("0.7.3-ssl-reload", E("0.7.3", extra=TRUSTME, **OLD38), f"pastes/{S}", ssl_reload(), S)
-add("0.8.0-ssl-reload", E("0.8.0", extra=TRUSTME, **OLD38), f"pastes/{S}", ssl_reload(), S)
-add("0.8.0-plain-reload", E("0.8.0", **OLD38), f"pastes/{S}", plain("--reload"), S)
-add("0.8.0-workers-2", E("0.8.0", **OLD38), f"pastes/{S}", plain("--workers", "2"), S)
+add("0.6.1-ssl-reload", E("0.6.1", extra=TRUSTME), f"pastes/{S}", ssl_reload(), S)
+add("0.7.3-plain-reload", E("0.7.3"), f"pastes/{S}", plain("--reload"), S)
+add("0.7.2-ssl-reload", E("0.7.2", extra=TRUSTME), f"pastes/{S}", ssl_reload(), S)
+add("0.7.3-ssl-reload", E("0.7.3", extra=TRUSTME), f"pastes/{S}", ssl_reload(), S)
+add("0.8.0-ssl-reload", E("0.8.0", extra=TRUSTME), f"pastes/{S}", ssl_reload(), S)
+add("0.8.0-plain-reload", E("0.8.0"), f"pastes/{S}", plain("--reload"), S)
+add("0.8.0-workers-2", E("0.8.0"), f"pastes/{S}", plain("--workers", "2"), S)
 
 G = "programmatic-reload-without-main-guard"
-add(
-    "0.54.0-reload-no-main-guard",
-    E("0.54.0", "3.12", False),
-    f"pastes/{G}",
-    script(NO_GUARD_SCRIPT, "reload=True"),
-    G,
-)
-add(
-    "0.54.0-workers-no-main-guard",
-    E("0.54.0", "3.12", False),
-    f"pastes/{G}",
-    script(NO_GUARD_SCRIPT, "workers=2"),
-    G,
-)
-add(
-    "0.13.4-reload-no-main-guard",
-    E("0.13.4", "3.9", False),
-    f"pastes/{G}",
-    script(NO_GUARD_SCRIPT, "reload=True"),
-    G,
-)
+for version, py, kwargs in [
+    ("0.54.0", None, "reload=True"),
+    ("0.54.0", None, "workers=2"),
+    ("0.13.4", "3.9", "reload=True"),
+]:
+    kind = kwargs.partition("=")[0]
+    add(
+        f"{version}-{kind}-no-main-guard",
+        E(version, py),
+        f"pastes/{G}",
+        script(NO_GUARD_SCRIPT, kwargs),
+        G,
+    )
 
 
 # Negatives: real failures that are *not* one of the KB's classes.
@@ -506,16 +417,13 @@ if "DATABASE_URL" not in os.environ:
 )
 
 
-def negative_requests(*args: str, paths: tuple[str, ...], app_text: str) -> Callable[[Ctx], Run]:
-    def body(c: Ctx) -> Run:
+def negative_requests(*args: str, paths: tuple[str, ...], app_text: str) -> Callable[[Ctx], Proc]:
+    def body(c: Ctx) -> Proc:
         (c.app / "main.py").write_text(app_text)
         r = c.start(c.uvicorn(*args))
         if r.wait_for(r"Application startup complete|Traceback", timeout=20):
-            time.sleep(1.0)
-            for path in paths:
-                get(c.port, path=path)
-            time.sleep(1.0)
-        r.stop()
+            requests(c, *paths, wait=1.0, after=1.0)
+        r.interrupt()
         return r
 
     return body
@@ -524,28 +432,28 @@ def negative_requests(*args: str, paths: tuple[str, ...], app_text: str) -> Call
 FASTAPI = ["fastapi"]
 add(
     "fastapi-keyerror-h11-0.54.0",
-    E("0.54.0", "3.12", False, extra=FASTAPI),
+    E("0.54.0", extra=FASTAPI),
     "negatives",
     negative_requests("--http", "h11", paths=("/users/alice", "/users/bob"), app_text=FASTAPI_APP),
     "none",
 )
 add(
     "fastapi-workers-user-pickle-error-0.54.0",
-    E("0.54.0", "3.12", False, extra=FASTAPI),
+    E("0.54.0", extra=FASTAPI),
     "negatives",
     negative_requests("--workers", "2", paths=("/report",), app_text=FASTAPI_APP),
     "none",
 )
 add(
     "app-import-runtimeerror-reload-0.54.0",
-    E("0.54.0", "3.12", False),
+    E("0.54.0"),
     "negatives",
     negative_requests("--reload", paths=(), app_text=IMPORT_TIME_ERROR),
     "none",
 )
 add(
     "app-import-runtimeerror-0.30.6",
-    E("0.30.6", "3.11", False),
+    E("0.30.6"),
     "negatives",
     negative_requests(paths=(), app_text=IMPORT_TIME_ERROR),
     "none",
@@ -555,38 +463,35 @@ add(
 # --- running and writing ---------------------------------------------------------
 
 
-def normalise(text: str, venv: Path, app: Path, base_prefix: str) -> str:
-    for real, fake in [
-        (str(app.resolve()), "/home/user/app"),
-        (str(app), "/home/user/app"),
-        (str(venv.resolve()), "/tmp/venv"),
-        (str(venv), "/tmp/venv"),
-        (base_prefix, "/usr/local"),
-    ]:
-        text = text.replace(real, fake)
-    return text
-
-
 def capture(s: Scenario, base: Path) -> Path:
-    venv = s.env.ensure(base)
-    base_prefix, pyver = s.env.real_python(venv)
-    with tempfile.TemporaryDirectory(prefix="uvd-app-") as tmp:
+    if base != envs_dir():
+        os.environ["DOCTOR_ENVS_DIR"] = str(base)  # where venvs.ensure_env builds and caches
+    venv = s.env.ensure()
+    code = "import sys;print(sys.base_prefix);print(sys.version.split()[0])"
+    base_prefix, pyver = ask(venv / "bin" / "python", code)
+    with (
+        tempfile.TemporaryDirectory(prefix="uvd-app-") as tmp,
+        tempfile.TemporaryDirectory(prefix="uvd-log-") as logs,
+    ):
         app = Path(tmp)
         (app / "main.py").write_text(APP)
-        environ = {
-            k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))
-        }
-        environ.update(
-            PATH=f"{venv / 'bin'}{os.pathsep}{environ.get('PATH', '')}",
-            TERM="dumb",
-            NO_COLOR="1",
-            PYTHONUNBUFFERED="1",
-        )
-        ctx = Ctx(s, venv, app, free_port(), environ)
-        run = s.body(ctx)
-        text = normalise(run.text, venv, app, base_prefix)
-        command = normalise(getattr(ctx, "command", ""), venv, app, base_prefix)
-        status = run.proc.returncode
+        environ = program_environ(venv)
+        ctx = Ctx(s, venv, app, free_port(), environ, s.env.pure_python(venv), Path(logs))
+        try:
+            run = s.body(ctx)
+        finally:
+            for proc in ctx.started:
+                proc.kill()  # reaped, whatever the body did
+        pairs = [
+            (str(app.resolve()), "/home/user/app"),
+            (str(app), "/home/user/app"),
+            (str(venv.resolve()), "/tmp/venv"),
+            (str(venv), "/tmp/venv"),
+            (base_prefix, "/usr/local"),
+        ]
+        text = normalise(run.output(), pairs)
+        command = normalise(getattr(ctx, "command", ""), pairs)
+        status = run.returncode
     header = [
         "## source: captured",
         f"## uvicorn: {s.env.uvicorn}",
@@ -598,31 +503,20 @@ def capture(s: Scenario, base: Path) -> Path:
     ]
     if s.expect is not None or s.out.startswith(("pastes", "negatives")):
         header.append(f"## expect: {s.expect or 'none'}")
-    target = CORPUS / s.out / f"{s.name}.txt"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("\n".join(header) + "\n" + text)
-    return target
+    return write(CORPUS / s.out / f"{s.name}.txt", header, text)
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--only", action="append", default=[], help="substring of scenario names")
-    p.add_argument("--list", action="store_true")
-    p.add_argument("--venvs", type=Path, default=Path(tempfile.gettempdir()) / "uvd-venvs")
-    p.add_argument("--fresh", action="store_true", help="delete --venvs first")
-    a = p.parse_args()
-    chosen = [s for s in SCENARIOS if not a.only or any(o in s.name for o in a.only)]
-    if a.list:
-        for s in chosen:
-            print(f"{s.out}/{s.name}.txt  (uvicorn {s.env.uvicorn}, Python {s.env.python})")
-        return
-    if a.fresh and a.venvs.exists():
-        shutil.rmtree(a.venvs)
-    a.venvs.mkdir(parents=True, exist_ok=True)
-    for s in chosen:
-        print(f"{s.name} ...", flush=True)
-        print(f"  -> {capture(s, a.venvs).relative_to(CORPUS)}", flush=True)
+def fresh(chosen: list[Scenario], base: Path) -> None:
+    """Delete the environments the chosen scenarios would reuse."""
+    if base != envs_dir():
+        os.environ["DOCTOR_ENVS_DIR"] = str(base)
+    for path in {s.env.env_path() for s in chosen}:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def listing(s: Scenario) -> str:
+    return f"{s.out}/{s.name}.txt  (uvicorn {s.env.uvicorn}, Python {s.env.minor})"
 
 
 if __name__ == "__main__":
-    main()
+    cli(__doc__ or "", SCENARIOS, listing, capture, fresh, envs_dir())

@@ -13,39 +13,46 @@ the standard library, flask/werkzeug, gunicorn (sync worker), hypercorn, daphne,
 aiohttp, tornado, h11/httpx, dill, nest_asyncio, anyio, a Jupyter kernel. They are
 negatives: the matcher must claim no uvicorn failure for them.
 
-The programs run from throw-away virtualenvs (``--venv``, default a folder in the
+The programs run from throw-away virtualenvs (``--venvs``, default a folder in the
 system temp dir; Python 3.11 and, for nest_asyncio's ``loop_factory`` error, 3.12,
-found under ``pyenv root`` or on PATH) with pinned releases; uvicorn is never installed
-and the script stops if it finds it there. Every program runs in its own process group
-with a deadline, is sent SIGINT (Ctrl-C) when the scenario says so, then SIGKILL if
-it lingers, and is reaped. Network traffic goes to 127.0.0.1 only; the "already in
-use" scenarios bind the port themselves first. HOME is a temporary folder, so nothing
-is written to the real one. Output is normalised: the virtualenv becomes ``/tmp/venv``,
-the working folder ``/home/user/app``, HOME ``/home/user``, the interpreter prefix
-``/usr/local``; each file gets the ``## key: value`` header lines the tests strip.
+found as the harness finds interpreters: pyenv, uv, PATH) with pinned releases; uvicorn
+is never installed and the script stops if it finds it there. Every program runs with
+the harness's ``Proc`` (its own process group, output in a log file) with a deadline,
+is sent SIGINT (Ctrl-C) when the scenario says so, then SIGKILL if it lingers, and is
+reaped. Network traffic goes to 127.0.0.1 only; the "already in use" scenarios bind
+the port themselves first. HOME is a temporary folder, so nothing is written to the
+real one. Output is normalised: the virtualenv becomes ``/tmp/venv``, the working
+folder ``/home/user/app``, HOME ``/home/user``, the interpreter prefix ``/usr/local``;
+each file gets the ``## key: value`` header lines the tests strip.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as _dt
-import os
 import re
 import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent
+from tests.corpus.regenerate import (
+    CORPUS,
+    ask,
+    find_python,
+    normalise,
+    program_environ,
+    start,
+    write,
+)
+from tests.corpus.regenerate import main as cli
+
 OUT = CORPUS / "negatives"
 
 PACKAGES_311 = [
@@ -1196,34 +1203,14 @@ add(
 # --- environments ----------------------------------------------------------------
 
 
-def find_python(version: str) -> str:
-    with contextlib.suppress(OSError, subprocess.CalledProcessError):
-        out = subprocess.run(["pyenv", "root"], check=True, capture_output=True, text=True)
-        versions = sorted(
-            (p for p in (Path(out.stdout.strip()) / "versions").glob(f"{version}.*")),
-            key=lambda p: [int(x) if x.isdigit() else 0 for x in p.name.split(".")],
-        )
-        if versions:
-            return str(versions[-1] / "bin" / "python")
-    found = shutil.which(f"python{version}")
-    if found is None:
-        raise SystemExit(f"no Python {version} (pyenv or python{version} on PATH)")
-    return found
-
-
 def ensure_venv(base: Path, version: str) -> Path:
     venv = base / f"py{version}"
     python = venv / "bin" / "python"
     if not python.exists():
-        subprocess.run([find_python(version), "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(find_python(version)), "-m", "venv", str(venv)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", *PACKAGES[version]], check=True)
-    has_uvicorn = subprocess.run(
-        [str(python), "-c", "import importlib.util as u; print(u.find_spec('uvicorn') is None)"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    if has_uvicorn != "True":
+    no_uvicorn = ask(python, "import importlib.util as u; print(u.find_spec('uvicorn') is None)")
+    if no_uvicorn != ["True"]:
         raise SystemExit(f"uvicorn is installed in {venv}; these runs must not involve it")
     return venv
 
@@ -1235,13 +1222,7 @@ def describe_program(s: Scenario, venv: Path) -> tuple[str, str]:
         "print(sys.base_prefix); print(sys.version.split()[0])\n"
         "for d in sys.argv[1:]: print(m.version(d))\n"
     )
-    out = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", script, *s.dists],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
-    prefix, pyver, versions = out[0], out[1], out[2:]
+    prefix, pyver, *versions = ask(venv / "bin" / "python", script, *s.dists)
     names = ", ".join(f"{d} {v}" for d, v in zip(s.dists, versions, strict=True))
     what = names or s.label
     return (f"{what} on CPython {pyver}" if what else f"CPython {pyver}"), prefix
@@ -1262,87 +1243,11 @@ def held_port(hold: bool) -> Iterator[int]:
         yield s.getsockname()[1]
 
 
-class Run:
-    """A process in its own group whose merged output is collected line by line."""
-
-    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str], stdin: str | None):
-        self.lines: list[str] = []
-        self.cond = threading.Condition()
-        self.proc = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            text=True,
-            errors="replace",
-        )
-        if stdin is not None:
-            assert self.proc.stdin is not None
-            self.proc.stdin.write(stdin)
-            self.proc.stdin.close()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            with self.cond:
-                self.lines.append(line)
-                self.cond.notify_all()
-
-    def wait_for(self, pattern: str, timeout: float) -> re.Match[str] | None:
-        rx = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                for line in self.lines:
-                    if m := rx.search(line):
-                        return m
-                left = deadline - time.monotonic()
-                if left <= 0 or not self.reader.is_alive():
-                    return None
-                self.cond.wait(min(left, 0.2))
-
-    def wait_exit(self, timeout: float) -> bool:
-        try:
-            self.proc.wait(max(timeout, 0.0))
-            return True
-        except subprocess.TimeoutExpired:
-            return False
-
-    def stop(self, interrupt: bool, grace: float = 10.0) -> None:
-        """Ctrl-C the group if asked, then kill whatever is left in it, and reap."""
-        if interrupt and self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGINT)
-            self.wait_exit(grace)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)  # stragglers in the group
-        self.proc.wait()
-        self.reader.join(5)
-
-    @property
-    def text(self) -> str:
-        with self.cond:
-            return "".join(self.lines)
-
-
-def execute(s: Scenario, venv: Path, work: Path, home: Path) -> tuple[str, str]:
+def execute(s: Scenario, venv: Path, work: Path, home: Path, logs: Path) -> tuple[str, str]:
     """Run the scenario; (its output, the command as a user would type it)."""
     for name, text in s.files.items():
         (work / name).write_text(text)
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    environ.update(
-        PATH=f"{venv / 'bin'}{os.pathsep}{environ.get('PATH', '')}",
-        HOME=str(home),
-        TERM="dumb",
-        NO_COLOR="1",
-        PYTHONUNBUFFERED="1",
-        **s.env,
-    )
+    environ = program_environ(venv, HOME=str(home), **s.env)
     with held_port(s.hold_port) as port:
         shown = [a.replace("{port}", str(port)) for a in s.argv]
         argv = [str(venv / "bin" / shown[0]), *shown[1:]]
@@ -1353,7 +1258,7 @@ def execute(s: Scenario, venv: Path, work: Path, home: Path) -> tuple[str, str]:
         if s.env:
             command = " ".join(f"{k}={v}" for k, v in s.env.items()) + " " + command
         started = time.monotonic()
-        run = Run(argv, work, environ, s.stdin)
+        run = start(argv, work, environ, logs, s.stdin)
         try:
             if s.ready is not None:
                 m = run.wait_for(s.ready, timeout=30)
@@ -1367,23 +1272,18 @@ def execute(s: Scenario, venv: Path, work: Path, home: Path) -> tuple[str, str]:
                 elif m is not None:
                     time.sleep(0.5)
             if s.interrupt:
-                run.wait_exit(s.settle if s.ready is None else 0.0)
+                run.wait(s.settle if s.ready is None else 0.0)
             else:
-                run.wait_exit(s.deadline - (time.monotonic() - started))
+                run.wait(max(s.deadline - (time.monotonic() - started), 0.0))
         finally:
-            run.stop(s.interrupt)
-    return run.text, command
+            if s.interrupt:
+                run.interrupt()  # Ctrl-C to the group, then SIGKILL for what is left
+            else:
+                run.kill()  # stragglers in the group
+    return run.output(), command
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def normalise(text: str, pairs: list[tuple[str, str]]) -> str:
-    """Machine-specific paths replaced; colour codes dropped, as a copy from a terminal has none."""
-    text = ANSI.sub("", text)
-    for real, fake in pairs:
-        text = text.replace(real, fake)
-    return text
 
 
 def capture(s: Scenario, base: Path) -> Path:
@@ -1393,7 +1293,9 @@ def capture(s: Scenario, base: Path) -> Path:
         home = Path(tmp) / "home"
         work = home / "app"
         work.mkdir(parents=True)
-        text, command = execute(s, venv, work, home)
+        logs = Path(tmp) / "logs"  # outside HOME and the working folder
+        logs.mkdir()
+        text, command = execute(s, venv, work, home, logs)
         pairs = [
             (str(work.resolve()), "/home/user/app"),
             (str(work), "/home/user/app"),
@@ -1404,7 +1306,8 @@ def capture(s: Scenario, base: Path) -> Path:
             (prefix, "/usr/local"),
             (str(Path.home()), "/home/user"),
         ]
-        text = normalise(text, pairs)
+        # colour codes dropped, as a copy from a terminal has none
+        text = normalise(ANSI.sub("", text), pairs)
     source = f"executed: {command}"
     if s.describe:
         source += f"  # {s.describe}"
@@ -1416,31 +1319,23 @@ def capture(s: Scenario, base: Path) -> Path:
         "## platform: linux",
         f"## date: {_dt.date.today().isoformat()}",
     ]
-    target = OUT / f"{s.name}.txt"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("\n".join(header) + "\n" + text)
-    return target
+    return write(OUT / f"{s.name}.txt", header, text)
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--only", action="append", default=[], help="substring of scenario names")
-    p.add_argument("--list", action="store_true")
-    p.add_argument("--venv", type=Path, default=Path(tempfile.gettempdir()) / "uvd-lookalikes")
-    p.add_argument("--fresh", action="store_true", help="delete --venv first")
-    a = p.parse_args()
-    chosen = [s for s in SCENARIOS if not a.only or any(o in s.name for o in a.only)]
-    if a.list:
-        for s in chosen:
-            print(f"negatives/{s.name}.txt  (Python {s.python})")
-        return
-    if a.fresh and a.venv.exists():
-        shutil.rmtree(a.venv)
-    a.venv.mkdir(parents=True, exist_ok=True)
-    for s in chosen:
-        print(f"{s.name} ...", flush=True)
-        print(f"  -> {capture(s, a.venv).relative_to(CORPUS)}", flush=True)
+def listing(s: Scenario) -> str:
+    return f"negatives/{s.name}.txt  (Python {s.python})"
+
+
+def fresh(_chosen: list[Scenario], base: Path) -> None:
+    shutil.rmtree(base, ignore_errors=True)  # one virtualenv per Python: all of them
 
 
 if __name__ == "__main__":
-    main()
+    cli(
+        __doc__ or "",
+        SCENARIOS,
+        listing,
+        capture,
+        fresh,
+        Path(tempfile.gettempdir()) / "uvd-lookalikes",
+    )

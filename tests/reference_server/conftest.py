@@ -2,19 +2,19 @@
 
 * ``tls`` — a trustme CA and a leaf for localhost/127.0.0.1/::1, written to disk with
   an *encrypted* key (password ``"hunter2"``), plus a client context trusting the CA.
-* ``launch`` — start ``python -m reference_server`` (or a script) as a subprocess in
+* ``launch`` — start ``python -m reference_server`` (or a script) with the harness's ``Proc`` in
   its own process group, read the bound address from its log, and at teardown stop
   it, reap it, and fail if anything in its process group is still alive.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 
 from reference_server.logs import parse_line
+from troubleshoot.harness import procs
+from troubleshoot.harness.procs import Proc, list_processes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APPS_DIR = Path(__file__).resolve().parent / "apps"
@@ -40,29 +42,9 @@ def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _live_processes() -> Iterator[tuple[int, list[str]]]:
-    """(pid, /proc/PID/stat fields after the command) of every live, non-zombie process."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # the command may contain spaces/parentheses: split after the last ')'
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if fields[0] not in ("Z", "X"):
-            yield int(entry.name), fields
-
-
-def group_members(pgid: int) -> list[int]:
-    """Live (non-zombie) processes whose process group is ``pgid``."""
-    return [pid for pid, fields in _live_processes() if int(fields[2]) == pgid]
-
-
 def children_of(pid: int) -> list[int]:
     """Direct live children of ``pid``, from /proc."""
-    return [child for child, fields in _live_processes() if int(fields[1]) == pid]
+    return [p.pid for p in list_processes() if p.ppid == pid and p.alive]
 
 
 def is_resource_tracker(pid: int) -> bool:
@@ -74,11 +56,8 @@ def is_resource_tracker(pid: int) -> bool:
 
 def wait_until(predicate: Callable[[], object], timeout: float, what: str) -> None:
     """Poll ``predicate`` until it is truthy or the deadline passes."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.02)
+    if not procs.wait_until(lambda: bool(predicate()), timeout, interval=0.02):
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 @dataclass
@@ -90,94 +69,93 @@ class Event:
 
 
 class ServerProcess:
-    """A server subprocess in its own session/process group, with its log parsed live."""
+    """A server subprocess in its own session/process group (the harness's ``Proc``),
+    with its log parsed as it grows."""
 
     def __init__(
-        self, argv: list[str], cwd: Path, env: dict[str, str], pass_fds: tuple[int, ...] = ()
+        self,
+        argv: list[str],
+        cwd: Path,
+        env: dict[str, str],
+        pass_fds: tuple[int, ...] = (),
+        log_path: Path | None = None,
     ) -> None:
         self.argv = argv
-        self.proc = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            pass_fds=pass_fds,
-        )
-        self.pgid = self.proc.pid
+        if log_path is None:
+            fd, name = tempfile.mkstemp(prefix="reference-server-", suffix=".log")
+            os.close(fd)
+            log_path = Path(name)
+        self.process = Proc("server", argv, cwd, env, log_path, pass_fds=pass_fds)
+        self.pgid = self.process.pgid
         self.lines: list[str] = []
         self.events: list[Event] = []
-        self._cond = threading.Condition()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
+        self._offset = 0
+        self._lock = threading.Lock()  # tests poll from more than one thread
 
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for raw in self.proc.stdout:
-            line = raw.decode("utf-8", errors="replace").rstrip("\n")
-            with self._cond:
+    @property
+    def proc(self) -> subprocess.Popen[bytes]:
+        return self.process.popen
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def _refresh(self) -> None:
+        """Parse what the server wrote since the last look."""
+        with self._lock:
+            lines, self._offset = self.process.read_lines(self._offset)
+            for line in lines:
                 self.lines.append(line)
                 parsed = parse_line(line)
                 if parsed is not None:
                     level, name, fields = parsed
                     self.events.append(Event(level, name, fields, len(self.events)))
-                self._cond.notify_all()
-        self.proc.stdout.close()
-        with self._cond:
-            self._cond.notify_all()
 
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
+    def _finished(self) -> bool:
+        """Nothing more will be written: the server exited and its group is empty."""
+        return self.proc.poll() is not None and not self.process.members()
 
     @property
     def output(self) -> str:
-        with self._cond:
-            return "\n".join(self.lines)
+        self._refresh()
+        return "\n".join(self.lines)
 
     def find(self, name: str, **match: str) -> list[Event]:
-        with self._cond:
-            return [
-                e
-                for e in self.events
-                if e.name == name and all(e.fields.get(k) == v for k, v in match.items())
-            ]
+        self._refresh()
+        return [
+            e
+            for e in self.events
+            if e.name == name and all(e.fields.get(k) == v for k, v in match.items())
+        ]
 
     def wait_event(
         self, name: str, count: int = 1, timeout: float = DEFAULT_TIMEOUT, **match: str
     ) -> Event:
         """Wait for the ``count``-th ``name`` event (fields matching ``match``)."""
         deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                found = [
-                    e
-                    for e in self.events
-                    if e.name == name and all(e.fields.get(k) == v for k, v in match.items())
-                ]
-                if len(found) >= count:
-                    return found[count - 1]
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or (self.proc.poll() is not None and not self._reader.is_alive()):
-                    raise AssertionError(
-                        f"no {name!r} event #{count} {match or ''} within {timeout}s; "
-                        f"output so far:\n{chr(10).join(self.lines[-60:])}"
-                    )
-                self._cond.wait(min(remaining, 0.1))
+        while True:
+            finished = self._finished()  # before reading: then the last look sees it all
+            found = self.find(name, **match)
+            if len(found) >= count:
+                return found[count - 1]
+            if finished or time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"no {name!r} event #{count} {match or ''} within {timeout}s; "
+                    f"output so far:\n{chr(10).join(self.lines[-60:])}"
+                )
+            time.sleep(procs.POLL)
 
     def url(self, timeout: float = DEFAULT_TIMEOUT) -> str:
         return self.wait_event("listening", timeout=timeout).fields["url"]
 
     def wait_exit(self, timeout: float = DEFAULT_TIMEOUT) -> int:
-        code = self.proc.wait(timeout)
-        self._reader.join(timeout)
+        code = self.process.wait(timeout)
+        if code is None:
+            raise subprocess.TimeoutExpired(self.argv, timeout)
         return code
 
     def signal(self, signum: int) -> None:
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signum)
+        self.process.signal(signum)
 
     def stop(self, timeout: float = DEFAULT_TIMEOUT) -> int:
         """SIGTERM to the server's pid, wait, then SIGKILL the whole group and reap."""
@@ -190,23 +168,18 @@ class ServerProcess:
         return self.wait_exit(timeout)
 
     def kill_group(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pgid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(10)
+        self.process.kill(kill_wait=10)
 
     def leftovers(self, timeout: float = 10.0) -> list[int]:
         """Processes still alive in the server's group after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while group_members(self.pgid) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return group_members(self.pgid)
+        procs.wait_until(lambda: not self.process.members(), timeout, interval=0.02)
+        return [p.pid for p in self.process.members()]
 
 
 Launcher = Callable[..., ServerProcess]
 
 
-def _launcher(started: list[ServerProcess], default_cwd: Path) -> Launcher:
+def _launcher(started: list[ServerProcess], default_cwd: Path, logs: Path) -> Launcher:
     def launch(
         *args: str,
         script: Path | None = None,
@@ -219,7 +192,8 @@ def _launcher(started: list[ServerProcess], default_cwd: Path) -> Launcher:
             argv = [sys.executable, str(script), *args]
         else:
             argv = [sys.executable, "-m", "reference_server", *args]
-        server = ServerProcess(argv, cwd or default_cwd, subprocess_env(env), pass_fds)
+        log = logs / f"{len(started)}-server.log"  # outside the folder the server may watch
+        server = ServerProcess(argv, cwd or default_cwd, subprocess_env(env), pass_fds, log)
         started.append(server)
         if wait_ready:
             server.wait_event("worker_ready")
@@ -240,10 +214,10 @@ def _teardown(started: list[ServerProcess]) -> None:
 
 
 @pytest.fixture
-def launch(tmp_path: Path) -> Iterator[Launcher]:
+def launch(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launcher]:
     """Start servers; every one is stopped, reaped and checked for leftovers."""
     started: list[ServerProcess] = []
-    yield _launcher(started, tmp_path)
+    yield _launcher(started, tmp_path, tmp_path_factory.mktemp("server-logs"))
     _teardown(started)
 
 
@@ -251,7 +225,9 @@ def launch(tmp_path: Path) -> Iterator[Launcher]:
 def module_launch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launcher]:
     """Like ``launch``, shared by one test module (for servers many tests use)."""
     started: list[ServerProcess] = []
-    yield _launcher(started, tmp_path_factory.mktemp("server"))
+    yield _launcher(
+        started, tmp_path_factory.mktemp("server"), tmp_path_factory.mktemp("server-logs")
+    )
     _teardown(started)
 
 

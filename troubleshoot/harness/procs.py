@@ -5,6 +5,13 @@ so it and everything it spawns share one process group that can be inspected
 (``/proc``) and killed as a whole. ``Proc.stop`` escalates SIGTERM -> SIGKILL
 and then checks that no live member of the group is left; zombies whose
 parent is gone count as dead (their reaping belongs to init).
+
+``Proc`` is the one process wrapper: the harness's scenarios, the tests (the
+reference server's ``ServerProcess``, ``tests/procs.run_group``) and the corpus
+generators (``tests/corpus``) all start their processes with it. Their extra needs
+are optional: file descriptors to pass, text sent on stdin, the log read line by
+line as it grows (``read_lines``), the n-th match (``wait_for(count=)``), Ctrl-C to
+the whole group (``interrupt``) and an immediate group kill (``kill``).
 """
 
 from __future__ import annotations
@@ -16,13 +23,14 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from troubleshoot.errors import HarnessError
 
 POLL = 0.05
+CTRL_C = signal.SIGINT  # what a terminal sends the foreground group
 
 
 @dataclass(frozen=True)
@@ -83,10 +91,23 @@ def wait_until(check: Callable[[], bool], timeout: float, interval: float = POLL
 
 
 class Proc:
-    """One started command; its output (stdout + stderr) goes to a log file."""
+    """One started command; its output (stdout + stderr) goes to a log file.
+
+    ``pass_fds``: file descriptors the command inherits (a listening socket, say).
+    ``stdin``: text written to its standard input, which is then closed (keep it
+    small: it is written before the constructor returns); ``None`` is /dev/null.
+    """
 
     def __init__(
-        self, name: str, cmd: list[str], cwd: Path, env: dict[str, str], log_path: Path
+        self,
+        name: str,
+        cmd: list[str],
+        cwd: Path,
+        env: dict[str, str],
+        log_path: Path,
+        *,
+        pass_fds: Sequence[int] = (),
+        stdin: str | bytes | None = None,
     ) -> None:
         self.name = name
         self.cmd = cmd
@@ -97,15 +118,27 @@ class Proc:
                     cmd,
                     cwd=cwd,
                     env=env,
-                    stdin=subprocess.DEVNULL,
+                    stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
+                    pass_fds=tuple(pass_fds),
                 )
             except OSError as exc:
                 raise HarnessError(f"cannot start {cmd[0]}: {exc}") from exc
         self.pid = self.popen.pid
         self.pgid = self.pid
+        if stdin is not None:
+            self._send(stdin.encode() if isinstance(stdin, str) else stdin)
+
+    def _send(self, data: bytes) -> None:
+        pipe = self.popen.stdin
+        assert pipe is not None
+        # a command that exits without reading its input is its own business
+        with contextlib.suppress(BrokenPipeError):
+            pipe.write(data)
+        with contextlib.suppress(BrokenPipeError):
+            pipe.close()
 
     # -- output -----------------------------------------------------------------
 
@@ -119,19 +152,44 @@ class Proc:
         regex = re.compile(pattern)
         return [line for line in self.output().splitlines() if regex.search(line)]
 
-    def wait_for(self, pattern: str, timeout: float) -> re.Match[str] | None:
-        """The first match of ``pattern`` in the output, waiting up to ``timeout``;
-        gives up early when the process has exited and the text is not there."""
+    def read_lines(self, start: int = 0) -> tuple[list[str], int]:
+        """The lines of output from byte offset ``start`` on, and the offset after
+        them: pass that offset back to read only what was written since (parsing a
+        log live, without a reader thread). A last line without its newline is held
+        back while the process runs (it may be half written) and given once it exited."""
+        exited = self.popen.poll() is not None  # before reading: then nothing is missed
+        try:
+            with self.log_path.open("rb") as log:
+                log.seek(start)
+                data = log.read()
+        except OSError:
+            return [], start
+        chunk = data if exited else data[: data.rfind(b"\n") + 1]
+        lines = chunk.split(b"\n")
+        if not lines[-1]:
+            lines.pop()  # after the last newline (or an empty chunk)
+        return [line.decode("utf-8", errors="replace") for line in lines], start + len(chunk)
+
+    def wait_for(self, pattern: str, timeout: float, count: int = 1) -> re.Match[str] | None:
+        """The first (``count``-th) match of ``pattern`` in the output, waiting up to
+        ``timeout``; gives up early when the process has exited and the text is not there."""
         regex = re.compile(pattern, re.MULTILINE)
+
+        def nth() -> re.Match[str] | None:
+            if count == 1:
+                return regex.search(self.output())
+            matches = list(regex.finditer(self.output()))
+            return matches[count - 1] if len(matches) >= count else None
+
         deadline = time.monotonic() + timeout
         while True:
             exited = self.popen.poll() is not None
-            match = regex.search(self.output())
+            match = nth()
             if match or time.monotonic() >= deadline:
                 return match
             if exited:
                 time.sleep(POLL)  # let the last write land, then look once more
-                return regex.search(self.output())
+                return nth()
             time.sleep(POLL)
 
     def count(self, pattern: str) -> int:
@@ -172,6 +230,29 @@ class Proc:
         self.wait(kill_wait)
         wait_until(lambda: not self.members(), kill_wait)
         return self.members()
+
+    def interrupt(
+        self, grace: float = 10.0, signum: int = CTRL_C, kill_wait: float = 5.0
+    ) -> list[ProcInfo]:
+        """What Ctrl-C in a terminal does: ``signum`` to the whole group while the
+        main process runs; ``grace`` seconds for it to exit, then SIGKILL for whatever
+        is left in the group (``kill``). Returns members still alive (should be none)."""
+        if self.popen.poll() is None:
+            self.signal_group(signum)
+            self.wait(grace)
+        return self.kill(kill_wait)
+
+    def kill(self, kill_wait: float = 5.0) -> list[ProcInfo]:
+        """SIGKILL the whole group now and reap the main process; return members
+        still alive after ``kill_wait`` seconds (should be none)."""
+        self.signal_group(signal.SIGKILL)
+        self.wait(kill_wait)
+        wait_until(lambda: not self.members(), kill_wait)
+        return self.members()
+
+    def signal_group(self, signum: int) -> None:
+        """Send ``signum`` to every process in the group (gone already: nothing to do)."""
+        self._signal_group(signum)
 
     def _signal_group(self, signum: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
