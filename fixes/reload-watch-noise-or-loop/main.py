@@ -2,12 +2,13 @@
 
 import logging
 
+from repro_apps import Receive, Scope, Send, text
+
 logger = logging.getLogger("main")
+ok = text(b"ok", handles_lifespan=False)
 
 
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    logger.info("handled %s", scope["path"])
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
-    await send({"type": "http.response.body", "body": b"ok"})
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "http":
+        logger.info("handled %s", scope["path"])
+    await ok(scope, receive, send)

@@ -11,7 +11,7 @@
   ``changes-detected-spam``) when more than three such lines appear in the
   next six seconds without any request, ``fixed`` otherwise.
 - ``fix-quiet-watchfiles-logger``: the same launcher with
-  ``logging.getLogger("watchfiles.main").setLevel(logging.WARNING)``.
+  ``logging.getLogger("watchfiles.main").setLevel(logging.WARNING)`` (``QUIET=1``).
 - ``reload-dir-loop``: the app (``src/gen_app.py``) writes ``build_info.py``
   into the working directory at import (the scenario rewrites it once after
   the watcher has started, so the first import cannot slip past it); the user
@@ -28,7 +28,14 @@ the two watchfiles-logger scenarios do not apply to it.
 
 from __future__ import annotations
 
-from troubleshoot.harness.api import Run, ServerSpec, Verdict, fixed, harness_error, not_applicable, reproduces, scenario
+from troubleshoot.harness.api import (
+    Run,
+    Verdict,
+    harness_error,
+    not_applicable,
+    scenario,
+    uvicorn_only,
+)
 
 # the watchfiles reloader (and its cwd handling) exists from 0.18.0
 RELEASES = ">=0.18.0"
@@ -37,50 +44,63 @@ EXTRAS = {">=0.18.0": ["watchfiles"]}
 
 SPAM = r"\d+ changes? detected"
 RELOADED = r"detected changes in|Detected file change in|reload_detected"
+USES_WATCHFILES = uvicorn_only(
+    "the reference server's reloader polls mtimes itself and has no watchfiles logger"
+)
 
 
-def _uses_watchfiles(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return "the reference server's reloader polls mtimes itself and has no watchfiles logger"
-    return None
-
-
-def _spam(run: Run, script: str) -> Verdict:
-    port = run.port()
-    proc = run.start_script(script, str(port))
-    run.step(f"waiting for {script} to serve on {port}")
-    if not run.wait_serving(proc, port, timeout=30):
-        return harness_error(f"{script} did not serve: {_tail(proc.output())}")
-    if not proc.wait_for(r"WatchFiles", 5):
+def _spam(run: Run, quiet: str) -> Verdict:
+    launch = run.launch_script("serve.py", env={"QUIET": quiet}, timeout=30)
+    if not launch.serves():
+        return harness_error(f"{launch.what} did not serve", launch.tail(3))
+    if not launch.wait_for(r"WatchFiles", 5):
         return not_applicable("this release did not pick the watchfiles reloader")
     # The first request was logged perhaps before the watcher started: log two
     # more once it runs, then stay quiet and count what the server writes alone.
     for _ in range(2):
-        proc.wait(1.5)
-        run.get(port)
-    proc.wait(1.0)
-    before = len(proc.lines(SPAM))
+        launch.proc.wait(1.5)
+        launch.get()
+    launch.proc.wait(1.0)
+    before = len(launch.lines(SPAM))
     run.step("counting watchfiles lines for 6s without requests")
-    proc.wait(6.0)
-    lines = proc.lines(SPAM)[before:]
-    reloads = proc.count(RELOADED)
+    launch.proc.wait(6.0)
+    lines = launch.lines(SPAM)[before:]
+    said = f"{len(lines)} 'changes detected' lines in 6s without a request"
     if len(lines) > 3:
-        return reproduces(
-            "changes-detected-spam",
-            f"{len(lines)} 'changes detected' lines in 6s without a request, {reloads} reloads",
-            "\n".join(lines[:3]),
-        )
-    return fixed("quiet", f"{len(lines)} 'changes detected' lines in 6s without a request", _tail(proc.output()))
+        reason = f"{said}, {launch.count(RELOADED)} reloads"
+        return launch.reproduces("changes-detected-spam", reason, "\n".join(lines[:3]))
+    return launch.fixed("quiet", said)
 
 
-@scenario("changes-detected-spam", requires=_uses_watchfiles)
+@scenario("changes-detected-spam", requires=USES_WATCHFILES)
 def changes_detected_spam(run: Run) -> Verdict:
-    return _spam(run, "serve.py")
+    return _spam(run, quiet="")
 
 
-@scenario("fix-quiet-watchfiles-logger", requires=_uses_watchfiles)
+@scenario("fix-quiet-watchfiles-logger", requires=USES_WATCHFILES)
 def fix_quiet_watchfiles_logger(run: Run) -> Verdict:
-    return _spam(run, "serve_quiet.py")
+    return _spam(run, quiet="1")
+
+
+def _loop(run: Run, *watch: str) -> Verdict:
+    launch = run.launch_cli("gen_app:app", "--app-dir", "src", "--reload", *watch, timeout=30)
+    if not launch.serves():
+        # e.g. 0.18.0 with a current h11, whose HTTP parser fails first: unreachable
+        why = f"the app never served on this release: {launch.tail(1)}"
+        return launch.unsupported() or not_applicable(why)
+    # The first import may write build_info.py before the watcher is up: touch
+    # it once more after that, as the next import would, and let it run.
+    launch.proc.wait(1.5)
+    run.write("build_info.py", "BUILT_AT = 0.0\n")
+    run.step("counting reloads for 10s")
+    launch.proc.wait(10.0)
+    lines = launch.lines(RELOADED)
+    watched = launch.lines(r"Will watch for changes in these directories|reload_watch|watching")
+    excerpt = "\n".join([*watched[:1], *lines[:3]])
+    if len(lines) >= 3:
+        reason = f"{len(lines)} reloads in 10s with {' '.join(watch)}"
+        return launch.reproduces("reload-loop", reason, excerpt)
+    return launch.fixed("no-loop", f"{len(lines)} reloads in 10s", excerpt)
 
 
 @scenario("reload-dir-loop")
@@ -91,35 +111,3 @@ def reload_dir_loop(run: Run) -> Verdict:
 @scenario("fix-reload-exclude")
 def fix_reload_exclude(run: Run) -> Verdict:
     return _loop(run, "--reload-exclude", "build_info.py")
-
-
-def _loop(run: Run, *watch: str) -> Verdict:
-    port = run.port()
-    proc = run.start_cli(
-        "gen_app:app", "--app-dir", "src", "--reload", *watch, "--host", "127.0.0.1", "--port", str(port)
-    )
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port, timeout=30):
-        if (reason := run.unsupported(proc.output())) is not None:
-            return not_applicable(reason)
-        # e.g. 0.18.0 with a current h11, whose HTTP parser fails first: unreachable
-        return not_applicable(f"the app never served on this release: {_tail(proc.output())}")
-    # The first import may write build_info.py before the watcher is up: touch
-    # it once more after that, as the next import would, and let it run.
-    proc.wait(1.5)
-    run.write("build_info.py", "BUILT_AT = 0.0\n")
-    run.step("counting reloads for 10s")
-    proc.wait(10.0)
-    lines = proc.lines(RELOADED)
-    watched = proc.lines(r"Will watch for changes in these directories|reload_watch|watching")
-    if len(lines) >= 3:
-        return reproduces(
-            "reload-loop",
-            f"{len(lines)} reloads in 10s with {' '.join(watch)}",
-            "\n".join([*watched[:1], *lines[:3]]),
-        )
-    return fixed("no-loop", f"{len(lines)} reloads in 10s", "\n".join([*watched[:1], *lines[:2]]))
-
-
-def _tail(text: str) -> str:
-    return " | ".join(text.strip().splitlines()[-3:])

@@ -4,11 +4,7 @@
 import time
 from pathlib import Path
 
+from repro_apps import text
+
 Path("build_info.py").write_text(f"BUILT_AT = {time.time()!r}\n")
-
-
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
-    await send({"type": "http.response.body", "body": b"ok"})
+app = text(b"ok", handles_lifespan=False)
