@@ -1,8 +1,5 @@
 """A healthy app that answers every request with 200."""
 
+from repro_apps import text
 
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"ok"})
+app = text(b"ok", handles_lifespan=False)

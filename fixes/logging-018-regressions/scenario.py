@@ -24,84 +24,57 @@ exist there, so this fix only helps outside the entry's affected range.
 
 from __future__ import annotations
 
-import re
-
-from troubleshoot.harness.api import (
-    Run,
-    ServerSpec,
-    Verdict,
-    fixed,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Launch, Run, Verdict, not_applicable, scenario, uvicorn_only
 
 # uvicorn's default LOGGING_CONFIG names uvicorn.logging.DefaultFormatter since 0.11.0.
 RELEASES = ">=0.11.0"
 
 STARTUP_LINE = r"Uvicorn running on|Started server process|reference_server: listening"
+UNRESOLVABLE = ("uvicorn.logging", "Unable to configure formatter")
+OWN_LOG_FORMAT = uvicorn_only(
+    "the reference server has its own log format and no uvicorn.logging "
+    "formatters or log_config to load"
+)
 
 
-def _uvicorn_only(spec: ServerSpec) -> str | None:
-    if spec.kind == "reference":
-        return (
-            "the reference server has its own log format and no uvicorn.logging "
-            "formatters or log_config to load"
-        )
-    return None
-
-
-def _start_with(run: Run, config: str) -> tuple[str, str, list[str]] | Verdict:
-    """``uvicorn app:app --log-config CONFIG``: its state, output and error lines."""
-    port = run.port()
-    args = ["app:app", "--log-config", config, "--host", "127.0.0.1", "--port", str(port)]
-    proc = run.start_cli(*args, name=config.removesuffix(".json"))
-    run.step(f"waiting for HTTP on port {port}")
-    state = run.exit_or_serve(proc, port, timeout=15)
-    text = proc.output()
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    if "MissingSectionHeaderError" in text:
+def _start_with(run: Run, config: str) -> tuple[Launch, list[str]] | Verdict:
+    """``uvicorn app:app --log-config CONFIG``: the launch and its error lines."""
+    launch = run.launch_cli("app:app", "--log-config", config, name=config.removesuffix(".json"))
+    if (unsupported := launch.unsupported()) is not None:
+        return unsupported
+    if "MissingSectionHeaderError" in launch.text:
         # 0.11.x hands --log-config to logging.config.fileConfig: INI files only
         return not_applicable("this release reads --log-config as an INI file only (no JSON)")
-    errors = [line for line in text.splitlines() if re.match(r"\w*Error\b", line)]
-    return state, text, errors
+    return launch, launch.lines(r"^\w*Error\b")
 
 
-@scenario("log-config", requires=_uvicorn_only)
-def log_config(run: Run) -> Verdict:
-    started = _start_with(run, "log_config.json")
+def _judge(started: tuple[Launch, list[str]] | Verdict, serves: str, before: str) -> Verdict:
+    """``serves`` when the config loaded and the server serves; ``formatter-unresolvable``
+    when an error names uvicorn.logging or the formatter."""
     if isinstance(started, Verdict):
         return started
-    state, text, errors = started
-    if state == "serving":
-        return fixed(
-            "configured", "the config with uvicorn.logging formatters loaded; serving", tail(text)
-        )
-    if any("uvicorn.logging" in line or "Unable to configure formatter" in line for line in errors):
-        return reproduces(
-            "formatter-unresolvable", f"{state}: the config was rejected", "\n".join(errors[-2:])
-        )
-    return reproduces("other-failure", f"{state}, no response", tail(text))
+    launch, errors = started
+    if launch.state == "serving":
+        return launch.fixed(serves, f"{before}the config loaded; serving")
+    if any(sign in line for line in errors for sign in UNRESOLVABLE):
+        reason = f"{before}the config was rejected on this release"
+        return launch.reproduces("formatter-unresolvable", reason, "\n".join(errors[-2:]))
+    return launch.reproduces("other-failure", f"{before}{launch.outcome}, no response")
+
+
+@scenario("log-config", requires=OWN_LOG_FORMAT)
+def log_config(run: Run) -> Verdict:
+    return _judge(_start_with(run, "log_config.json"), "configured", "uvicorn.logging formatters: ")
 
 
 def _run_script(run: Run, script: str) -> Verdict:
-    port = run.port()
-    proc = run.start_script_env(script, PORT=str(port))
-    run.step(f"waiting for HTTP on port {port}")
-    if not run.wait_serving(proc, port, timeout=15):
-        text = proc.output()
-        if (reason := run.unsupported(text)) is not None:
-            return not_applicable(reason)
-        return not_applicable(f"{script} never served: {tail(text)}")
-    proc.wait_for(STARTUP_LINE, 2.0)
-    text = proc.output()
-    if re.search(STARTUP_LINE, text):
-        return fixed("logs", "serving, and the start-up lines were printed", tail(text))
-    return reproduces(
-        "no-logs", f"serving, but {len(text.splitlines())} lines of output", tail(text)
-    )
+    launch = run.launch_script(script)
+    if not launch.serves():
+        return launch.unsupported() or not_applicable(f"{script} never served: {launch.tail()}")
+    if launch.wait_for(STARTUP_LINE, 2.0):
+        return launch.fixed("logs", "serving, and the start-up lines were printed")
+    lines = len(launch.text.splitlines())
+    return launch.reproduces("no-logs", f"serving, but {lines} lines of output")
 
 
 @scenario("run-silent")
@@ -109,37 +82,22 @@ def run_silent(run: Run) -> Verdict:
     return _run_script(run, "serve.py")
 
 
-@scenario("fix-explicit-log-config", requires=_uvicorn_only)
+@scenario("fix-explicit-log-config", requires=OWN_LOG_FORMAT)
 def fix_explicit_log_config(run: Run) -> Verdict:
     return _run_script(run, "serve_log_config.py")
 
 
-@scenario("fix-public-formatter-path", requires=_uvicorn_only)
+@scenario("fix-public-formatter-path", requires=OWN_LOG_FORMAT)
 def fix_public_formatter_path(run: Run) -> Verdict:
     public = run.path("log_config.json").read_text(encoding="utf-8")
     run.write("written_for_018.json", public.replace("uvicorn.logging.", "uvicorn._logging."))
     first = _start_with(run, "written_for_018.json")
     if isinstance(first, Verdict):
         return first
-    state, text, errors = first
-    if state == "serving" or re.search(STARTUP_LINE, text):
-        before = "the uvicorn._logging config loaded"
-    else:
-        before = f"the uvicorn._logging config was rejected: {errors[-1] if errors else state}"
+    launch, errors = first
+    loaded = launch.state == "serving" or launch.find(STARTUP_LINE)
+    rejected = f"was rejected: {errors[-1] if errors else launch.state}"
+    before = f"the uvicorn._logging config {'loaded' if loaded else rejected}; renamed, "
     run.step("renaming the formatters to uvicorn.logging.* and starting again")
     run.write("written_for_018.json", public)
-    second = _start_with(run, "written_for_018.json")
-    if isinstance(second, Verdict):
-        return second
-    state, text, errors = second
-    if state == "serving":
-        return fixed(
-            "renamed-serves", f"{before}; renamed to uvicorn.logging.*, it serves", tail(text, 2)
-        )
-    if any("uvicorn.logging" in line or "Unable to configure formatter" in line for line in errors):
-        return reproduces(
-            "formatter-unresolvable",
-            f"{before}; renamed to uvicorn.logging.*, it is rejected on this release",
-            "\n".join(errors[-2:]),
-        )
-    return reproduces("other-failure", f"{before}; renamed: {state}, no response", tail(text))
+    return _judge(_start_with(run, "written_for_018.json"), "renamed-serves", before)
