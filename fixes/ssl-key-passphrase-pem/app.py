@@ -1,8 +1,5 @@
 """A minimal ASGI app: answers every HTTP request with ``ok``."""
 
+from repro_apps import text
 
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"ok"})
+app = text(b"ok", handles_lifespan=False)

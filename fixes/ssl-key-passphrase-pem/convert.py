@@ -26,28 +26,17 @@ def digest(public_pem: bytes) -> str:
 
 
 mode, password = sys.argv[1], sys.argv[2]
-passin = f"pass:{password}"
+passin = ("-passin", f"pass:{password}")
 if mode == "pfx":
-    sh("openssl", "pkcs12", "-in", "site.pfx", "-nokeys", "-out", "cert.pem", "-passin", passin)
-    sh(
-        "openssl",
-        "pkcs12",
-        "-in",
-        "site.pfx",
-        "-nocerts",
-        "-nodes",
-        "-out",
-        "key.pem",
-        "-passin",
-        passin,
-    )
+    sh("openssl", "pkcs12", "-in", "site.pfx", "-nokeys", "-out", "cert.pem", *passin)
+    sh("openssl", "pkcs12", "-in", "site.pfx", "-nocerts", "-nodes", "-out", "key.pem", *passin)
     print("cert.pem", digest(sh("openssl", "x509", "-in", "cert.pem", "-noout", "-pubkey")))
     for key in ("key.pem", "other-key.pem"):
         print(key, digest(sh("openssl", "pkey", "-in", key, "-pubout")))
 elif mode == "decrypt":
-    sh("openssl", "pkey", "-in", "encrypted-key.pem", "-out", "key.pem", "-passin", passin)
-    key = Path("key.pem")
-    key.chmod(0o600)
-    print(f"key.pem mode {key.stat().st_mode & 0o777:o}")
+    sh("openssl", "pkey", "-in", "encrypted-key.pem", "-out", "key.pem", *passin)
+    decrypted = Path("key.pem")
+    decrypted.chmod(0o600)
+    print(f"key.pem mode {decrypted.stat().st_mode & 0o777:o}")
 else:
     sys.exit(f"unknown mode {mode}")

@@ -28,17 +28,9 @@ then serves HTTPS without any password option (so it works before 0.12.2 too).
 from __future__ import annotations
 
 import re
+from typing import cast
 
-from troubleshoot.harness.api import (
-    Run,
-    Verdict,
-    fixed,
-    harness_error,
-    not_applicable,
-    reproduces,
-    scenario,
-    tail,
-)
+from troubleshoot.harness.api import Launch, Run, Verdict, harness_error, reproduces, scenario, tail
 
 # --ssl-keyfile / --ssl-certfile exist since 0.5.x; the releases from 0.12 install
 # with their dependencies.
@@ -46,14 +38,12 @@ RELEASES = ">=0.12.0"
 PASSWORD = "doctor-secret"
 
 PROMPT = r"Enter PEM pass phrase"
-TRACE = r"Traceback \(most recent call last\)"
 
 
 def _encrypted_key(run: Run) -> str:
     from cryptography.hazmat.primitives import serialization
 
-    files = run.tls()
-    key = serialization.load_pem_private_key(files.key.read_bytes(), password=None)
+    key = serialization.load_pem_private_key(run.tls().key.read_bytes(), password=None)
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -66,44 +56,34 @@ def _encrypted_key(run: Run) -> str:
 def _other_key(run: Run) -> str:
     import trustme
 
-    trustme.CA().issue_cert("127.0.0.1").private_key_pem.write_to_path(
-        str(run.path("other-key.pem"))
-    )
+    key = trustme.CA().issue_cert("127.0.0.1").private_key_pem
+    key.write_to_path(str(run.path("other-key.pem")))
     return "other-key.pem"
 
 
-def _start(run: Run, key: str, *extra: str, cert: str | None = None) -> tuple[str, str, int | None]:
-    files = run.tls()
-    port = run.port()
-    proc = run.start_cli(
-        "app:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--ssl-certfile",
-        cert or str(files.cert),
-        "--ssl-keyfile",
-        key,
-        *extra,
-    )
-    run.step(f"waiting for HTTPS on {port}, an exit or a pass-phrase prompt")
-    state = run.exit_or_serve(proc, port, tls=True, timeout=12, watch=PROMPT)
-    return state, proc.output(), proc.returncode
+def _start(run: Run, key: str, *extra: str, cert: str | None = None) -> Launch:
+    """``uvicorn app:app --ssl-certfile CERT --ssl-keyfile KEY EXTRA``, waited for
+    until it serves HTTPS (verified against the run's CA), exits or prompts."""
+    cert = cert or str(run.tls().cert.relative_to(run.workdir))  # as a person types it
+    args = ["--ssl-certfile", cert, "--ssl-keyfile", key, *extra]
+    launch = run.launch_cli("app:app", *args, wait=False)
+    launch.tls = True
+    launch.settle(12, watch=PROMPT)
+    return launch
 
 
 def _bad_key(run: Run, key: str, traceback_kind: str) -> Verdict:
-    state, text, code = _start(run, key)
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    if re.search(PROMPT, text) or state == "timeout":
-        return reproduces("passphrase-prompt", f"waits for a pass phrase ({state})", tail(text))
-    if state == "serving":
-        return reproduces("served", "served HTTPS with a key it should have refused", tail(text))
-    if re.search(TRACE, text):
-        last = [line for line in text.splitlines() if re.match(r"[\w.]+(Error|Exception)\b", line)]
-        return reproduces(traceback_kind, f"exit {code} with a traceback", "\n".join(last[-2:]))
-    return fixed("clean-error", f"exit {code}: refused the key without a traceback", tail(text))
+    launch = _start(run, key)
+    if (unsupported := launch.unsupported()) is not None:
+        return unsupported
+    if launch.find(PROMPT) or launch.state == "timeout":
+        return launch.reproduces("passphrase-prompt", f"waits for a pass phrase ({launch.state})")
+    if launch.state == "serving":
+        return launch.reproduces("served", "served HTTPS with a key it should have refused")
+    if launch.find(r"Traceback \(most recent call last\)"):
+        last = "\n".join(launch.lines(r"^[\w.]+(Error|Exception)\b")[-2:])
+        return launch.reproduces(traceback_kind, f"exit {launch.code} with a traceback", last)
+    return launch.fixed("clean-error", f"exit {launch.code}: refused the key without a traceback")
 
 
 @scenario("encrypted-key-no-password")
@@ -116,29 +96,19 @@ def mismatched_key(run: Run) -> Verdict:
     return _bad_key(run, _other_key(run), "key-mismatch-traceback")
 
 
+def _serves_https(launch: Launch) -> Verdict:
+    return launch.verdict(serves="serves-https", otherwise="no-https")
+
+
 @scenario("fix-keyfile-password")
 def fix_keyfile_password(run: Run) -> Verdict:
-    state, text, code = _start(run, _encrypted_key(run), "--ssl-keyfile-password", PASSWORD)
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    if state == "serving":
-        line = next((ln for ln in text.splitlines() if "https://" in ln), "")
-        return fixed("serves-https", "the encrypted key with its password served HTTPS", line)
-    return reproduces("no-https", f"{state}, exit {code}", tail(text))
-
-
-def _served(state: str, text: str, code: int | None, what: str) -> Verdict:
-    if state == "serving":
-        line = next((ln for ln in text.splitlines() if "https://" in ln), "")
-        return fixed("serves-https", what, line)
-    return reproduces("no-https", f"{state}, exit {code}", tail(text))
+    return _serves_https(_start(run, _encrypted_key(run), "--ssl-keyfile-password", PASSWORD))
 
 
 def _convert(run: Run, mode: str) -> str | None:
     """Run convert.py (the openssl commands); its output, or None when it failed."""
-    proc = run.start_script("convert.py", mode, PASSWORD, name=f"openssl-{mode}")
-    code = proc.wait(30)
-    return proc.output() if code == 0 else None
+    launch = run.launch_script("convert.py", mode, PASSWORD, name=f"openssl-{mode}", timeout=30)
+    return launch.text if launch.code == 0 else None
 
 
 @scenario("fix-pem-files")
@@ -149,6 +119,7 @@ def fix_pem_files(run: Run) -> Verdict:
 
     files = run.tls()
     key = serialization.load_pem_private_key(files.key.read_bytes(), password=None)
+    key = cast("pkcs12.PKCS12PrivateKeyTypes", key)  # the run's key: RSA or EC
     cert = x509.load_pem_x509_certificate(files.cert.read_bytes())
     pfx = pkcs12.serialize_key_and_certificates(
         b"site", key, cert, None, serialization.BestAvailableEncryption(PASSWORD.encode())
@@ -156,30 +127,20 @@ def fix_pem_files(run: Run) -> Verdict:
     run.path("site.pfx").write_bytes(pfx)
     _other_key(run)
     run.step("splitting site.pfx into PEM files and comparing public-key digests")
-    out = _convert(run, "pfx")
-    if out is None:
+    if (out := _convert(run, "pfx")) is None:
         return harness_error("the openssl conversion failed")
     digests = dict(re.findall(r"^(\S+\.pem) ([0-9a-f]{64})$", out, re.MULTILINE))
     if len(digests) != 3:
         return harness_error(f"convert.py printed no digests: {tail(out)}")
     if digests["key.pem"] != digests["cert.pem"] or digests["other-key.pem"] == digests["cert.pem"]:
-        return reproduces(
-            "digest-check", "the digest check did not single out the matching key", out
-        )
-    state, text, code = _start(run, "key.pem", cert="cert.pem")
-    return _served(
-        state, text, code, "PEM files split from the PFX, key checked by digest: served HTTPS"
-    )
+        return reproduces("digest-check", "the digest check did not single out the key", out)
+    return _serves_https(_start(run, "key.pem", cert="cert.pem"))
 
 
 @scenario("fix-decrypt-key")
 def fix_decrypt_key(run: Run) -> Verdict:
     _encrypted_key(run)
     run.step("decrypting the key with openssl pkey into a mode-600 file")
-    out = _convert(run, "decrypt")
-    if out is None or "key.pem mode 600" not in out:
+    if (out := _convert(run, "decrypt")) is None or "key.pem mode 600" not in out:
         return harness_error(f"the openssl decryption failed: {tail(out or '')}")
-    state, text, code = _start(run, "key.pem")
-    if (reason := run.unsupported(text)) is not None:
-        return not_applicable(reason)
-    return _served(state, text, code, "the decrypted mode-600 key served HTTPS without a password")
+    return _serves_https(_start(run, "key.pem"))
