@@ -41,16 +41,15 @@ RECORD = Path(__file__).parent / "pgids.txt"
 
 @scenario("killed-parent")
 def killed_parent(run: Run):
-    port = run.port()
-    server = run.start_cli("app:app", "--reload", "--port", str(port))
-    if not run.wait_serving(server, port):
-        return harness_error("never served: " + server.output())
-    stubborn = run.start_script("stubborn.py", name="stubborn")
+    server = run.launch_cli("app:app", "--reload", timeout=20)
+    if not server.serves():
+        return harness_error("never served: " + server.text)
+    stubborn = run.launch_script("stubborn.py", name="stubborn", wait=False)
     if stubborn.wait_for("ready", 10) is None:
         return harness_error("stubborn never started")
-    RECORD.write_text(f"{server.pgid} {stubborn.pgid}")
-    workers = run.workers(server)
-    server.signal(signal.SIGKILL)  # the reload parent dies mid-run, its worker is orphaned
+    RECORD.write_text(f"{server.proc.pgid} {stubborn.proc.pgid}")
+    workers = server.workers()
+    server.proc.signal(signal.SIGKILL)  # the reload parent dies mid-run, its worker is orphaned
     return fixed("killed", f"parent killed with workers {workers} running")
 """
 

@@ -32,7 +32,6 @@ from troubleshoot.harness.launch import (
     raw_exchange,
     status_line,
     tail,
-    unsupported_reason,
 )
 from troubleshoot.harness.procs import Proc, free_port, list_processes, wait_until
 from troubleshoot.harness.servers import PreparedServer, ServerSpec
@@ -375,25 +374,6 @@ class Run:
         launch.settle(timeout, watch)
         return launch
 
-    def start_cli(self, *args: str, name: str = "server") -> Proc:
-        """``uvicorn ARGS`` / ``python -m reference_server ARGS`` (plus release flags)."""
-        cmd = [*self.server.cli, *args, *self.server.cli_flags]
-        return self._start(name, cmd)
-
-    def start_cli_env(self, *args: str, name: str = "server", **env: str) -> Proc:
-        """:meth:`start_cli` with extra environment variables (inherited by children)."""
-        cmd = [*self.server.cli, *args, *self.server.cli_flags]
-        return self._start(name, cmd, env)
-
-    def start_script(self, script: str, *args: str, name: str = "script") -> Proc:
-        """``python SCRIPT`` with the server's interpreter; the script imports
-        ``run`` from ``doctor_sut`` (uvicorn's or the reference server's)."""
-        return self._start(name, [str(self.server.python), script, *args])
-
-    def start_script_env(self, script: str, *args: str, name: str = "script", **env: str) -> Proc:
-        """:meth:`start_script` with extra environment variables (inherited by children)."""
-        return self._start(name, [str(self.server.python), script, *args], env)
-
     def _start(self, name: str, cmd: list[str], extra: Mapping[str, str] | None = None) -> Proc:
         index = len(self.procs)
         env = {**self._env(), **(extra or {})}
@@ -423,49 +403,6 @@ class Run:
         (self.workdir / SHIM).write_text(text, encoding="utf-8")
 
     # -- observing -------------------------------------------------------------------
-
-    def wait_serving(
-        self, proc: Proc, port: int, *, tls: bool = False, timeout: float = 20
-    ) -> bool:
-        """Poll until ``GET /`` answers 200, or the process exits, or ``timeout``."""
-
-        def serving() -> bool:
-            if proc.returncode is not None:
-                raise _Exited
-            return self.get(port, tls=tls, timeout=1.0).ok
-
-        try:
-            return wait_until(serving, timeout, interval=0.1)
-        except _Exited:
-            return False
-
-    def exit_or_serve(
-        self,
-        proc: Proc,
-        port: int,
-        *,
-        tls: bool = False,
-        timeout: float = 15,
-        watch: str | None = None,
-    ) -> str:
-        """Wait until the process exits (``"exited"``), its output matches ``watch``
-        (``"matched"``), it answers ``GET /`` with 200 (``"serving"``), or
-        ``timeout`` passes (``"timeout"``)."""
-        state = "timeout"
-        pattern = re.compile(watch) if watch else None
-
-        def settled() -> bool:
-            nonlocal state
-            if proc.returncode is not None:
-                state = "exited"
-            elif pattern is not None and pattern.search(proc.output()):
-                state = "matched"
-            elif self.get(port, tls=tls, timeout=1.0).ok:
-                state = "serving"
-            return state != "timeout"
-
-        wait_until(settled, timeout, interval=0.1)
-        return state
 
     def get(
         self, port: int, path: str = "/", *, tls: bool = False, timeout: float = 5.0
@@ -502,17 +439,9 @@ class Run:
         while time.monotonic() < deadline:
             self.write(name, text)
             wait = min(interval, max(0.0, deadline - time.monotonic()))
-            if self.wait_for_body(port, body, tls=tls, timeout=wait):
+            if wait_until(lambda: self.get(port, tls=tls, timeout=1.0).text == body, wait, 0.1):
                 return True
         return False
-
-    def wait_for_body(
-        self, port: int, body: str, *, tls: bool = False, timeout: float = 20
-    ) -> bool:
-        """Poll until ``GET /`` returns exactly ``body`` (the reloaded code serves)."""
-        return wait_until(
-            lambda: self.get(port, tls=tls, timeout=1.0).text == body, timeout, interval=0.1
-        )
 
     def kill(self, pid: int, signum: int) -> None:
         """Signal one process of a group this run started (a worker, say)."""
@@ -535,11 +464,6 @@ class Run:
             if "resource_tracker" not in p.cmdline and "semaphore_tracker" not in p.cmdline
         ]
 
-    @staticmethod
-    def unsupported(output: str) -> str | None:
-        """The release rejected an option the scenario needs: a not-applicable reason."""
-        return unsupported_reason(output)
-
     def cleanup(self, keep: bool) -> list[str]:
         """Stop every process group; describe survivors (there should be none)."""
         survivors = []
@@ -549,10 +473,6 @@ class Run:
         if not keep:
             shutil.rmtree(self.workdir, ignore_errors=True)
         return survivors
-
-
-class _Exited(Exception):
-    pass
 
 
 def _show(cmd: list[str], workdir: Path) -> str:
