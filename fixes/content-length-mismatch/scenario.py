@@ -82,9 +82,8 @@ def _one(run: Run, target: str, path: str, want: tuple[int, str], *, fix: bool) 
     got, after = launch.get(path), launch.get("/")
     launch.wait_for("|".join([*SIGNS.values(), ANY_NAMED]), 3)
     seen = f"GET {path}: {got.status or got.error} {got.text!r}; then GET /: {after.status}"
-    for kind, pattern in SIGNS.items():
-        if found := launch.find(pattern):
-            return launch.reproduces(kind, seen, found)
+    if hit := launch.sign(SIGNS):
+        return launch.reproduces(hit[0], seen, hit[1])
     if (found := launch.find(ANY_NAMED)) and after.ok and not fix:
         return launch.fixed("named-mismatch", f"{seen}; the mismatch is named", found)
     if (got.status, got.text) == want and after.ok and launch.find(ERRORS) is None:

@@ -163,6 +163,13 @@ class Launch:
         found = re.search(pattern, self.text)
         return found[0].strip() if found else None
 
+    def sign(self, signs: Mapping[str, str]) -> tuple[str, str] | None:
+        """The first of ``signs`` (kind -> pattern) the output shows: (kind, the match)."""
+        for kind, pattern in signs.items():
+            if (found := self.find(pattern)) is not None:
+                return kind, found
+        return None
+
     def lines(self, pattern: str) -> list[str]:
         """The whole output lines matching ``pattern``."""
         return self.proc.lines(pattern)
@@ -295,9 +302,8 @@ class Launch:
         """
         if options and (na := self.unsupported()) is not None:
             return na
-        for kind, pattern in (signs or {}).items():
-            if (found := self.find(pattern)) is not None:
-                return self.reproduces(kind.format(code=self.code), excerpt=found)
+        if hit := self.sign(signs or {}):
+            return self.reproduces(hit[0].format(code=self.code), excerpt=hit[1])
         failed = self.code not in (0, None)
         if refuses is not None and failed and (found := self.find(refuses)) is not None:
             reason = f"{self.what}: {self.outcome}, refuses in its own words"
@@ -336,14 +342,12 @@ class Launch:
             return na
         if self.state == "exited":
             return self.reproduces(no_start)
-        log = "|".join(f"(?:{pattern})" for pattern in signs.values())
-        response = self.request(path, log=log, settle=settle)
+        response = self.request(path, log=_either(signs), settle=settle)
         seen = f"{self.what}: GET {path} answered {response.status or response.error}"
         if response.ok and body in response.text:
             return self.fixed(serves, seen)
-        for kind, pattern in signs.items():
-            if (found := self.find(pattern)) is not None:
-                return self.reproduces(kind, seen, found)
+        if hit := self.sign(signs):
+            return self.reproduces(hit[0], seen, hit[1])
         return self.reproduces(otherwise, seen)
 
     def websocket_verdict(
@@ -370,11 +374,10 @@ class Launch:
         answer = self.websocket(until=greeting)
         status = status_line(answer)
         if signs:
-            self.wait_for("|".join(f"(?:{pattern})" for pattern in signs.values()), settle)
+            self.wait_for(_either(signs), settle)
         seen = f"{self.what}: the WebSocket handshake got {status!r}"
-        for kind, pattern in signs.items():
-            if (found := self.find(pattern)) is not None:
-                return self.reproduces(kind, seen, found)
+        if hit := self.sign(signs):
+            return self.reproduces(hit[0], seen, hit[1])
         if status.startswith("HTTP/1.1 101") and greeting.encode() in answer:
             return self.fixed(accepted, f"{seen} and the greeting frame", status)
         return self.reproduces(otherwise, seen)
@@ -384,6 +387,11 @@ def status_line(answer: bytes) -> str:
     """The first line of a raw HTTP answer (``HTTP/1.1 101 Switching Protocols``),
     or ``no response``."""
     return answer.split(b"\r\n", 1)[0].decode("latin-1") or "no response"
+
+
+def _either(signs: Mapping[str, str]) -> str:
+    """One pattern matching any of ``signs``' patterns."""
+    return "|".join(f"(?:{pattern})" for pattern in signs.values())
 
 
 def _pick(excerpt: str | None, launch: Launch, lines: int = 4) -> str:
