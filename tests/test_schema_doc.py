@@ -16,6 +16,7 @@ from pathlib import Path
 from tests.conftest import REPO
 from troubleshoot.config import Settings
 from troubleshoot.kbstore import Store
+from troubleshoot.schema import db_columns
 from troubleshoot.schemadoc import BLOCK, CLASSES, main, render
 
 DOC = REPO / "docs" / "kb-schema.md"
@@ -53,11 +54,7 @@ def test_database_columns_come_from_the_declarations(tmp_path: Path) -> None:
         ("signatures", "Signature", ["entry_id"]),
         ("advisories", "Advisory", ["entry_id", "position"]),
     ):
-        declared = [
-            f.metadata.get("column") or f.name
-            for f in fields(CLASSES[cls])
-            if f.metadata.get("column", "") is not None
-        ]
+        declared = list(db_columns(CLASSES[cls]))
         extra = ["data"] if table == "signatures" else []
         columns = [row[1] for row in db.execute(f"pragma table_info({table})")]
         assert columns == [*given, *declared, *extra], table

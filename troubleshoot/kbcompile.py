@@ -19,7 +19,7 @@ from typing import Any
 from troubleshoot import __version__
 from troubleshoot.evidence import EvidenceRecord
 from troubleshoot.kbload import KnowledgeBase
-from troubleshoot.schema import Advisory, Affected, Fix, Signature
+from troubleshoot.schema import Advisory, Affected, Fix, Signature, bare_type, db_columns
 
 # Bump when the table layout changes (a field added to Fix or EvidenceRecord adds a
 # column): an old cache is then rebuilt.
@@ -58,24 +58,9 @@ _COLUMN_TYPES: dict[str, type] = {"float": float, "bool": int, "int": int}
 
 
 def _schema_columns(cls: type) -> dict[str, type]:
-    """The columns the KB schema declares for ``cls`` (:func:`troubleshoot.schema.spec`):
-    a field's column name ("" = its own), typed by its annotation (arrays are stored
-    space separated); fields declared without a column are left out."""
-    out: dict[str, type] = {}
-    for f in fields(cls):
-        column = f.metadata.get("column", "")
-        if column is not None:
-            out[column or f.name] = _COLUMN_TYPES.get(str(f.type).removesuffix(" | None"), str)
-    return out
-
-
-def _columns_of(cls: type) -> dict[str, str]:
-    """Column name -> field name, for the fields of ``cls`` that have a column."""
-    return {
-        f.metadata.get("column") or f.name: f.name
-        for f in fields(cls)
-        if f.metadata.get("column", "") is not None
-    }
+    """The columns the KB schema declares for ``cls`` (:func:`troubleshoot.schema.db_columns`),
+    typed by their fields' annotations (arrays are stored space separated)."""
+    return {c: _COLUMN_TYPES.get(bare_type(f), str) for c, f in db_columns(cls).items()}
 
 
 _COLUMNS: dict[str, dict[str, type]] = {
@@ -186,12 +171,16 @@ def _rows(kb: KnowledgeBase) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def _row(item: object, columns: Iterable[str], **given: Any) -> dict[str, Any]:
-    """A row of ``columns``: the ``given`` values, and for every other column the
-    ``item``'s field stored there (the schema's column names; arrays space
-    separated, booleans 0/1)."""
-    names = _columns_of(type(item))
-    return {c: given[c] if c in given else _cell(getattr(item, names.get(c, c))) for c in columns}
+def _row(item: object, names: Iterable[str], **given: Any) -> dict[str, Any]:
+    """A row of the columns ``names``: the ``given`` values, and for every other
+    column the ``item``'s field stored there (the schema's column names; arrays
+    space separated, booleans 0/1)."""
+    kind: type = type(item)
+    stored = db_columns(kind)
+    return {
+        c: given[c] if c in given else _cell(getattr(item, stored[c].name if c in stored else c))
+        for c in names
+    }
 
 
 def _cell(value: Any) -> Any:

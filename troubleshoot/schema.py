@@ -338,6 +338,10 @@ class Entry:
         return self.fixed_in is not None and bool(self.affected)
 
 
+# The tables an entry holds ([[affected]], [upstream], ...), as their classes.
+TABLES: tuple[type, ...] = (Affected, Advisory, Signature, Fix, Variant, Upstream, Repro)
+
+
 class _Collector:
     """Accumulates problems for one file while walking its table."""
 
@@ -409,20 +413,33 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
 }
 
 
+def bare_type(f: Field[Any]) -> str:
+    """A field's annotation as written, without ``| None``: ``str``, ``tuple[str, ...]``."""
+    return str(f.type).removesuffix(" | None")
+
+
+@cache
+def db_columns(cls: type) -> dict[str, Field[Any]]:
+    """The fields of ``cls`` stored in a column of the compiled database, by column
+    name (a field's own name unless its :func:`spec` names another; ``None``: none)."""
+    return {
+        f.metadata.get("column") or f.name: f
+        for f in fields(cls)
+        if f.metadata.get("column", "") is not None
+    }
+
+
 def _toml_type(f: Field[Any]) -> type | tuple[type, ...]:
     """The TOML value a field is read from, by its annotation: a scalar, an array
     (tuples), a table (mappings and nested classes); literal aliases are strings."""
-    annotation = str(f.type).removesuffix(" | None")
+    annotation = bare_type(f)
     if annotation in _SCALARS:
         return _SCALARS[annotation]
     if annotation.startswith("tuple["):
         return list
-    if annotation.startswith("Mapping[") or annotation in _TABLES:
+    if annotation.startswith("Mapping[") or annotation in {t.__name__ for t in TABLES}:
         return dict
     return str  # Kind, Severity, FixType, ...: Literal aliases of strings
-
-
-_TABLES = {"Affected", "Advisory", "Signature", "Fix", "Variant", "Upstream", "Repro"}
 
 
 def _type_name(typ: type | tuple[type, ...]) -> str:

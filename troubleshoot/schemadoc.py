@@ -16,10 +16,9 @@ from dataclasses import Field, fields
 from pathlib import Path
 from typing import Any
 
-from troubleshoot.schema import Advisory, Affected, Entry, Fix, Repro, Signature, Upstream, Variant
+from troubleshoot.schema import TABLES, Entry, bare_type
 
-_DOCUMENTED = (Entry, Affected, Advisory, Signature, Fix, Variant, Upstream, Repro)
-CLASSES: dict[str, type] = {cls.__name__: cls for cls in _DOCUMENTED}
+CLASSES: dict[str, type] = {cls.__name__: cls for cls in (Entry, *TABLES)}
 BLOCK = re.compile(r"<!-- fields: (\w+) -->\n.*?<!-- /fields -->", re.DOTALL)
 _SCALARS = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 
@@ -28,7 +27,7 @@ def type_name(f: Field[Any]) -> str:
     """The TOML type of a field as the page names it."""
     if f.metadata.get("toml"):
         return str(f.metadata["toml"])
-    annotation = str(f.type).removesuffix(" | None")
+    annotation = bare_type(f)
     if annotation in _SCALARS:
         return _SCALARS[annotation]
     if annotation.startswith("tuple["):
