@@ -17,6 +17,7 @@ the whole group (``interrupt``) and an immediate group kill (``kill``).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import signal
@@ -176,10 +177,7 @@ class Proc:
         regex = re.compile(pattern, re.MULTILINE)
 
         def nth() -> re.Match[str] | None:
-            if count == 1:
-                return regex.search(self.output())
-            matches = list(regex.finditer(self.output()))
-            return matches[count - 1] if len(matches) >= count else None
+            return next(itertools.islice(regex.finditer(self.output()), count - 1, None), None)
 
         deadline = time.monotonic() + timeout
         while True:
@@ -223,10 +221,10 @@ class Proc:
 
     def stop(self, grace: float = 5.0, kill_wait: float = 5.0) -> list[ProcInfo]:
         """SIGTERM the group, then SIGKILL; return members still alive (should be none)."""
-        self._signal_group(signal.SIGTERM)
+        self.signal_group(signal.SIGTERM)
         wait_until(lambda: not self.members(), grace)
         if self.members():
-            self._signal_group(signal.SIGKILL)
+            self.signal_group(signal.SIGKILL)
         self.wait(kill_wait)
         wait_until(lambda: not self.members(), kill_wait)
         return self.members()
@@ -252,8 +250,5 @@ class Proc:
 
     def signal_group(self, signum: int) -> None:
         """Send ``signum`` to every process in the group (gone already: nothing to do)."""
-        self._signal_group(signum)
-
-    def _signal_group(self, signum: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pgid, signum)
