@@ -56,7 +56,7 @@ from troubleshoot.harness.procs import Proc, free_port
 from troubleshoot.harness.recipes import Recipe, recipe_for
 
 # the values click lists for an option (the harness's own reading of ``--help``)
-from troubleshoot.harness.servers import _choices as help_choices
+from troubleshoot.harness.servers import pure_python_flags
 
 READY = 20.0  # seconds to wait for a line that says the server is up
 
@@ -145,10 +145,7 @@ class Env:
 
     def pure_python(self, venv: Path) -> list[tuple[str, str]]:
         """The recipe's pure-Python choices that this release's ``--help`` offers."""
-        if not self.recipe.pure_python_flags:
-            return []
-        help_text = venvs.cli_choices(venv)
-        return [(o, v) for o, v in self.recipe.pure_python_flags if v in help_choices(help_text, o)]
+        return pure_python_flags(self.recipe, venv)
 
 
 def get(port: int, scheme: str = "http", path: str = "/") -> None:

@@ -21,7 +21,7 @@ from packaging.version import InvalidVersion, Version
 
 from troubleshoot.errors import HarnessError, InputError
 from troubleshoot.harness import interpreters, venvs
-from troubleshoot.harness.recipes import recipe_for
+from troubleshoot.harness.recipes import Recipe, recipe_for
 
 ServerKind = Literal["reference", "uvicorn"]
 
@@ -131,17 +131,9 @@ def _uvicorn(
             f"tried: {'; '.join(search.tried)}",
         )
     env = venvs.ensure_env(version, search.found, recipe, extras)
-    flags: list[str] = []
-    kwargs: dict[str, str] = {}
-    if recipe.pure_python_flags:
-        help_text = venvs.cli_choices(env)
-        supplied = _supplied_options(extras)
-        for option, value in recipe.pure_python_flags:
-            if option in supplied:
-                continue  # an extra brings that implementation: the scenario picks it
-            if value in _choices(help_text, option):
-                flags += [option, value]
-                kwargs[option.lstrip("-").replace("-", "_")] = value
+    chosen = pure_python_flags(recipe, env, extras)
+    flags = [word for pair in chosen for word in pair]
+    kwargs = {option.lstrip("-").replace("-", "_"): value for option, value in chosen}
     return PreparedServer(
         kind="uvicorn",
         version=version,
@@ -178,6 +170,23 @@ def _supplied_options(extras: Sequence[str]) -> set[str]:
         if name in _IMPLEMENTATIONS:
             options.add(_IMPLEMENTATIONS[name])
     return options
+
+
+def pure_python_flags(
+    recipe: Recipe, env: Path, extras: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """The recipe's pure-Python choices (``--http h11``, ...) that the release in
+    ``env`` lists in its ``--help``, except those an extra brings an implementation
+    for (the scenario then picks it)."""
+    if not recipe.pure_python_flags:
+        return []
+    help_text = venvs.cli_choices(env)
+    supplied = _supplied_options(extras)
+    return [
+        (option, value)
+        for option, value in recipe.pure_python_flags
+        if option not in supplied and value in _choices(help_text, option)
+    ]
 
 
 def _choices(help_text: str, option: str) -> set[str]:
