@@ -28,6 +28,8 @@ REQUEST = f"GET {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
 HTTPTOOLS = {"<0.12": ["httptools==0.6.4"], ">=0.12": ["httptools"]}
 
 
+@per_http(HTTPTOOLS)
+@scenario("fix-no-access-log", "h11", "--no-access-log")
 def _serve(run: Run, http: str, *extra: str) -> Verdict:
     launch = run.launch_cli("app:app", *extra, http=http, timeout=20)
     if early := launch.unserved():
@@ -48,11 +50,3 @@ def _serve(run: Run, http: str, *extra: str) -> Verdict:
     if not lines and status.startswith("HTTP/1.1 200"):
         return launch.fixed("no-path-logged", f"{status}; no log line holds the path")
     return launch.reproduces("other", f"{status}; log lines: {len(lines)}", shown or None)
-
-
-globals().update(per_http(_serve, HTTPTOOLS))
-
-
-@scenario("fix-no-access-log")
-def fix_no_access_log(run: Run) -> Verdict:
-    return _serve(run, "h11", "--no-access-log")

@@ -34,6 +34,8 @@ def _blocker(run: Run) -> Launch:
     return blocker
 
 
+@scenario("single")
+@scenario("reload", "--reload")
 def _taken(run: Run, *args: str) -> Verdict:
     port = _blocker(run).port
     launch = run.launch_cli("app:app", *args, port=port)
@@ -44,6 +46,8 @@ def _taken(run: Run, *args: str) -> Verdict:
     return launch.verdict(refuses=named, options=False)
 
 
+@scenario("fix-free-port", free=True)
+@scenario("fix-other-port", free=False)
 def _fix(run: Run, free: bool) -> Verdict:
     blocker = _blocker(run)
     if free:
@@ -51,23 +55,3 @@ def _fix(run: Run, free: bool) -> Verdict:
     run.step(f"starting the server on port {blocker.port if free else 'another'}")
     launch = run.launch_cli("app:app", port=blocker.port if free else None)
     return launch.verdict(serves="serves", body="new server", otherwise="no-serve")
-
-
-@scenario("single")
-def single(run: Run) -> Verdict:
-    return _taken(run)
-
-
-@scenario("reload")
-def reload(run: Run) -> Verdict:
-    return _taken(run, "--reload")
-
-
-@scenario("fix-free-port")
-def fix_free_port(run: Run) -> Verdict:
-    return _fix(run, free=True)
-
-
-@scenario("fix-other-port")
-def fix_other_port(run: Run) -> Verdict:
-    return _fix(run, free=False)

@@ -34,6 +34,9 @@ GOT = r"(?: or 'http\.response\.early_hint')?, but got '[\w.]+'\.?"
 NAMED = r"protocol_error[^\n]*expected 'http\.response\.start', got '[\w.]+'"
 
 
+@scenario("typo-request-start", "typo")
+@scenario("websocket-message-on-http", "websocket")
+@scenario("fix-response-start", "fixed")
 def _serve(run: Run, app: str) -> Verdict:
     launch = run.launch_cli(f"app:{app}", timeout=20)
     if not launch.serves():
@@ -50,18 +53,3 @@ def _serve(run: Run, app: str) -> Verdict:
     if wrong.ok and wrong.text == "hello":
         return launch.fixed("served", seen)
     return launch.reproduces("other", seen)
-
-
-@scenario("typo-request-start")
-def typo_request_start(run: Run) -> Verdict:
-    return _serve(run, "typo")
-
-
-@scenario("websocket-message-on-http")
-def websocket_message_on_http(run: Run) -> Verdict:
-    return _serve(run, "websocket")
-
-
-@scenario("fix-response-start")
-def fix_response_start(run: Run) -> Verdict:
-    return _serve(run, "fixed")

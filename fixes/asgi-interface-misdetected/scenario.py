@@ -31,26 +31,17 @@ SIGNS = {
 }
 
 
-def _serve(run: Run, *args: str) -> Verdict:
-    launch = run.launch_cli(*args, timeout=20, watch=STARTED)
-    return launch.request_verdict(SIGNS, body="hello from the wrapped app", serves="served")
-
-
-@scenario("sync-call-wrapper")
-def sync_call_wrapper(run: Run) -> Verdict:
-    return _serve(run, "app:app")
-
-
+@scenario("sync-call-wrapper", "app:app")
 @scenario(
     "fix-interface-asgi3",
+    "app:app",
+    "--interface",
+    "asgi3",
     requires=uvicorn_only(
         "the reference server has no --interface option (it detects ASGI 2 by arity)"
     ),
 )
-def fix_interface_asgi3(run: Run) -> Verdict:
-    return _serve(run, "app:app", "--interface", "asgi3")
-
-
-@scenario("fix-async-call")
-def fix_async_call(run: Run) -> Verdict:
-    return _serve(run, "app:fixed_app")
+@scenario("fix-async-call", "app:fixed_app")
+def _serve(run: Run, *args: str) -> Verdict:
+    launch = run.launch_cli(*args, timeout=20, watch=STARTED)
+    return launch.request_verdict(SIGNS, body="hello from the wrapped app", serves="served")

@@ -35,6 +35,10 @@ APP_ERROR = r"ValueError: audit log write failed after the response was sent"
 LOGGED = r"Traceback|Exception in ASGI|app_error|protocol_error"
 
 
+@scenario("second-response", "app", "/fails-after-response")
+@scenario("fix-respond-once", "fixed", "/fails-after-response")
+@scenario("route-calls-inner-app", "inner_call", "/graphql")
+@scenario("fix-mount-inner-app", "mounted", "/graphql", fix=True)
 def _serve(run: Run, app: str, path: str, *, fix: bool = False) -> Verdict:
     launch = run.launch_cli(f"app:{app}", timeout=20)
     if not launch.serves():
@@ -52,23 +56,3 @@ def _serve(run: Run, app: str, path: str, *, fix: bool = False) -> Verdict:
     if first.text == "graphql answer" and after.ok and launch.find(LOGGED) is None:
         return launch.fixed("one-responder", f"{seen}; nothing logged")
     return launch.reproduces("other", seen)
-
-
-@scenario("second-response")
-def second_response(run: Run) -> Verdict:
-    return _serve(run, "app", "/fails-after-response")
-
-
-@scenario("fix-respond-once")
-def fix_respond_once(run: Run) -> Verdict:
-    return _serve(run, "fixed", "/fails-after-response")
-
-
-@scenario("route-calls-inner-app")
-def route_calls_inner_app(run: Run) -> Verdict:
-    return _serve(run, "inner_call", "/graphql")
-
-
-@scenario("fix-mount-inner-app")
-def fix_mount_inner_app(run: Run) -> Verdict:
-    return _serve(run, "mounted", "/graphql", fix=True)

@@ -33,6 +33,8 @@ ABSENT = "192.0.2.1"
 CANNOT_ASSIGN = r"[^\n]*\[Errno 99\][^\n]*[Cc]annot assign requested address[^\n]*"
 
 
+@scenario("single")
+@scenario("reload", "--reload")
 def _absent(run: Run, *args: str) -> Verdict:
     where = ("--host", ABSENT, "--port", str(run.port()))
     launch = run.launch_cli("app:app", *args, *where, bind=False)
@@ -42,16 +44,6 @@ def _absent(run: Run, *args: str) -> Verdict:
         return launch.reproduces(f"{form}-{shape}-exit-{launch.code}", excerpt=found)
     named = rf"[^\n]*(?:bind|assign)[^\n]*{re.escape(ABSENT)}[^\n]*"
     return launch.verdict(refuses=named, options=False)
-
-
-@scenario("single")
-def single(run: Run) -> Verdict:
-    return _absent(run)
-
-
-@scenario("reload")
-def reload(run: Run) -> Verdict:
-    return _absent(run, "--reload")
 
 
 @scenario("fix-existing-address")

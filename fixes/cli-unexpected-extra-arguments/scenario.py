@@ -40,6 +40,15 @@ HAS_FORWARDED_ALLOW_IPS = releases(
 )
 
 
+@scenario(
+    "unquoted-star",
+    f"app:app --forwarded-allow-ips * {ADDRESS}",
+    requires=HAS_FORWARDED_ALLOW_IPS,
+)
+@scenario("space-in-import-string", f"app: app {ADDRESS}")
+@scenario("port-without-option", "app:app --host 127.0.0.1 $PORT")
+@scenario("en-dash-option", f"app:app {ADDRESS} \u2013reload")
+@scenario("doubled-command", f"uvicorn app:app {ADDRESS}")
 def _refused(run: Run, line: str) -> Verdict:
     launch = run.launch_shell(line)
     if launch.state == "exited" and (found := launch.find(EXTRA)):
@@ -48,34 +57,10 @@ def _refused(run: Run, line: str) -> Verdict:
     return launch.verdict(refuses=ADVICE, options=False)
 
 
+@scenario("fix-port-option", f"app:app {ADDRESS}")
 def _serves(run: Run, line: str) -> Verdict:
     launch = run.launch_shell(line)
     return launch.verdict(serves="serves", body="served by app:app", otherwise="no-serve")
-
-
-@scenario("unquoted-star", requires=HAS_FORWARDED_ALLOW_IPS)
-def unquoted_star(run: Run) -> Verdict:
-    return _refused(run, f"app:app --forwarded-allow-ips * {ADDRESS}")
-
-
-@scenario("space-in-import-string")
-def space_in_import_string(run: Run) -> Verdict:
-    return _refused(run, f"app: app {ADDRESS}")
-
-
-@scenario("port-without-option")
-def port_without_option(run: Run) -> Verdict:
-    return _refused(run, "app:app --host 127.0.0.1 $PORT")
-
-
-@scenario("en-dash-option")
-def en_dash_option(run: Run) -> Verdict:
-    return _refused(run, f"app:app {ADDRESS} \u2013reload")
-
-
-@scenario("doubled-command")
-def doubled_command(run: Run) -> Verdict:
-    return _refused(run, f"uvicorn app:app {ADDRESS}")
 
 
 @scenario("fix-quoted-star", requires=HAS_FORWARDED_ALLOW_IPS)
@@ -83,8 +68,3 @@ def fix_quoted_star(run: Run) -> Verdict:
     if run.is_reference:  # no --forwarded-allow-ips there: the quoting is the point
         return _serves(run, "app:app --host '127.0.0.1' --port $PORT")
     return _serves(run, f"app:app --forwarded-allow-ips '*' {ADDRESS}")
-
-
-@scenario("fix-port-option")
-def fix_port_option(run: Run) -> Verdict:
-    return _serves(run, f"app:app {ADDRESS}")

@@ -29,6 +29,8 @@ ERROR = r"Exception in ASGI application"
 ENDED = r"[^\n]*stream ended[^\n]*"
 
 
+@scenario("stream-then-disconnect", "app:app")
+@scenario("fix-catch-oserror", "app:fixed")
 def _run(run: Run, app: str) -> Verdict:
     launch = run.launch_cli(app, timeout=20)
     if not launch.serves():
@@ -49,13 +51,3 @@ def _run(run: Run, app: str) -> Verdict:
     if (ended := launch.find(ENDED)) and after.ok:
         return launch.fixed("quiet-disconnect", "the stream ended; no error; still serving", ended)
     return launch.reproduces("other", f"then GET /: {after.status}")
-
-
-@scenario("stream-then-disconnect")
-def stream_then_disconnect(run: Run) -> Verdict:
-    return _run(run, "app:app")
-
-
-@scenario("fix-catch-oserror")
-def fix_catch_oserror(run: Run) -> Verdict:
-    return _run(run, "app:fixed")

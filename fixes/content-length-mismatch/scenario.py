@@ -51,6 +51,8 @@ HTTPTOOLS = {">=0.12": ["httptools"]}
 PAGE = (200, "hello, world -- served by proxy")
 
 
+@per_http(HTTPTOOLS, "app:app")
+@scenario("fix-length-from-body", "app:fixed")
 def _serve(run: Run, target: str, http: str = "h11") -> Verdict:
     launch = run.launch_cli(target, http=http, timeout=20)
     if early := launch.unserved("no-start"):
@@ -75,6 +77,10 @@ def _serve(run: Run, target: str, http: str = "h11") -> Verdict:
     return launch.reproduces("other", f"{'; '.join(seen)}; then GET /: {after.status}")
 
 
+@scenario("body-with-204", "app_204:app", "/deleted", (204, ""), fix=False)
+@scenario("fix-no-body-204", "app_204:fixed", "/deleted", (204, ""), fix=True)
+@scenario("middleware-keeps-length", "app_middleware:app", "/page", PAGE, fix=False)
+@scenario("fix-middleware-drops-length", "app_middleware:fixed", "/page", PAGE, fix=True)
 def _one(run: Run, target: str, path: str, want: tuple[int, str], *, fix: bool) -> Verdict:
     launch = run.launch_cli(target, http="h11", timeout=20)
     if early := launch.unserved("no-start"):
@@ -89,31 +95,3 @@ def _one(run: Run, target: str, path: str, want: tuple[int, str], *, fix: bool) 
     if (got.status, got.text) == want and after.ok and launch.find(ERRORS) is None:
         return launch.fixed("consistent-length", f"{seen}; no error")
     return launch.reproduces("other", seen)
-
-
-globals().update(per_http(lambda run, http: _serve(run, "app:app", http), HTTPTOOLS))
-
-
-@scenario("fix-length-from-body")
-def fix_length_from_body(run: Run) -> Verdict:
-    return _serve(run, "app:fixed")
-
-
-@scenario("body-with-204")
-def body_with_204(run: Run) -> Verdict:
-    return _one(run, "app_204:app", "/deleted", (204, ""), fix=False)
-
-
-@scenario("fix-no-body-204")
-def fix_no_body_204(run: Run) -> Verdict:
-    return _one(run, "app_204:fixed", "/deleted", (204, ""), fix=True)
-
-
-@scenario("middleware-keeps-length")
-def middleware_keeps_length(run: Run) -> Verdict:
-    return _one(run, "app_middleware:app", "/page", PAGE, fix=False)
-
-
-@scenario("fix-middleware-drops-length")
-def fix_middleware_drops_length(run: Run) -> Verdict:
-    return _one(run, "app_middleware:fixed", "/page", PAGE, fix=True)

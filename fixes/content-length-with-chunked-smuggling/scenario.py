@@ -33,6 +33,7 @@ REQUEST = (
 HTTPTOOLS = {"<0.12": ["httptools==0.6.4"], ">=0.12": ["httptools"]}
 
 
+@per_http(HTTPTOOLS)
 def _serve(run: Run, http: str) -> Verdict:
     launch = run.launch_cli("app:app", http=http, timeout=20)
     if early := launch.unserved():
@@ -49,6 +50,3 @@ def _serve(run: Run, http: str) -> Verdict:
     if len(statuses) == 1 and b"/echo read" in answer:
         return launch.fixed("closed-after-response", f"{seen}; answered once, then closed", shown)
     return launch.reproduces("other", seen, shown)
-
-
-globals().update(per_http(_serve, HTTPTOOLS))

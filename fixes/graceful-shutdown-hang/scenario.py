@@ -41,7 +41,14 @@ import socket
 import time
 from collections.abc import Iterator
 
-from troubleshoot.harness.api import Launch, Run, Verdict, not_applicable, scenario, uvicorn_only
+from troubleshoot.harness.api import (
+    Launch,
+    Run,
+    Verdict,
+    not_applicable,
+    scenario,
+    uvicorn_only,
+)
 
 # The shutdown that waits for open connections exists since 0.2.21 (1b92b009,
 # #150); releases before 0.5.0 have no --host/--port options in this form.
@@ -104,25 +111,13 @@ def _terminate(launch: Launch, path: str, bound: float) -> Verdict:
         return launch.reproduces(kind, why, launch.tail(8))
 
 
+@scenario("sigterm-open-stream", "/stream")
+@scenario("sigterm-background-task", "/background")
+@scenario("sigterm-disconnect-aware-stream", "/stream-watching")
 def _shutdown(run: Run, path: str, *options: str, bound: float | None = None) -> Verdict:
     if bound is None:
         bound = REFERENCE_DEFAULT_BOUND if run.is_reference else 0.0
     return _terminate(run.launch_cli("app:app", *options, timeout=20), path, bound)
-
-
-@scenario("sigterm-open-stream")
-def sigterm_open_stream(run: Run) -> Verdict:
-    return _shutdown(run, "/stream")
-
-
-@scenario("sigterm-background-task")
-def sigterm_background_task(run: Run) -> Verdict:
-    return _shutdown(run, "/background")
-
-
-@scenario("sigterm-disconnect-aware-stream")
-def sigterm_disconnect_aware_stream(run: Run) -> Verdict:
-    return _shutdown(run, "/stream-watching")
 
 
 @scenario("fix-timeout-graceful-shutdown")

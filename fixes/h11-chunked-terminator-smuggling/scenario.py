@@ -42,6 +42,7 @@ OWN_H11 = uvicorn_only(
 )
 
 
+@scenario("installed-h11")
 def _serve(run: Run, http: str = "h11") -> Verdict:
     h11 = run.version("h11")
     launch = run.launch_cli("app:app", http=http, timeout=20)
@@ -63,11 +64,6 @@ def _serve(run: Run, http: str = "h11") -> Verdict:
 
 
 globals().update(pinned("h11", H11_RELEASES, lambda run, _: _serve(run), requires=OWN_H11))
-
-
-@scenario("installed-h11")
-def installed_h11(run: Run) -> Verdict:
-    return _serve(run)
 
 
 @scenario("fix-httptools-h11-0.14.0", requires=OWN_H11, extras={"": ["h11==0.14.0", "httptools"]})

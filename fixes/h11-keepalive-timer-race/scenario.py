@@ -58,6 +58,16 @@ def _separate(launch: Launch) -> bytes:
     return fast + launch.exchange(_request("/slow"), b"/slow", timeout=8)
 
 
+@scenario("pipelined-slow-second", _pipelined)
+@scenario("fix-separate-connections", _separate)
+@scenario("fix-longer-keepalive", _pipelined, keep_alive="5")
+@scenario(
+    "pipelined-httptools",
+    _pipelined,
+    http="httptools",
+    requires=HTTPTOOLS_IS_UVICORNS,
+    extras={">=0.12.0": ["httptools"]},
+)
 def _run(
     run: Run, client: Callable[[Launch], bytes], keep_alive: str = "1", http: str = "h11"
 ) -> Verdict:
@@ -80,23 +90,3 @@ def _run(
         return launch.reproduces("other", f"{got} of 2 responses", errors or None)
     status = answer.split(b"\r\n", 1)[0].decode()
     return launch.fixed("both-answered", "both responses, no error logged", status)
-
-
-@scenario("pipelined-slow-second")
-def pipelined_slow_second(run: Run) -> Verdict:
-    return _run(run, _pipelined)
-
-
-@scenario("fix-separate-connections")
-def fix_separate_connections(run: Run) -> Verdict:
-    return _run(run, _separate)
-
-
-@scenario("fix-longer-keepalive")
-def fix_longer_keepalive(run: Run) -> Verdict:
-    return _run(run, _pipelined, keep_alive="5")
-
-
-@scenario("pipelined-httptools", requires=HTTPTOOLS_IS_UVICORNS, extras={">=0.12.0": ["httptools"]})
-def pipelined_httptools(run: Run) -> Verdict:
-    return _run(run, _pipelined, http="httptools")

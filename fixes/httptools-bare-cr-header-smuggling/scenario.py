@@ -37,6 +37,7 @@ REQUEST = (
 HTTPTOOLS_RELEASES = ("0.1.2", "0.2.0", "0.3.0", "0.4.0", "0.5.0", "0.6.0", "0.6.4")
 
 
+@scenario("h11", "h11", "h11")
 def _serve(run: Run, http: str, used: str) -> Verdict:
     launch = run.launch_cli("app:app", http=http, timeout=20)
     if early := launch.unserved():
@@ -57,11 +58,6 @@ def _pin(run: Run, version: str) -> Verdict:
 
 
 globals().update(pinned("httptools", HTTPTOOLS_RELEASES, _pin, requires=HTTPTOOLS_IS_UVICORNS))
-
-
-@scenario("h11")
-def h11(run: Run) -> Verdict:
-    return _serve(run, "h11", "h11")
 
 
 @scenario(

@@ -78,6 +78,7 @@ def fix_plain_uvicorn_h11(run: Run) -> Verdict:
     return launch.fixed("serves-h11", why, "\n".join(launch.lines("Uvicorn running")))
 
 
+@scenario("fix-httptools-wheel", "wheel", requires=HTTPTOOLS_IS_UVICORNS)
 def _install_then_serve(run: Run, mode: str) -> Verdict:
     launch, code = _install(run, mode, 300)
     if na := launch.find(r"(?<=DOCTOR-NA:)[^\n]*"):
@@ -92,11 +93,6 @@ def _install_then_serve(run: Run, mode: str) -> Verdict:
         return early
     why = f"{installed}; uvicorn --http httptools served GET /"
     return server.fixed("serves-httptools", why, installed)
-
-
-@scenario("fix-httptools-wheel", requires=HTTPTOOLS_IS_UVICORNS)
-def fix_httptools_wheel(run: Run) -> Verdict:
-    return _install_then_serve(run, "wheel")
 
 
 @scenario("fix-with-compiler", requires=HTTPTOOLS_IS_UVICORNS)

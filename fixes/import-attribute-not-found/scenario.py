@@ -21,22 +21,14 @@ from troubleshoot.harness.api import Run, Verdict, scenario
 RELEASES = ">=0.5.0"
 
 
+@scenario("wrong-name", "main:app", "main")
+@scenario("factory-only", "factory:app", "factory")
 def _refused(run: Run, target: str, module: str) -> Verdict:
     launch = run.launch_cli(target)
     sign = rf'[^\n]*Attribute "app" not found in module "{module}"[^\n]*'
     if launch.state == "exited" and (found := launch.find(sign)):
         return launch.reproduces(f"attribute-not-found-exit-{launch.code}", excerpt=found)
     return launch.verdict(refuses=r"[^\n]*attribute[^\n]*'app'[^\n]*", options=False)
-
-
-@scenario("wrong-name")
-def wrong_name(run: Run) -> Verdict:
-    return _refused(run, "main:app", "main")
-
-
-@scenario("factory-only")
-def factory_only(run: Run) -> Verdict:
-    return _refused(run, "factory:app", "factory")
 
 
 @scenario("fix-attribute-name")

@@ -33,16 +33,8 @@ def wrong_dir(run: Run) -> Verdict:
     return run.launch_cli("main:app").verdict(SIGNS, refuses=NAMED, options=False)
 
 
+@scenario("fix-app-dir", "main:app", "--app-dir", "src")
+@scenario("fix-dotted-path", "src.main:app")
 def _serves(run: Run, *args: str) -> Verdict:
     launch = run.launch_cli(*args)
     return launch.verdict(serves="serves", body="served from src/main.py", otherwise="no-serve")
-
-
-@scenario("fix-app-dir")
-def fix_app_dir(run: Run) -> Verdict:
-    return _serves(run, "main:app", "--app-dir", "src")
-
-
-@scenario("fix-dotted-path")
-def fix_dotted_path(run: Run) -> Verdict:
-    return _serves(run, "src.main:app")

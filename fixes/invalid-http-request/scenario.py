@@ -58,6 +58,13 @@ def _whoami(forwarded: bool) -> bytes:
     return f"GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n".encode()
 
 
+@scenario("tls-to-plain-port", client_hello(), "a TLS ClientHello")
+@scenario("garbage-request-line", b"HELLO WORLD\r\n\r\n", "'HELLO WORLD' as a request line")
+@scenario(
+    "proxy-protocol-header",
+    PROXY_LINE + _whoami(False),
+    "a PROXY protocol v1 header before the request",
+)
 def _probe(run: Run, payload: bytes, what: str) -> Verdict:
     launch = run.launch_cli("app:app", timeout=20)
     if early := launch.unserved("no-start"):
@@ -80,16 +87,6 @@ def _probe(run: Run, payload: bytes, what: str) -> Verdict:
     return launch.reproduces("other", seen)
 
 
-@scenario("tls-to-plain-port")
-def tls_to_plain_port(run: Run) -> Verdict:
-    return _probe(run, client_hello(), "a TLS ClientHello")
-
-
-@scenario("garbage-request-line")
-def garbage_request_line(run: Run) -> Verdict:
-    return _probe(run, b"HELLO WORLD\r\n\r\n", "'HELLO WORLD' as a request line")
-
-
 @scenario("fix-serve-tls")
 def fix_serve_tls(run: Run) -> Verdict:
     launch = run.launch_cli("app:app", tls=True, timeout=20)
@@ -101,11 +98,6 @@ def fix_serve_tls(run: Run) -> Verdict:
     return launch.fixed(
         "https-served", "HTTPS (verified against the run's CA): 200, no warning", ""
     )
-
-
-@scenario("proxy-protocol-header")
-def proxy_protocol_header(run: Run) -> Verdict:
-    return _probe(run, PROXY_LINE + _whoami(False), "a PROXY protocol v1 header before the request")
 
 
 @scenario("fix-no-proxy-protocol")

@@ -32,6 +32,9 @@ SHOWN = rf"{FAILED}|{APP_ERROR}|failed to start|Child process|died"
 CHILD_STARTS = r"Started server process \[\d+\]|Waiting for application startup"
 
 
+@scenario("single")
+@scenario("workers", "--workers", "2")
+@scenario("fix-one-process")
 def _decide(run: Run, *args: str) -> Verdict:
     launch = run.launch_cli("app:app", *args, timeout=25)
     if (na := launch.unsupported()) is not None:
@@ -47,21 +50,6 @@ def _decide(run: Run, *args: str) -> Verdict:
     if "--workers" in args and (n := launch.count(CHILD_STARTS)) > 4:
         return launch.reproduces("restart-loop", f"{launch.outcome}; {n} worker starts", excerpt)
     return launch.reproduces("hang", f"{launch.outcome}, not serving", excerpt)
-
-
-@scenario("single")
-def single(run: Run) -> Verdict:
-    return _decide(run)
-
-
-@scenario("workers")
-def workers(run: Run) -> Verdict:
-    return _decide(run, "--workers", "2")
-
-
-@scenario("fix-one-process")
-def fix_one_process(run: Run) -> Verdict:
-    return _decide(run)
 
 
 @scenario("fix-database-url")

@@ -37,6 +37,10 @@ CAUSE = r"cache warm-up failed"
 UNSUPPORTED = r"[^\n]*(?:lifespan' protocol appears unsupported|lifespan_unsupported)[^\n]*"
 
 
+@scenario("startup-raises-auto", "app:app", CAUSE)
+@scenario(
+    "middleware-blocks-lifespan", "app_middleware:app", "TimingMiddleware got a lifespan scope"
+)
 def _shows(run: Run, target: str, cause: str) -> Verdict:
     """Under the default lifespan mode, the exception must be shown."""
     launch = run.launch_cli(target, timeout=20)
@@ -59,11 +63,6 @@ def _quiet(run: Run, target: str, body: str, noise: str, kinds: tuple[str, str])
     return launch.reproduces(kinds[1], f"{launch.outcome}, answers {launch.get().text!r}", found)
 
 
-@scenario("startup-raises-auto")
-def startup_raises_auto(run: Run) -> Verdict:
-    return _shows(run, "app:app", CAUSE)
-
-
 @scenario("fix-lifespan-on")
 def fix_lifespan_on(run: Run) -> Verdict:
     launch = run.launch_cli("app:app", "--lifespan", "on", timeout=20)
@@ -79,11 +78,6 @@ def fix_lifespan_on(run: Run) -> Verdict:
 def fix_lifespan_off(run: Run) -> Verdict:
     target, noise = "app_http_only:app --lifespan off", rf"{UNSUPPORTED}|Traceback"
     return _quiet(run, target, "http only", noise, ("quiet", "lifespan-noise"))
-
-
-@scenario("middleware-blocks-lifespan")
-def middleware_blocks_lifespan(run: Run) -> Verdict:
-    return _shows(run, "app_middleware:app", "TimingMiddleware got a lifespan scope")
 
 
 @scenario("fix-middleware-passes-lifespan")

@@ -24,7 +24,14 @@ exist there, so this fix only helps outside the entry's affected range.
 
 from __future__ import annotations
 
-from troubleshoot.harness.api import Launch, Run, Verdict, not_applicable, scenario, uvicorn_only
+from troubleshoot.harness.api import (
+    Launch,
+    Run,
+    Verdict,
+    not_applicable,
+    scenario,
+    uvicorn_only,
+)
 
 # uvicorn's default LOGGING_CONFIG names uvicorn.logging.DefaultFormatter since 0.11.0.
 RELEASES = ">=0.11.0"
@@ -67,6 +74,8 @@ def log_config(run: Run) -> Verdict:
     return _judge(_start_with(run, "log_config.json"), "configured", "uvicorn.logging formatters: ")
 
 
+@scenario("run-silent", "serve.py")
+@scenario("fix-explicit-log-config", "serve_log_config.py", requires=OWN_LOG_FORMAT)
 def _run_script(run: Run, script: str) -> Verdict:
     launch = run.launch_script(script)
     if not launch.serves():
@@ -75,16 +84,6 @@ def _run_script(run: Run, script: str) -> Verdict:
         return launch.fixed("logs", "serving, and the start-up lines were printed")
     lines = len(launch.text.splitlines())
     return launch.reproduces("no-logs", f"serving, but {lines} lines of output")
-
-
-@scenario("run-silent")
-def run_silent(run: Run) -> Verdict:
-    return _run_script(run, "serve.py")
-
-
-@scenario("fix-explicit-log-config", requires=OWN_LOG_FORMAT)
-def fix_explicit_log_config(run: Run) -> Verdict:
-    return _run_script(run, "serve_log_config.py")
 
 
 @scenario("fix-public-formatter-path", requires=OWN_LOG_FORMAT)

@@ -44,24 +44,12 @@ NEEDS_NEST_ASYNCIO = uvicorn_only(
 )
 
 
+@scenario("apply-then-thread", "patched", requires=NEEDS_NEST_ASYNCIO)
+@scenario("fix-without-nest-asyncio", "unpatched")
+@scenario("fix-asyncio-loop", "asyncio-loop", requires=NEEDS_NEST_ASYNCIO)
 def _serve(run: Run, mode: str) -> Verdict:
     launch = run.launch_script("serve_in_thread.py", env={"MODE": mode}, timeout=20, watch=WATCH)
     launch.wait_for(WATCH, 1)
     return launch.verdict(
         SIGNS, serves="served", body="served from a thread", options=False, otherwise="other"
     )
-
-
-@scenario("apply-then-thread", requires=NEEDS_NEST_ASYNCIO)
-def apply_then_thread(run: Run) -> Verdict:
-    return _serve(run, "patched")
-
-
-@scenario("fix-without-nest-asyncio")
-def fix_without_nest_asyncio(run: Run) -> Verdict:
-    return _serve(run, "unpatched")
-
-
-@scenario("fix-asyncio-loop", requires=NEEDS_NEST_ASYNCIO)
-def fix_asyncio_loop(run: Run) -> Verdict:
-    return _serve(run, "asyncio-loop")

@@ -37,26 +37,10 @@ NEST_ASYNCIO = uvicorn_only(
 )
 
 
+@scenario("apply-before-import", "apply-first", requires=NEST_ASYNCIO)
+@scenario("fix-import-uvicorn-first", "import-first", requires=NEST_ASYNCIO)
+@scenario("fix-serve-on-own-loop", "own-loop", requires=NEST_ASYNCIO)
+@scenario("fix-remove-nest-asyncio", "without", extras={})
 def _serve(run: Run, mode: str) -> Verdict:
     launch = run.launch_script("serve.py", env={"MODE": mode}, timeout=20)
     return launch.verdict(SIGNS, serves="serves", options=False)
-
-
-@scenario("apply-before-import", requires=NEST_ASYNCIO)
-def apply_before_import(run: Run) -> Verdict:
-    return _serve(run, "apply-first")
-
-
-@scenario("fix-import-uvicorn-first", requires=NEST_ASYNCIO)
-def fix_import_uvicorn_first(run: Run) -> Verdict:
-    return _serve(run, "import-first")
-
-
-@scenario("fix-serve-on-own-loop", requires=NEST_ASYNCIO)
-def fix_serve_on_own_loop(run: Run) -> Verdict:
-    return _serve(run, "own-loop")
-
-
-@scenario("fix-remove-nest-asyncio", extras={})
-def fix_remove_nest_asyncio(run: Run) -> Verdict:
-    return _serve(run, "without")

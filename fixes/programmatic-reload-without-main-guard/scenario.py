@@ -42,6 +42,8 @@ def _bootstrap_error(launch: Launch) -> Verdict | None:
     )
 
 
+@scenario("reload", "reload")
+@scenario("workers", "workers")
 def _decide(run: Run, mode: str) -> Verdict:
     launch = run.launch_script("serve.py", env={"MODE": mode}, watch=BOOTSTRAP)
     if (verdict := launch.unsupported() or _bootstrap_error(launch)) is not None:
@@ -49,16 +51,6 @@ def _decide(run: Run, mode: str) -> Verdict:
     # no traceback: the server refused in its own words, naming the guard
     clean = launch.state == "exited" and "Traceback" not in launch.text
     return launch.verdict(refuses=GUARD_ADVICE if clean else None, serves="serves")
-
-
-@scenario("reload")
-def reload(run: Run) -> Verdict:
-    return _decide(run, "reload")
-
-
-@scenario("workers")
-def workers(run: Run) -> Verdict:
-    return _decide(run, "workers")
 
 
 def _serves_and_reloads(launch: Launch) -> Verdict:

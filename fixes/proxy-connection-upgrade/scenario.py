@@ -41,6 +41,15 @@ REQUEST = (
 )
 
 
+@scenario("connection-upgrade-h11", "upgrade", extras=WEBSOCKETS)
+@scenario(
+    "connection-upgrade-httptools",
+    "upgrade",
+    "httptools",
+    requires=HTTPTOOLS_IS_UVICORNS,
+    extras=WITH_HTTPTOOLS,
+)
+@scenario("fix-connection-map", "close", extras=WEBSOCKETS)
 def _through_proxy(run: Run, connection: str, http: str = "h11") -> Verdict:
     launch = run.launch_cli("app:app", *([] if run.is_reference else ["--http", http]), timeout=20)
     if not launch.serves():
@@ -57,18 +66,3 @@ def _through_proxy(run: Run, connection: str, http: str = "h11") -> Verdict:
     if warned:
         return launch.reproduces("unsupported-upgrade-400", f"answered {status!r}", warned)
     return launch.reproduces("other", f"answered {status!r}")
-
-
-@scenario("connection-upgrade-h11", extras=WEBSOCKETS)
-def connection_upgrade_h11(run: Run) -> Verdict:
-    return _through_proxy(run, "upgrade")
-
-
-@scenario("connection-upgrade-httptools", requires=HTTPTOOLS_IS_UVICORNS, extras=WITH_HTTPTOOLS)
-def connection_upgrade_httptools(run: Run) -> Verdict:
-    return _through_proxy(run, "upgrade", "httptools")
-
-
-@scenario("fix-connection-map", extras=WEBSOCKETS)
-def fix_connection_map(run: Run) -> Verdict:
-    return _through_proxy(run, "close")

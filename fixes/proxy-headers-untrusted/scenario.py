@@ -80,41 +80,23 @@ def _judge(launch: Launch, uds: str | None = None) -> Verdict:
     return launch.reproduces("proxy-ignored", f"the app saw {seen[0]}", access)
 
 
+@scenario("proxy-not-trusted", requires=NO_PROXY_HEADERS)
+@scenario("quoted-star", "--forwarded-allow-ips='*'", requires=NO_PROXY_HEADERS)
+@scenario(
+    "fix-forwarded-allow-ips", "--forwarded-allow-ips", PROXY_ADDRESS, requires=NO_PROXY_HEADERS
+)
 def _cli(run: Run, *trust: str) -> Verdict:
     return _judge(run.launch_cli("app:app", "--proxy-headers", *trust, wait=False))
 
 
+@scenario("uds-not-trusted", requires=NO_PROXY_HEADERS)
+@scenario("fix-uds-trust-star", "--forwarded-allow-ips", "*", requires=NO_PROXY_HEADERS)
 def _uds(run: Run, *trust: str) -> Verdict:
     path = str(run.path("proxy.sock"))
     args = ["app:app", "--uds", path, "--proxy-headers", *trust]
     return _judge(run.launch_cli(*args, bind=False, wait=False), uds=path)
 
 
-@scenario("proxy-not-trusted", requires=NO_PROXY_HEADERS)
-def proxy_not_trusted(run: Run) -> Verdict:
-    return _cli(run)
-
-
-@scenario("quoted-star", requires=NO_PROXY_HEADERS)
-def quoted_star(run: Run) -> Verdict:
-    return _cli(run, "--forwarded-allow-ips='*'")
-
-
 @scenario("run-list-star", requires=NO_PROXY_HEADERS)
 def run_list_star(run: Run) -> Verdict:
     return _judge(run.launch_script("serve_list_star.py", wait=False))
-
-
-@scenario("fix-forwarded-allow-ips", requires=NO_PROXY_HEADERS)
-def fix_forwarded_allow_ips(run: Run) -> Verdict:
-    return _cli(run, "--forwarded-allow-ips", PROXY_ADDRESS)
-
-
-@scenario("uds-not-trusted", requires=NO_PROXY_HEADERS)
-def uds_not_trusted(run: Run) -> Verdict:
-    return _uds(run)
-
-
-@scenario("fix-uds-trust-star", requires=NO_PROXY_HEADERS)
-def fix_uds_trust_star(run: Run) -> Verdict:
-    return _uds(run, "--forwarded-allow-ips", "*")

@@ -51,6 +51,15 @@ OLD_PYINSTALLER = releases(
 )
 
 
+@scenario("no-uvicorn-hook", requires=OLD_PYINSTALLER, extras=OLD)
+@scenario(
+    "fix-collect-submodules",
+    "--collect-submodules",
+    "uvicorn",
+    requires=OLD_PYINSTALLER,
+    extras=OLD,
+)
+@scenario("current-pyinstaller", requires=uvicorn_only(NOT_FROZEN), extras=CURRENT)
 def _freeze_and_start(
     run: Run, *freeze_args: str, workers: int = 0, app: str = "webapp:app"
 ) -> Verdict:
@@ -70,21 +79,6 @@ def _freeze_and_start(
         reason = f"{started} server processes started, expected {workers}"
         return frozen.reproduces("wrong-worker-count", reason)
     return frozen.verdict(SIGNS, serves=serves, options=False)
-
-
-@scenario("no-uvicorn-hook", requires=OLD_PYINSTALLER, extras=OLD)
-def no_uvicorn_hook(run: Run) -> Verdict:
-    return _freeze_and_start(run)
-
-
-@scenario("fix-collect-submodules", requires=OLD_PYINSTALLER, extras=OLD)
-def fix_collect_submodules(run: Run) -> Verdict:
-    return _freeze_and_start(run, "--collect-submodules", "uvicorn")
-
-
-@scenario("current-pyinstaller", requires=uvicorn_only(NOT_FROZEN), extras=CURRENT)
-def current_pyinstaller(run: Run) -> Verdict:
-    return _freeze_and_start(run)
 
 
 @scenario("fix-freeze-support-workers", requires=uvicorn_only(NOT_FROZEN), extras=CURRENT)

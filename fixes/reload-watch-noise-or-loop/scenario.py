@@ -49,6 +49,8 @@ USES_WATCHFILES = uvicorn_only(
 )
 
 
+@scenario("changes-detected-spam", quiet="", requires=USES_WATCHFILES)
+@scenario("fix-quiet-watchfiles-logger", quiet="1", requires=USES_WATCHFILES)
 def _spam(run: Run, quiet: str) -> Verdict:
     launch = run.launch_script("serve.py", env={"QUIET": quiet}, timeout=30)
     if not launch.serves():
@@ -72,16 +74,8 @@ def _spam(run: Run, quiet: str) -> Verdict:
     return launch.fixed("quiet", said)
 
 
-@scenario("changes-detected-spam", requires=USES_WATCHFILES)
-def changes_detected_spam(run: Run) -> Verdict:
-    return _spam(run, quiet="")
-
-
-@scenario("fix-quiet-watchfiles-logger", requires=USES_WATCHFILES)
-def fix_quiet_watchfiles_logger(run: Run) -> Verdict:
-    return _spam(run, quiet="1")
-
-
+@scenario("reload-dir-loop", "--reload-dir", "src")
+@scenario("fix-reload-exclude", "--reload-exclude", "build_info.py")
 def _loop(run: Run, *watch: str) -> Verdict:
     launch = run.launch_cli("gen_app:app", "--app-dir", "src", "--reload", *watch, timeout=30)
     if not launch.serves():
@@ -101,13 +95,3 @@ def _loop(run: Run, *watch: str) -> Verdict:
         reason = f"{len(lines)} reloads in 10s with {' '.join(watch)}"
         return launch.reproduces("reload-loop", reason, excerpt)
     return launch.fixed("no-loop", f"{len(lines)} reloads in 10s", excerpt)
-
-
-@scenario("reload-dir-loop")
-def reload_dir_loop(run: Run) -> Verdict:
-    return _loop(run, "--reload-dir", "src")
-
-
-@scenario("fix-reload-exclude")
-def fix_reload_exclude(run: Run) -> Verdict:
-    return _loop(run, "--reload-exclude", "build_info.py")

@@ -35,7 +35,14 @@ import mmap
 import os
 import time
 
-from troubleshoot.harness.api import Launch, Run, Verdict, harness_error, not_applicable, scenario
+from troubleshoot.harness.api import (
+    Launch,
+    Run,
+    Verdict,
+    harness_error,
+    not_applicable,
+    scenario,
+)
 
 RELEASES = ">=0.18.0"
 PLATFORMS = ("linux",)
@@ -44,6 +51,8 @@ EXTRAS = {">=0.18.0": ["watchfiles"]}
 CRASH = r"Permission denied|os error 13|PermissionError"
 
 
+@scenario("default-watch", "main.py", "main:app")
+@scenario("fix-reload-dir", "src/api.py", "api:app", "--app-dir", "src", "--reload-dir", "src")
 def _watch(run: Run, module: str, target: str, *flags: str) -> Verdict:
     pgdata = run.path("pgdata")
     pgdata.mkdir()
@@ -74,16 +83,6 @@ def _watch(run: Run, module: str, target: str, *flags: str) -> Verdict:
     if launch.edit_until_served(module, 'b"ok"', 'b"v2"', "v2"):
         return launch.fixed("reloads", "the unreadable directory was skipped and the edit served")
     return launch.reproduces("no-reload", "the server kept serving but never reloaded the edit")
-
-
-@scenario("default-watch")
-def default_watch(run: Run) -> Verdict:
-    return _watch(run, "main.py", "main:app")
-
-
-@scenario("fix-reload-dir")
-def fix_reload_dir(run: Run) -> Verdict:
-    return _watch(run, "src/api.py", "api:app", "--app-dir", "src", "--reload-dir", "src")
 
 
 def _mapped_edit(mapping: mmap.mmap, launch: Launch, body: str, timeout: float) -> bool:

@@ -39,6 +39,14 @@ HTTPTOOLS = {"<0.12": ["httptools==0.6.4"], ">=0.12": ["httptools"]}
 REFUSALS = r"Invalid HTTP header|LocalProtocolError|Exception in ASGI|Traceback"
 
 
+@per_http(HTTPTOOLS)
+@scenario(
+    "fix-strip-control-characters",
+    "httptools",
+    "app_fixed:app",
+    requires=HTTPTOOLS_IS_UVICORNS,
+    extras=HTTPTOOLS,
+)
 def _serve(run: Run, http: str, target: str = "app:app") -> Verdict:
     launch = run.launch_cli(target, http=http, timeout=20)
     if early := launch.unserved():
@@ -59,11 +67,3 @@ def _serve(run: Run, http: str, target: str = "app:app") -> Verdict:
     if status.startswith("HTTP/1.1 500") or not answer:
         return launch.fixed("refused", f"{status}; the value was refused", logged.strip())
     return launch.reproduces("other", status, logged)
-
-
-globals().update(per_http(_serve, HTTPTOOLS))
-
-
-@scenario("fix-strip-control-characters", requires=HTTPTOOLS_IS_UVICORNS, extras=HTTPTOOLS)
-def fix_strip_control_characters(run: Run) -> Verdict:
-    return _serve(run, "httptools", "app_fixed:app")

@@ -39,6 +39,30 @@ PINNED_STARLETTE = uvicorn_only(
 )
 
 
+@scenario(
+    "old-starlette-root-path",
+    "app:app",
+    "--root-path",
+    "/api",
+    requires=PINNED_STARLETTE,
+    extras=OLD_STARLETTE,
+)
+@scenario(
+    "fix-starlette-0.35",
+    "app:app",
+    "--root-path",
+    "/api",
+    requires=PINNED_STARLETTE,
+    extras=NEW_STARLETTE,
+)
+@scenario("fix-route-path", "app_plain:app", "--root-path", "/api", extras={})
+@scenario(
+    "fix-root-path-one-place",
+    "app:prefixed",
+    path="/api/items",
+    requires=PINNED_STARLETTE,
+    extras=OLD_STARLETTE,
+)
 def _run(run: Run, app: str, *option: str, path: str = "/items") -> Verdict:
     # Not GET /: on an affected pair "/" is routed as "/api/" and answers 404 too.
     launch = run.launch_cli(app, *option, wait=False)
@@ -52,23 +76,3 @@ def _run(run: Run, app: str, *option: str, path: str = "/items") -> Verdict:
         reason = f"GET {path} -> 404: the router saw /api/items"
         return launch.reproduces("prefixed-path-404", reason, line)
     return launch.reproduces("other", f"GET {path} -> {got.status} {got.error}")
-
-
-@scenario("old-starlette-root-path", requires=PINNED_STARLETTE, extras=OLD_STARLETTE)
-def old_starlette_root_path(run: Run) -> Verdict:
-    return _run(run, "app:app", "--root-path", "/api")
-
-
-@scenario("fix-starlette-0.35", requires=PINNED_STARLETTE, extras=NEW_STARLETTE)
-def fix_starlette_035(run: Run) -> Verdict:
-    return _run(run, "app:app", "--root-path", "/api")
-
-
-@scenario("fix-route-path", extras={})
-def fix_route_path(run: Run) -> Verdict:
-    return _run(run, "app_plain:app", "--root-path", "/api")
-
-
-@scenario("fix-root-path-one-place", requires=PINNED_STARLETTE, extras=OLD_STARLETTE)
-def fix_root_path_one_place(run: Run) -> Verdict:
-    return _run(run, "app:prefixed", path="/api/items")

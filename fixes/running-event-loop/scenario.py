@@ -61,16 +61,8 @@ def fix_lifespan(run: Run) -> Verdict:
     return _decide(run.launch_cli("app_lifespan:app", timeout=20, watch=WATCH))
 
 
+@scenario("run-in-coroutine", "run", requires=UVICORN_API)
+@scenario("fix-await-serve", "serve", requires=UVICORN_API)
 def _in_coroutine(run: Run, mode: str) -> Verdict:
     env = {"MODE": mode}
     return _decide(run.launch_script("serve_in_coroutine.py", env=env, timeout=20, watch=WATCH))
-
-
-@scenario("run-in-coroutine", requires=UVICORN_API)
-def run_in_coroutine(run: Run) -> Verdict:
-    return _in_coroutine(run, "run")
-
-
-@scenario("fix-await-serve", requires=UVICORN_API)
-def fix_await_serve(run: Run) -> Verdict:
-    return _in_coroutine(run, "serve")

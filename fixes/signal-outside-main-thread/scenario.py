@@ -37,6 +37,10 @@ SIGNS = {
 }
 
 
+@scenario("thread-plain", "serve_thread.py", "plain")
+@scenario("thread-reload", "serve_thread.py", "reload")
+@scenario("thread-workers", "serve_thread.py", "workers")
+@scenario("fix-main-thread", "serve_main_thread.py", "reload")
 def _decide(run: Run, script: str, mode: str, **env: str) -> Verdict:
     launch = run.launch_script(script, env={"MODE": mode, **env}, watch="|".join(SIGNS.values()))
     verdict = launch.verdict(SIGNS, serves="serves", options=False)
@@ -45,26 +49,6 @@ def _decide(run: Run, script: str, mode: str, **env: str) -> Verdict:
     if verdict.kind == "other-failure" and refused and launch.find("main thread"):
         return launch.fixed("clean-error", f"refused ({launch.outcome}), naming the main thread")
     return verdict
-
-
-@scenario("thread-plain")
-def thread_plain(run: Run) -> Verdict:
-    return _decide(run, "serve_thread.py", "plain")
-
-
-@scenario("thread-reload")
-def thread_reload(run: Run) -> Verdict:
-    return _decide(run, "serve_thread.py", "reload")
-
-
-@scenario("thread-workers")
-def thread_workers(run: Run) -> Verdict:
-    return _decide(run, "serve_thread.py", "workers")
-
-
-@scenario("fix-main-thread")
-def fix_main_thread(run: Run) -> Verdict:
-    return _decide(run, "serve_main_thread.py", "reload")
 
 
 @scenario("fix-subprocess-workers")

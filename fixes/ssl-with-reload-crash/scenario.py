@@ -36,6 +36,8 @@ def _served(launch: Launch) -> str:
     return "\n".join(launch.lines(r"(?i)running on|listening|reload")[:4])
 
 
+@scenario("ssl-reload", tls=True)
+@scenario("plain-reload", tls=False)
 def _reload_serves(run: Run, tls: bool) -> Verdict:
     launch = run.launch_cli("app:app", "--reload", tls=tls, timeout=20)
     started = launch.verdict(SIGNS, serves="serving", otherwise="other-crash")
@@ -47,16 +49,6 @@ def _reload_serves(run: Run, tls: bool) -> Verdict:
     return launch.fixed(
         "serves-and-reloads", f"{how} served before and after a reload", _served(launch)
     )
-
-
-@scenario("ssl-reload")
-def ssl_reload(run: Run) -> Verdict:
-    return _reload_serves(run, tls=True)
-
-
-@scenario("plain-reload")
-def plain_reload(run: Run) -> Verdict:
-    return _reload_serves(run, tls=False)
 
 
 @scenario("fix-drop-reload")

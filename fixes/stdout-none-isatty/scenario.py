@@ -23,6 +23,9 @@ RELEASES = ">=0.5.0"
 SIGNS = {"isatty-none": r"[^\n]*'NoneType' object has no attribute 'isatty'[^\n]*"}
 
 
+@scenario("stdout-none", "none")
+@scenario("fix-use-colors", "use-colors")
+@scenario("fix-devnull", "devnull")
 def _decide(run: Run, fix: str) -> Verdict:
     launch = run.launch_script("serve.py", env={"FIX": fix})
     if (na := launch.unsupported()) is not None:
@@ -32,18 +35,3 @@ def _decide(run: Run, fix: str) -> Verdict:
     if launch.serves("served without a console"):  # serving wins over a sign seen too
         return launch.fixed("serves")
     return launch.verdict(SIGNS)
-
-
-@scenario("stdout-none")
-def stdout_none(run: Run) -> Verdict:
-    return _decide(run, "none")
-
-
-@scenario("fix-use-colors")
-def fix_use_colors(run: Run) -> Verdict:
-    return _decide(run, "use-colors")
-
-
-@scenario("fix-devnull")
-def fix_devnull(run: Run) -> Verdict:
-    return _decide(run, "devnull")

@@ -32,16 +32,12 @@ IMPORT_ORDER = uvicorn_only(
 )
 
 
+@scenario("script-named-uvicorn", "uvicorn.py", requires=IMPORT_ORDER)
 def _decide(run: Run, script: str) -> Verdict:
     launch = run.launch_script(script)
     if launch.serves("served by the real uvicorn"):
         return launch.fixed("serves")
     return launch.verdict(SIGNS, options=False)
-
-
-@scenario("script-named-uvicorn", requires=IMPORT_ORDER)
-def script_named_uvicorn(run: Run) -> Verdict:
-    return _decide(run, "uvicorn.py")
 
 
 @scenario("unguarded-script-named-uvicorn", requires=IMPORT_ORDER)

@@ -33,7 +33,13 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import Run, Verdict, harness_error, scenario, uvicorn_only
+from troubleshoot.harness.api import (
+    Run,
+    Verdict,
+    harness_error,
+    scenario,
+    uvicorn_only,
+)
 
 # Before 0.10.0 the package holds no module named like a standard library one.
 RELEASES = ">=0.10.0"
@@ -49,6 +55,7 @@ NOT_INSTALLED = uvicorn_only(
 WHERE = "import pathlib, uvicorn; print(pathlib.Path(uvicorn.__file__).resolve().parent)"
 
 
+@scenario("fix-python-m-uvicorn", "-m", "uvicorn", requires=NOT_INSTALLED)
 def _decide(run: Run, *command: str) -> Verdict:
     port = run.port()
     cli = ["app:app", "--host", "127.0.0.1", "--port", str(port), *run.server.cli_flags]
@@ -81,8 +88,3 @@ def subprocess_with_package_first(run: Run) -> Verdict:
         detail = probe.find(r"[^\n]*Error: [^\n]*") or f"exit {probe.code}"
         return probe.reproduces("shadowed-subprocess", f"subprocess is {origin}", detail)
     return probe.fixed("stdlib-subprocess", "subprocess is the standard library's", origin)
-
-
-@scenario("fix-python-m-uvicorn", requires=NOT_INSTALLED)
-def fix_python_m_uvicorn(run: Run) -> Verdict:
-    return _decide(run, "-m", "uvicorn")

@@ -43,23 +43,20 @@ SIGNS = {
 }
 
 
+@scenario(
+    "uvicorn-worker-without-uvloop",
+    "uvicorn.workers.UvicornWorker",
+    requires=GUNICORN_IS_UVICORNS,
+)
+@scenario(
+    "fix-install-standard",
+    "uvicorn.workers.UvicornWorker",
+    requires=GUNICORN_IS_UVICORNS,
+    extras=STANDARD,
+)
+@scenario("fix-h11-worker", "uvicorn.workers.UvicornH11Worker", requires=GUNICORN_IS_UVICORNS)
 def _gunicorn(run: Run, worker: str) -> Verdict:
     launch = run.launch_gunicorn("app:app", worker, timeout=25)
     if launch.serves():
         return launch.fixed("serves", excerpt=launch.find(r"[^\n]*Booting worker[^\n]*"))
     return launch.verdict(SIGNS, otherwise="no-serve")
-
-
-@scenario("uvicorn-worker-without-uvloop", requires=GUNICORN_IS_UVICORNS)
-def uvicorn_worker_without_uvloop(run: Run) -> Verdict:
-    return _gunicorn(run, "uvicorn.workers.UvicornWorker")
-
-
-@scenario("fix-install-standard", requires=GUNICORN_IS_UVICORNS, extras=STANDARD)
-def fix_install_standard(run: Run) -> Verdict:
-    return _gunicorn(run, "uvicorn.workers.UvicornWorker")
-
-
-@scenario("fix-h11-worker", requires=GUNICORN_IS_UVICORNS)
-def fix_h11_worker(run: Run) -> Verdict:
-    return _gunicorn(run, "uvicorn.workers.UvicornH11Worker")

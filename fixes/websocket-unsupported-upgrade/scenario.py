@@ -28,6 +28,8 @@ SIGNS = {"unsupported-upgrade-with-hint": UNSUPPORTED + HINT, "unsupported-upgra
 WEBSOCKETS = {">=0.12,<0.25": ["websockets<11"], ">=0.25": ["websockets"]}
 
 
+@scenario("no-websocket-library", requires=WEBSOCKET_IS_UVICORNS, extras={})
+@scenario("fix-install-websockets", requires=WEBSOCKET_IS_UVICORNS, extras=WEBSOCKETS)
 def _upgrade(run: Run) -> Verdict:
     launch = run.launch_cli("app:app", timeout=20)
     served = "websocket-served"
@@ -35,13 +37,3 @@ def _upgrade(run: Run) -> Verdict:
     return launch.websocket_verdict(
         SIGNS, greeting=greeting, accepted=served, otherwise="other", settle=2
     )
-
-
-@scenario("no-websocket-library", requires=WEBSOCKET_IS_UVICORNS, extras={})
-def no_websocket_library(run: Run) -> Verdict:
-    return _upgrade(run)
-
-
-@scenario("fix-install-websockets", requires=WEBSOCKET_IS_UVICORNS, extras=WEBSOCKETS)
-def fix_install_websockets(run: Run) -> Verdict:
-    return _upgrade(run)

@@ -25,13 +25,7 @@ with 501) and imports no websockets library: not applicable.
 
 from __future__ import annotations
 
-from troubleshoot.harness.api import (
-    WEBSOCKET_IS_UVICORNS,
-    Run,
-    Verdict,
-    not_applicable,
-    scenario,
-)
+from troubleshoot.harness.api import WEBSOCKET_IS_UVICORNS, Run, Verdict, not_applicable, scenario
 
 # websockets 14+ needs Python 3.9+: releases before 0.19 run on Python 3.8 here.
 RELEASES = ">=0.19.0"
@@ -53,6 +47,9 @@ FILTERED = ",".join(
 )
 
 
+@scenario("auto-with-websockets-15", requires=WEBSOCKET_IS_UVICORNS)
+@scenario("fix-ws-sansio", "--ws", "websockets-sansio", requires=WEBSOCKET_IS_UVICORNS)
+@scenario("fix-filter-warning", warnings=FILTERED, requires=WEBSOCKET_IS_UVICORNS)
 def _run(run: Run, *args: str, warnings: str = SHOWN) -> Verdict:
     launch = run.launch_cli("app:app", *args, env={"PYTHONWARNINGS": warnings}, timeout=20)
     if launch.find(r"Invalid value for '--ws'"):
@@ -60,18 +57,3 @@ def _run(run: Run, *args: str, warnings: str = SHOWN) -> Verdict:
     if not launch.serves():
         return launch.reproduces("no-start")
     return launch.verdict(SIGNS, serves="no-warning", options=False)
-
-
-@scenario("auto-with-websockets-15", requires=WEBSOCKET_IS_UVICORNS)
-def auto_with_websockets_15(run: Run) -> Verdict:
-    return _run(run)
-
-
-@scenario("fix-ws-sansio", requires=WEBSOCKET_IS_UVICORNS)
-def fix_ws_sansio(run: Run) -> Verdict:
-    return _run(run, "--ws", "websockets-sansio")
-
-
-@scenario("fix-filter-warning", requires=WEBSOCKET_IS_UVICORNS)
-def fix_filter_warning(run: Run) -> Verdict:
-    return _run(run, warnings=FILTERED)

@@ -70,6 +70,8 @@ SIGNS = {
 }
 
 
+@scenario("fix-websockets-in-range", requires=WEBSOCKET_IS_UVICORNS, extras=IN_RANGE)
+@scenario("fix-ws-wsproto", "--ws", "wsproto", requires=WEBSOCKET_IS_UVICORNS, extras=WSPROTO)
 def _run(run: Run, *args: str) -> Verdict:
     launch = run.launch_cli("app:app", *args, timeout=20)
     if not launch.serves():
@@ -95,13 +97,3 @@ websockets_9_0 = _pinned("9.0")
 websockets_9_1 = _pinned("9.1")
 websockets_10_0 = _pinned("10.0")
 websockets_12_0 = _pinned("12.0")
-
-
-@scenario("fix-websockets-in-range", requires=WEBSOCKET_IS_UVICORNS, extras=IN_RANGE)
-def fix_websockets_in_range(run: Run) -> Verdict:
-    return _run(run)
-
-
-@scenario("fix-ws-wsproto", requires=WEBSOCKET_IS_UVICORNS, extras=WSPROTO)
-def fix_ws_wsproto(run: Run) -> Verdict:
-    return _run(run, "--ws", "wsproto")

@@ -52,6 +52,8 @@ BEFORE_014 = releases(
 WARNING = r"[^\n]*DeprecationWarning: websockets\.handshake is deprecated[^\n]*"
 
 
+@scenario("websockets-9.1", requires=WEBSOCKET_IS_UVICORNS)
+@scenario("fix-websockets-8.1", requires=BEFORE_014, extras=PINNED)
 def _run(run: Run) -> Verdict:
     launch = run.launch_cli(
         "app:app", env={"PYTHONWARNINGS": "default::DeprecationWarning"}, timeout=20
@@ -61,13 +63,3 @@ def _run(run: Run) -> Verdict:
         greeting="hello over websocket",
         accepted="no-warning",
     )
-
-
-@scenario("websockets-9.1", requires=WEBSOCKET_IS_UVICORNS)
-def websockets_9_1(run: Run) -> Verdict:
-    return _run(run)
-
-
-@scenario("fix-websockets-8.1", requires=BEFORE_014, extras=PINNED)
-def fix_websockets_8_1(run: Run) -> Verdict:
-    return _run(run)

@@ -38,6 +38,12 @@ TRACEBACK = r"Traceback \(most recent call last\)"
 DIED = r"Child process \[\d+\] died|worker_exit .*reason=crashed"
 
 
+@scenario("import-error", "crash_at_import:app")
+@scenario("lifespan-failure", "lifespan_fail:app")
+@scenario("bad-import-string", "app:application")
+@scenario("fix-init-in-lifespan", "init_in_lifespan:app")
+# the worker's failure, reported once: at most one traceback
+@scenario("fix-workers-1", "crash_at_import:app", workers="1")
 def _run_workers(run: Run, target: str, workers: str = "2") -> Verdict:
     launch = run.launch_cli(target, "--workers", workers, timeout=WINDOW)
     if (na := launch.unsupported()) is not None:
@@ -57,32 +63,7 @@ def _run_workers(run: Run, target: str, workers: str = "2") -> Verdict:
     return launch.reproduces("parent-hangs", why)
 
 
-@scenario("import-error")
-def import_error(run: Run) -> Verdict:
-    return _run_workers(run, "crash_at_import:app")
-
-
-@scenario("lifespan-failure")
-def lifespan_failure(run: Run) -> Verdict:
-    return _run_workers(run, "lifespan_fail:app")
-
-
-@scenario("bad-import-string")
-def bad_import_string(run: Run) -> Verdict:
-    return _run_workers(run, "app:application")
-
-
-@scenario("fix-init-in-lifespan")
-def fix_init_in_lifespan(run: Run) -> Verdict:
-    return _run_workers(run, "init_in_lifespan:app")
-
-
-@scenario("fix-workers-1")
-def fix_workers_1(run: Run) -> Verdict:
-    # the worker's failure, reported once: at most one traceback
-    return _run_workers(run, "crash_at_import:app", workers="1")
-
-
+@scenario("slow-start")
 def _slow_start(run: Run, *options: str) -> Verdict:
     launch = run.launch_cli("slow_start:app", "--workers", "2", *options, timeout=25)
     if (na := launch.unsupported()) is not None:
@@ -96,11 +77,6 @@ def _slow_start(run: Run, *options: str) -> Verdict:
         why = f"{len(died)} workers killed and replaced while starting ({launch.outcome})"
         return launch.reproduces("healthcheck-kill", why, "\n".join(died[-2:]))
     return launch.reproduces("other-failure")
-
-
-@scenario("slow-start")
-def slow_start(run: Run) -> Verdict:
-    return _slow_start(run)
 
 
 @scenario("fix-healthcheck-timeout")

@@ -19,8 +19,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 import httpx
 from packaging.specifiers import SpecifierSet
@@ -48,6 +49,7 @@ __all__ = [
     "GUNICORN_IS_UVICORNS",
     "HTTPTOOLS_IS_UVICORNS",
     "WEBSOCKET_IS_UVICORNS",
+    "Case",
     "Extras",
     "HttpResult",
     "Launch",
@@ -73,6 +75,8 @@ __all__ = [
 ]
 
 ScenarioFn: TypeAlias = Callable[["Run"], Verdict]
+# a scenario function: (run, *args, **kwargs) -> Verdict
+Judge = TypeVar("Judge", bound=Callable[..., Verdict])
 Requires: TypeAlias = Callable[[ServerSpec], str | None]
 # uvicorn release range (PEP 440 specifier) -> requirements installed next to it
 Extras: TypeAlias = Mapping[str, Sequence[str]]
@@ -162,38 +166,51 @@ def pinned(
     return {re.sub(r"\W", "_", f"{package}_{v}"): one(v) for v in versions}
 
 
-def per_http(judge: Callable[[Run, str], Verdict], extras: Extras) -> dict[str, ScenarioFn]:
-    """Scenarios ``h11`` and ``httptools`` (uvicorn only, ``extras`` installing it),
-    each ``judge(run, http)`` with the ``--http`` choice to pass to
-    :meth:`Run.launch_cli`; the scenario module binds them:
-    ``globals().update(per_http(...))``."""
+def per_http(extras: Extras, *args: object) -> Callable[[Judge], Judge]:
+    """Scenarios ``h11`` and ``httptools`` (uvicorn only, ``extras`` installing it) of a
+    judge taking ``http=`` (the ``--http`` choice to pass to :meth:`Run.launch_cli`)
+    after ``args``."""
 
-    def h11(run: Run) -> Verdict:
-        return judge(run, "h11")
+    def mark(judge: Judge) -> Judge:
+        only = HTTPTOOLS_IS_UVICORNS
+        judge = scenario("httptools", *args, http="httptools", requires=only, extras=extras)(judge)
+        return scenario("h11", *args, http="h11")(judge)
 
-    def httptools(run: Run) -> Verdict:
-        return judge(run, "httptools")
+    return mark
 
-    only = HTTPTOOLS_IS_UVICORNS
-    return {
-        "h11": scenario("h11")(h11),
-        "httptools": scenario("httptools", requires=only, extras=extras)(httptools),
-    }
+
+@dataclass(frozen=True)
+class Case:
+    """One scenario: its name, the arguments its function takes after ``run``, and
+    its ``requires`` and ``extras``."""
+
+    name: str
+    args: tuple[object, ...] = ()
+    kwargs: Mapping[str, object] = field(default_factory=dict)
+    requires: Requires | None = None
+    extras: Extras | None = None
+
+    def bind(self, judge: Callable[..., Verdict]) -> ScenarioFn:
+        """The scenario: ``judge(run, *args, **kwargs)``."""
+        return lambda run: judge(run, *self.args, **self.kwargs)
 
 
 def scenario(
     name: str,
-    *,
+    *args: object,
     requires: Requires | None = None,
     extras: Extras | None = None,
-) -> Callable[[ScenarioFn], ScenarioFn]:
-    """Mark a function as a named scenario; ``requires`` returns a not-applicable reason;
-    ``extras`` (release range -> requirements) replaces the module's ``EXTRAS`` for it."""
+    **kwargs: object,
+) -> Callable[[Judge], Judge]:
+    """Mark a function as the scenario ``name``: ``fn(run, *args, **kwargs)`` (it stays
+    callable as it is by other scenarios). Stacked, the marks make a family of
+    scenarios that differ only in what they pass to one function, in the order
+    written. ``requires`` returns a not-applicable reason; ``extras`` (release range
+    -> requirements) replaces the module's ``EXTRAS`` for it."""
 
-    def mark(fn: ScenarioFn) -> ScenarioFn:
-        fn.__doctor_scenario__ = name  # type: ignore[attr-defined]
-        fn.__doctor_requires__ = requires  # type: ignore[attr-defined]
-        fn.__doctor_extras__ = extras  # type: ignore[attr-defined]
+    def mark(fn: Judge) -> Judge:
+        case = Case(name, args, kwargs, requires, extras)
+        fn.__doctor_cases__ = (case, *getattr(fn, "__doctor_cases__", ()))  # type: ignore[attr-defined]
         return fn
 
     return mark

@@ -114,15 +114,14 @@ def load_repro(fixes_dir: Path, entry_id: str, folder: str | None = None) -> Loa
         raise HarnessError(f"no repro for {entry_id!r}: {path} does not exist")
     module = _import(path, f"doctor_scenario_{entry_id.replace('-', '_')}")
     found = [
-        Scenario(
-            fn.__doctor_scenario__,
-            fn,
-            fn.__doctor_requires__,
-            getattr(fn, "__doctor_extras__", None),
-        )
+        Scenario(case.name, case.bind(fn), case.requires, case.extras)
         for fn in vars(module).values()
-        if callable(fn) and hasattr(fn, "__doctor_scenario__")
+        if callable(fn)
+        for case in getattr(fn, "__doctor_cases__", ())
     ]
+    names = [s.name for s in found]
+    if twice := sorted({name for name in names if names.count(name) > 1}):
+        raise HarnessError(f"{path}: more than one scenario named {', '.join(twice)}")
     if not found:
         raise HarnessError(f"{path} defines no @scenario function")
     releases = getattr(module, "RELEASES", "")
