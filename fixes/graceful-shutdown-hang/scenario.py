@@ -41,14 +41,7 @@ import socket
 import time
 from collections.abc import Iterator
 
-from troubleshoot.harness.api import (
-    Launch,
-    Run,
-    Verdict,
-    not_applicable,
-    scenario,
-    uvicorn_only,
-)
+from troubleshoot.harness.api import Launch, Run, Verdict, not_applicable, scenario, uvicorn_only
 
 # The shutdown that waits for open connections exists since 0.2.21 (1b92b009,
 # #150); releases before 0.5.0 have no --host/--port options in this form.

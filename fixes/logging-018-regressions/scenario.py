@@ -24,14 +24,7 @@ exist there, so this fix only helps outside the entry's affected range.
 
 from __future__ import annotations
 
-from troubleshoot.harness.api import (
-    Launch,
-    Run,
-    Verdict,
-    not_applicable,
-    scenario,
-    uvicorn_only,
-)
+from troubleshoot.harness.api import Launch, Run, Verdict, not_applicable, scenario, uvicorn_only
 
 # uvicorn's default LOGGING_CONFIG names uvicorn.logging.DefaultFormatter since 0.11.0.
 RELEASES = ">=0.11.0"

@@ -35,14 +35,7 @@ import mmap
 import os
 import time
 
-from troubleshoot.harness.api import (
-    Launch,
-    Run,
-    Verdict,
-    harness_error,
-    not_applicable,
-    scenario,
-)
+from troubleshoot.harness.api import Launch, Run, Verdict, harness_error, not_applicable, scenario
 
 RELEASES = ">=0.18.0"
 PLATFORMS = ("linux",)

@@ -33,13 +33,7 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.harness.api import (
-    Run,
-    Verdict,
-    harness_error,
-    scenario,
-    uvicorn_only,
-)
+from troubleshoot.harness.api import Run, Verdict, harness_error, scenario, uvicorn_only
 
 # Before 0.10.0 the package holds no module named like a standard library one.
 RELEASES = ">=0.10.0"
