@@ -43,6 +43,7 @@ OWN_H11 = uvicorn_only(
 
 
 @scenario("installed-h11")
+@pinned("h11", H11_RELEASES, requires=OWN_H11)
 def _serve(run: Run, http: str = "h11") -> Verdict:
     h11 = run.version("h11")
     launch = run.launch_cli("app:app", http=http, timeout=20)
@@ -61,9 +62,6 @@ def _serve(run: Run, http: str = "h11") -> Verdict:
         excerpt = f"{shown}\n{launch.tail(2)}"
         return launch.fixed("malformed-body-refused", f"{seen}; nothing served", excerpt)
     return launch.reproduces("other", seen, shown or None)
-
-
-globals().update(pinned("h11", H11_RELEASES, lambda run, _: _serve(run), requires=OWN_H11))
 
 
 @scenario("fix-httptools-h11-0.14.0", requires=OWN_H11, extras={"": ["h11==0.14.0", "httptools"]})

@@ -37,8 +37,10 @@ REQUEST = (
 HTTPTOOLS_RELEASES = ("0.1.2", "0.2.0", "0.3.0", "0.4.0", "0.5.0", "0.6.0", "0.6.4")
 
 
-@scenario("h11", "h11", "h11")
-def _serve(run: Run, http: str, used: str) -> Verdict:
+@scenario("h11", "h11")
+@pinned("httptools", HTTPTOOLS_RELEASES, "httptools", requires=HTTPTOOLS_IS_UVICORNS)
+def _serve(run: Run, http: str) -> Verdict:
+    used = "h11" if http == "h11" else f"httptools {run.version('httptools')}"
     launch = run.launch_cli("app:app", http=http, timeout=20)
     if early := launch.unserved():
         return early
@@ -53,16 +55,9 @@ def _serve(run: Run, http: str, used: str) -> Verdict:
     return launch.reproduces("other", f"{used}: {status}", shown)
 
 
-def _pin(run: Run, version: str) -> Verdict:
-    return _serve(run, "httptools", f"httptools {version}")
-
-
-globals().update(pinned("httptools", HTTPTOOLS_RELEASES, _pin, requires=HTTPTOOLS_IS_UVICORNS))
-
-
 @scenario(
     "fix-h11-httptools-0.5.0", requires=HTTPTOOLS_IS_UVICORNS, extras={"": ["httptools==0.5.0"]}
 )
 def fix_h11_httptools_0_5_0(run: Run) -> Verdict:
     """The fix in an environment that keeps the affected httptools: serve with h11."""
-    return run.unpinned("httptools", "0.5.0") or _serve(run, "h11", "h11")
+    return run.unpinned("httptools", "0.5.0") or _serve(run, "h11")

@@ -37,7 +37,9 @@ HANDSHAKE = (
 CANNOT_USE = r"(?:AttributeError|ImportError|ModuleNotFoundError)[^\n]*websockets"
 
 
-def _serve(run: Run, version: str) -> Verdict:
+@pinned("websockets", ("8.1", "9.1"), requires=WEBSOCKET_IS_UVICORNS)
+def _serve(run: Run) -> Verdict:
+    version = run.version("websockets")
     launch = run.launch_cli("app:app", "--ws", "websockets", timeout=20)
     if early := launch.unserved():
         return early
@@ -52,6 +54,3 @@ def _serve(run: Run, version: str) -> Verdict:
     if status.startswith("HTTP/1.1 401"):
         return launch.reproduces("credentials-checked", seen, answer.decode("latin-1")[:300])
     return launch.reproduces("other", seen)
-
-
-globals().update(pinned("websockets", ("8.1", "9.1"), _serve, requires=WEBSOCKET_IS_UVICORNS))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shlex
 import shutil
 import subprocess
@@ -142,28 +141,21 @@ def windows_only(reason: str) -> Requires:
 
 
 def pinned(
-    package: str,
-    versions: Iterable[str],
-    judge: Callable[[Run, str], Verdict],
-    *,
-    requires: Requires | None = None,
-) -> dict[str, ScenarioFn]:
-    """A scenario ``<package>-<version>`` per version, with that release installed
-    beside the server (extras ``{"": ["<package>==<version>"]}``):
+    package: str, versions: Iterable[str], *args: object, requires: Requires | None = None
+) -> Callable[[Judge], Judge]:
+    """Scenarios ``<package>-<version>``, one per version, with that release installed
+    beside the server (extras ``{"": ["<package>==<version>"]}``): each is
     :meth:`Run.unpinned` when the interpreter imports another one, else
-    ``judge(run, version)``. Keyed by function name; the scenario module binds
-    them: ``globals().update(pinned(...))``."""
+    ``judge(run, *args)`` (which reads the version with :meth:`Run.version`)."""
 
-    def one(version: str) -> ScenarioFn:
-        extras = {"": [f"{package}=={version}"]}
+    def mark(judge: Judge) -> Judge:
+        for version in reversed(list(versions)):
+            extras = {"": [f"{package}=={version}"]}
+            case = Case(f"{package}-{version}", args, {}, requires, extras, (package, version))
+            _add(judge, case)
+        return judge
 
-        @scenario(f"{package}-{version}", requires=requires, extras=extras)
-        def pin(run: Run) -> Verdict:
-            return run.unpinned(package, version) or judge(run, version)
-
-        return pin
-
-    return {re.sub(r"\W", "_", f"{package}_{v}"): one(v) for v in versions}
+    return mark
 
 
 def per_http(extras: Extras, *args: object) -> Callable[[Judge], Judge]:
@@ -189,10 +181,14 @@ class Case:
     kwargs: Mapping[str, object] = field(default_factory=dict)
     requires: Requires | None = None
     extras: Extras | None = None
+    pin: tuple[str, str] | None = None  # (package, version) the extras must have installed
 
     def bind(self, judge: Callable[..., Verdict]) -> ScenarioFn:
-        """The scenario: ``judge(run, *args, **kwargs)``."""
-        return lambda run: judge(run, *self.args, **self.kwargs)
+        """The scenario: ``judge(run, *args, **kwargs)``, once the pin is checked."""
+        if self.pin is None:
+            return lambda run: judge(run, *self.args, **self.kwargs)
+        package, version = self.pin
+        return lambda run: run.unpinned(package, version) or judge(run, *self.args, **self.kwargs)
 
 
 def scenario(
@@ -209,11 +205,15 @@ def scenario(
     -> requirements) replaces the module's ``EXTRAS`` for it."""
 
     def mark(fn: Judge) -> Judge:
-        case = Case(name, args, kwargs, requires, extras)
-        fn.__doctor_cases__ = (case, *getattr(fn, "__doctor_cases__", ()))  # type: ignore[attr-defined]
-        return fn
+        return _add(fn, Case(name, args, kwargs, requires, extras))
 
     return mark
+
+
+def _add(fn: Judge, case: Case) -> Judge:
+    """Mark ``fn`` with ``case`` before the marks below it (decorators apply bottom-up)."""
+    fn.__doctor_cases__ = (case, *getattr(fn, "__doctor_cases__", ()))  # type: ignore[attr-defined]
+    return fn
 
 
 class Run:
