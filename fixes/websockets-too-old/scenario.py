@@ -41,9 +41,9 @@ from __future__ import annotations
 from troubleshoot.harness.api import (
     WEBSOCKET_IS_UVICORNS,
     Run,
-    ScenarioFn,
     Verdict,
     not_applicable,
+    pinned,
     scenario,
 )
 
@@ -72,6 +72,7 @@ SIGNS = {
 
 @scenario("fix-websockets-in-range", requires=WEBSOCKET_IS_UVICORNS, extras=IN_RANGE)
 @scenario("fix-ws-wsproto", "--ws", "wsproto", requires=WEBSOCKET_IS_UVICORNS, extras=WSPROTO)
+@pinned("websockets", ("8.1", "9.0", "9.1", "10.0", "12.0"), requires=WEBSOCKET_IS_UVICORNS)
 def _run(run: Run, *args: str) -> Verdict:
     launch = run.launch_cli("app:app", *args, timeout=20)
     if not launch.serves():
@@ -80,20 +81,3 @@ def _run(run: Run, *args: str) -> Verdict:
         if "Invalid value" in launch.text and "--ws" in launch.text:
             return not_applicable(f"this release rejects {' '.join(args) or '--ws auto'}")
     return launch.websocket_verdict(SIGNS, greeting="hello over websocket", accepted="handshake-ok")
-
-
-def _pinned(version: str) -> ScenarioFn:
-    extras = {">=0.12.0": [f"websockets=={version}"]}
-
-    @scenario(f"websockets-{version}", requires=WEBSOCKET_IS_UVICORNS, extras=extras)
-    def pinned(run: Run) -> Verdict:
-        return _run(run)
-
-    return pinned
-
-
-websockets_8_1 = _pinned("8.1")
-websockets_9_0 = _pinned("9.0")
-websockets_9_1 = _pinned("9.1")
-websockets_10_0 = _pinned("10.0")
-websockets_12_0 = _pinned("12.0")
