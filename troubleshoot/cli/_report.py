@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypedDict
 
 import typer
 
+from troubleshoot.cli._common import settings
 from troubleshoot.errors import InputError
 from troubleshoot.formats import FormatName
 from troubleshoot.vocab import Severity
 
 if TYPE_CHECKING:
-    from troubleshoot.report.model import Report
+    from troubleshoot.report.model import Ignore, Report
     from troubleshoot.report.policy import ToolConfig
+    from troubleshoot.schema import Entry
 
 FormatOpt = Annotated[FormatName, typer.Option("--format", help="Output format.")]
 OutputOpt = Annotated[
@@ -63,6 +66,38 @@ def tool_config(config: Path | None) -> ToolConfig:
         return load_tool_config(config)
     default = Path("pyproject.toml")
     return load_tool_config(default) if default.is_file() else ToolConfig()
+
+
+class Policy(TypedDict):
+    """What a report is judged by, as the services take it (``**policy``)."""
+
+    ignores: list[Ignore]
+    fail_on: Severity
+    today: date
+    site_url: str | None
+
+
+def judged_by(
+    ctx: typer.Context, config: Path | None, ignore: list[str] | None, fail_on: Severity | None
+) -> tuple[list[Entry], Policy]:
+    """The KB's entries, and the policy: --ignore added to [tool.doctor]'s ignores,
+    --fail-on over tool.doctor.fail-on over the default, today, the site's address."""
+    from troubleshoot.kbstore import Store
+    from troubleshoot.report.policy import DEFAULT_FAIL_ON, parse_ignore_option
+
+    tool = tool_config(config)
+    resolved = settings(ctx)
+    store = Store.open(resolved)
+    try:
+        entries = store.entries()
+    finally:
+        store.close()
+    return entries, Policy(
+        ignores=[*tool.ignores, *(parse_ignore_option(v) for v in ignore or [])],
+        fail_on=fail_on or tool.fail_on or DEFAULT_FAIL_ON,
+        today=date.today(),
+        site_url=resolved.site_url,
+    )
 
 
 def emit(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from troubleshoot.cli._common import settings
 from troubleshoot.cli._report import (
     ConfigOpt,
     FailOnOpt,
@@ -17,7 +15,7 @@ from troubleshoot.cli._report import (
     IgnoreOpt,
     OutputOpt,
     emit,
-    tool_config,
+    judged_by,
 )
 from troubleshoot.cli.app import app
 from troubleshoot.errors import InputError
@@ -106,37 +104,19 @@ def check_env(
     --fail-on, 2 bad input, 4 no uvicorn version seen (nothing was checked).
     """
     from troubleshoot.checkenv import check
-    from troubleshoot.kbstore import Store
-    from troubleshoot.report.policy import DEFAULT_FAIL_ON, parse_ignore_option
     from troubleshoot.sources import snapshot, target_env
 
     if python_version is not None and not _PYTHON_VERSION.match(python_version):
         raise InputError(f"--python-version {python_version!r}: expected X.Y or X.Y.Z, as 3.12")
     if project is not None and no_project:
         raise InputError("--project and --no-project exclude each other")
-    tool = tool_config(config)
-    ignores = [*tool.ignores, *(parse_ignore_option(v) for v in ignore or [])]
-    threshold = fail_on or tool.fail_on or DEFAULT_FAIL_ON
+    entries, policy = judged_by(ctx, config, ignore, fail_on)
     sources = _sources(python, requirement or [], lock or [])
     base = next((m for s in sources if (m := s.marker_env()) is not None), None)
     env = target_env(base, platform=platform, python_version=python_version)
     snap = snapshot(sources, env)
     facts = None if no_project else _project(project or Path())
-    config_ = settings(ctx)
-    store = Store.open(config_)
-    try:
-        entries = store.entries()
-    finally:
-        store.close()
-    report = check(
-        entries,
-        snap,
-        project=facts,
-        ignores=ignores,
-        fail_on=threshold,
-        today=date.today(),
-        site_url=config_.site_url,
-    )
+    report = check(entries, snap, project=facts, **policy)
     emit(report, output_format, output, detail=show_unreached)
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from troubleshoot.cli._common import settings
 from troubleshoot.cli._report import (
     ConfigOpt,
     FailOnOpt,
@@ -16,7 +14,7 @@ from troubleshoot.cli._report import (
     IgnoreOpt,
     OutputOpt,
     emit,
-    tool_config,
+    judged_by,
 )
 from troubleshoot.cli.app import app
 from troubleshoot.errors import InputError
@@ -57,8 +55,6 @@ def scan(
     with a `# doctor: ignore[ENTRY-ID] reason` comment on its line.
     Exit status: 0 clean, 1 a finding at or above --fail-on, 2 bad input.
     """
-    from troubleshoot.kbstore import Store
-    from troubleshoot.report.policy import DEFAULT_FAIL_ON, parse_ignore_option
     from troubleshoot.scan.service import scan as run_scan
 
     targets = paths or [Path()]
@@ -66,24 +62,8 @@ def scan(
         if not target.exists():
             raise InputError(f"{target}: no such file or folder")
     version = _uvicorn_version(uvicorn_version)
-    tool = tool_config(config)
-    ignores = [*tool.ignores, *(parse_ignore_option(v) for v in ignore or [])]
-    threshold = fail_on or tool.fail_on or DEFAULT_FAIL_ON
-    config_ = settings(ctx)
-    store = Store.open(config_)
-    try:
-        entries = store.entries()
-    finally:
-        store.close()
-    report = run_scan(
-        targets,
-        entries,
-        uvicorn_version=version,
-        ignores=ignores,
-        fail_on=threshold,
-        today=date.today(),
-        site_url=config_.site_url,
-    )
+    entries, policy = judged_by(ctx, config, ignore, fail_on)
+    report = run_scan(targets, entries, uvicorn_version=version, **policy)
     emit(report, output_format, output)
 
 
