@@ -45,19 +45,19 @@ class InterpreterSearch:
         return f"no interpreter found ({names}); tried: {where}"
 
 
-def _probe(path: Path) -> Interpreter | None:
+def _ask(cmd: list[str]) -> str | None:
+    """What ``cmd`` prints when it succeeds within the timeout; None when it cannot
+    start, fails or hangs."""
     try:
-        done = subprocess.run(
-            [str(path), "-c", _PROBE],
-            capture_output=True,
-            text=True,
-            timeout=_TIMEOUT,
-            check=False,
-        )
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=_TIMEOUT, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
-    parts = done.stdout.split()
-    if done.returncode != 0 or len(parts) != 2 or parts[1] != "CPython":
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _probe(path: Path) -> Interpreter | None:
+    parts = (_ask([str(path), "-c", _PROBE]) or "").split()
+    if len(parts) != 2 or parts[1] != "CPython":
         return None
     return Interpreter(path, parts[0])
 
@@ -66,33 +66,16 @@ def _pyenv_candidates() -> list[Path]:
     exe = shutil.which("pyenv")
     if exe is None:
         return []
-    try:
-        root = subprocess.run(
-            [exe, "root"], capture_output=True, text=True, timeout=_TIMEOUT, check=False
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return []
-    if not root:
-        return []
-    return sorted(Path(root).glob("versions/*/bin/python"))
+    root = _ask([exe, "root"])
+    return sorted(Path(root).glob("versions/*/bin/python")) if root else []
 
 
 def _uv_candidate(minor: str) -> Path | None:
     exe = uv_executable()
     if exe is None:
         return None
-    try:
-        done = subprocess.run(
-            [exe, "python", "find", "--no-python-downloads", minor],
-            capture_output=True,
-            text=True,
-            timeout=_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    out = done.stdout.strip()
-    return Path(out) if done.returncode == 0 and out else None
+    out = _ask([exe, "python", "find", "--no-python-downloads", minor])
+    return Path(out) if out else None
 
 
 @functools.cache
