@@ -186,19 +186,24 @@ class Supervisor:
         for child in list(self.retiring):
             if child.process.exitcode is not None:
                 child.process.join(0)
-                self.retiring.remove(child)
-                child.channel.close()
-                self.log.info(
-                    "worker_exit",
-                    worker_pid=child.pid,
-                    exitcode=child.process.exitcode,
-                    reason="stopped",
-                )
+                self._retired(child)
             elif child.stop_deadline is not None and now >= child.stop_deadline:
-                self.log.warning("worker_kill", worker_pid=child.pid, reason="stop timeout")
-                child.process.kill()
-                child.process.join(JOIN_AFTER_KILL)
+                self._kill_late(child)
                 child.stop_deadline = None
+
+    def _kill_late(self, child: Child) -> None:
+        """SIGKILL a retiring worker that outlived its stop deadline."""
+        self.log.warning("worker_kill", worker_pid=child.pid, reason="stop timeout")
+        child.process.kill()
+        child.process.join(JOIN_AFTER_KILL)
+
+    def _retired(self, child: Child) -> None:
+        """A retiring worker has exited: forget it, close its channel, log its exit."""
+        self.retiring.remove(child)
+        child.channel.close()
+        self.log.info(
+            "worker_exit", worker_pid=child.pid, exitcode=child.process.exitcode, reason="stopped"
+        )
 
     # -- the generation swap used by reload and SIGHUP ------------------------
 
@@ -357,14 +362,5 @@ class Supervisor:
         for child in list(self.retiring):
             child.process.join(max(0.0, deadline - time.monotonic()))
             if child.process.exitcode is None:
-                self.log.warning("worker_kill", worker_pid=child.pid, reason="stop timeout")
-                child.process.kill()
-                child.process.join(JOIN_AFTER_KILL)
-            self.retiring.remove(child)
-            child.channel.close()
-            self.log.info(
-                "worker_exit",
-                worker_pid=child.pid,
-                exitcode=child.process.exitcode,
-                reason="stopped",
-            )
+                self._kill_late(child)
+            self._retired(child)
