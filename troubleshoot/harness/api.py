@@ -48,7 +48,6 @@ __all__ = [
     "GUNICORN_IS_UVICORNS",
     "HTTPTOOLS_IS_UVICORNS",
     "WEBSOCKET_IS_UVICORNS",
-    "Case",
     "Extras",
     "HttpResult",
     "Launch",
@@ -148,14 +147,11 @@ def pinned(
     :meth:`Run.unpinned` when the interpreter imports another one, else
     ``judge(run, *args)`` (which reads the version with :meth:`Run.version`)."""
 
-    def mark(judge: Judge) -> Judge:
-        for version in reversed(list(versions)):
-            extras = {"": [f"{package}=={version}"]}
-            case = Case(f"{package}-{version}", args, {}, requires, extras, (package, version))
-            _add(judge, case)
-        return judge
-
-    return mark
+    cases = [
+        Case(f"{package}-{v}", args, {}, requires, {"": [f"{package}=={v}"]}, (package, v))
+        for v in versions
+    ]
+    return lambda judge: _add(judge, *cases)
 
 
 def per_http(extras: Extras, *args: object) -> Callable[[Judge], Judge]:
@@ -163,12 +159,9 @@ def per_http(extras: Extras, *args: object) -> Callable[[Judge], Judge]:
     judge taking ``http=`` (the ``--http`` choice to pass to :meth:`Run.launch_cli`)
     after ``args``."""
 
-    def mark(judge: Judge) -> Judge:
-        only = HTTPTOOLS_IS_UVICORNS
-        judge = scenario("httptools", *args, http="httptools", requires=only, extras=extras)(judge)
-        return scenario("h11", *args, http="h11")(judge)
-
-    return mark
+    h11 = Case("h11", args, {"http": "h11"})
+    httptools = Case("httptools", args, {"http": "httptools"}, HTTPTOOLS_IS_UVICORNS, extras)
+    return lambda judge: _add(judge, h11, httptools)
 
 
 @dataclass(frozen=True)
@@ -204,15 +197,13 @@ def scenario(
     written. ``requires`` returns a not-applicable reason; ``extras`` (release range
     -> requirements) replaces the module's ``EXTRAS`` for it."""
 
-    def mark(fn: Judge) -> Judge:
-        return _add(fn, Case(name, args, kwargs, requires, extras))
-
-    return mark
+    case = Case(name, args, kwargs, requires, extras)
+    return lambda fn: _add(fn, case)
 
 
-def _add(fn: Judge, case: Case) -> Judge:
-    """Mark ``fn`` with ``case`` before the marks below it (decorators apply bottom-up)."""
-    fn.__doctor_cases__ = (case, *getattr(fn, "__doctor_cases__", ()))  # type: ignore[attr-defined]
+def _add(fn: Judge, *cases: Case) -> Judge:
+    """Mark ``fn`` with ``cases``, before the marks below (decorators apply bottom-up)."""
+    fn.__doctor_cases__ = (*cases, *getattr(fn, "__doctor_cases__", ()))  # type: ignore[attr-defined]
     return fn
 
 
