@@ -6,7 +6,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypedDict
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -16,8 +16,8 @@ from troubleshoot.formats import FormatName
 from troubleshoot.vocab import Severity
 
 if TYPE_CHECKING:
-    from troubleshoot.report.model import Ignore, Report
-    from troubleshoot.report.policy import ToolConfig
+    from troubleshoot.report.model import Report
+    from troubleshoot.report.policy import Policy, ToolConfig
     from troubleshoot.schema import Entry
 
 FormatOpt = Annotated[FormatName, typer.Option("--format", help="Output format.")]
@@ -68,22 +68,13 @@ def tool_config(config: Path | None) -> ToolConfig:
     return load_tool_config(default) if default.is_file() else ToolConfig()
 
 
-class Policy(TypedDict):
-    """What a report is judged by, as the services take it (``**policy``)."""
-
-    ignores: list[Ignore]
-    fail_on: Severity
-    today: date
-    site_url: str | None
-
-
 def judged_by(
     ctx: typer.Context, config: Path | None, ignore: list[str] | None, fail_on: Severity | None
 ) -> tuple[list[Entry], Policy]:
     """The KB's entries, and the policy: --ignore added to [tool.doctor]'s ignores,
     --fail-on over tool.doctor.fail-on over the default, today, the site's address."""
     from troubleshoot.kbstore import Store
-    from troubleshoot.report.policy import DEFAULT_FAIL_ON, parse_ignore_option
+    from troubleshoot.report.policy import DEFAULT_FAIL_ON, Policy, parse_ignore_option
 
     tool = tool_config(config)
     resolved = settings(ctx)

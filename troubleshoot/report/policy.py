@@ -12,12 +12,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from troubleshoot.errors import InputError
 from troubleshoot.report.model import Finding, Ignore, Ignored, Report, Rule
 from troubleshoot.schema import SEVERITIES, SEVERITY_RANK, Entry
 from troubleshoot.vocab import Severity
+
+
+class Policy(TypedDict):
+    """What a report is judged by, as ``check`` and ``scan`` take it (``**policy``)."""
+
+    ignores: list[Ignore]
+    fail_on: Severity
+    today: date
+    site_url: str | None
+
 
 DEFAULT_FAIL_ON: Severity = "medium"
 NOTHING_CHECKED = 4  # the exit status of a check that could not see what it checks
